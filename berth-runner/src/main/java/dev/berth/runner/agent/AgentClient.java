@@ -1,0 +1,527 @@
+package dev.berth.runner.agent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * Client of the in-sandbox {@code berth-agent} over its UNIX socket (host side of the bind mount). Pure JDK.
+ *
+ * <p>Every operation opens its own connection (connect + HELLO), so one client may be used by any number of
+ * threads. The agent runs inside an untrusted sandbox: every frame is length-checked (max 1 MiB), collected
+ * output is capped ({@code maxOutputBytes} per stream, flagged as truncated), listings are capped at
+ * {@code maxListEntries}, and every blocking step has a deadline.
+ *
+ * <p>Threads: {@link #spawn} and {@link #entrypointLogs(boolean, LogListener)} use one reader thread each from a
+ * shared bounded daemon pool (see {@link AgentThreads}, default max 512); {@link #exec(ExecRequest, byte[],
+ * Duration)} with stdin borrows one for the stdin writer. Everything else runs on the caller's thread.
+ */
+public final class AgentClient {
+    /** Extra time after the agent-side timeout before the client gives up on an exec. */
+    public static final Duration EXEC_GRACE = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_OUTPUT = 16 << 20;
+    public static final int DEFAULT_MAX_LIST_ENTRIES = 100_000;
+
+    private final Path socket;
+    private final Duration connectTimeout;
+    private final Duration ioTimeout;
+    private final int maxOutputBytes;
+    private final int maxListEntries;
+
+    public AgentClient(Path socket, Duration connectTimeout) {
+        this(socket, connectTimeout, Duration.ofSeconds(30), DEFAULT_MAX_OUTPUT, DEFAULT_MAX_LIST_ENTRIES);
+    }
+
+    /**
+     * @param ioTimeout      bound of each blocking step of file operations (one frame read/write)
+     * @param maxOutputBytes cap of collected stdout and of collected stderr in {@link #exec}, and of
+     *                       {@link #entrypointLogs()}
+     */
+    public AgentClient(Path socket, Duration connectTimeout, Duration ioTimeout, int maxOutputBytes,
+                       int maxListEntries) {
+        this.socket = Objects.requireNonNull(socket);
+        this.connectTimeout = Objects.requireNonNull(connectTimeout);
+        this.ioTimeout = Objects.requireNonNull(ioTimeout);
+        if (maxOutputBytes < 0 || maxListEntries < 0) {
+            throw new IllegalArgumentException("negative limit");
+        }
+        this.maxOutputBytes = maxOutputBytes;
+        this.maxListEntries = maxListEntries;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    private AgentConnection connect() throws AgentException {
+        return AgentConnection.open(socket, connectTimeout);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static AgentException error(Wire.Frame f, AgentErrorCode fallback) throws AgentException {
+        Wire.In in = new Wire.In(f.payload());
+        int errno = in.i32();
+        String msg = in.str(Wire.MAX_STRING);
+        in.end();
+        if (errno <= 0 || errno > 4095) {
+            throw AgentException.protocol("bad errno " + errno);
+        }
+        return new AgentException(AgentErrorCode.fromErrno(errno, fallback), errno, msg);
+    }
+
+    static LogChunk decodeLog(Wire.Frame f) throws AgentException {
+        byte[] p = f.payload();
+        if (p.length < 1 || (p[0] != 1 && p[0] != 2)) {
+            throw AgentException.protocol("bad log frame");
+        }
+        byte[] data = new byte[p.length - 1];
+        System.arraycopy(p, 1, data, 0, data.length);
+        return new LogChunk(p[0] == 1 ? LogStream.STDOUT : LogStream.STDERR, data);
+    }
+
+    private static String checkPath(String path) throws AgentException {
+        if (path == null || !path.startsWith("/") || path.indexOf('\0') >= 0
+                || path.getBytes(StandardCharsets.UTF_8).length > 4095) {
+            throw new AgentException(AgentErrorCode.INVALID_FILE_PATH, AgentErrorCode.EINVAL,
+                    "path must be absolute, without NUL, at most 4095 bytes: " + path);
+        }
+        return path;
+    }
+
+    private static String checkName(String s) throws AgentException {
+        if (s != null && (s.indexOf('\0') >= 0 || s.getBytes(StandardCharsets.UTF_8).length > 256)) {
+            throw new AgentException(AgentErrorCode.INVALID_FILE_PATH, AgentErrorCode.EINVAL, "bad user/group name");
+        }
+        return s == null ? "" : s;
+    }
+
+    private static void checkMode(int mode) {
+        if (mode < 0 || mode > 07777) {
+            throw new IllegalArgumentException("mode out of range: " + Integer.toOctalString(mode));
+        }
+    }
+
+    /** One request, one OK (or ERROR) reply. */
+    private void simple(int type, byte[] payload, AgentErrorCode fallback) throws AgentException {
+        try (AgentConnection c = connect()) {
+            ScheduledFuture<?> g = c.arm(ioTimeout);
+            try {
+                c.send(type, payload);
+                Wire.Frame f = c.read();
+                if (f.type() == Wire.R_ERROR) {
+                    throw error(f, fallback);
+                }
+                if (f.type() != Wire.R_OK || f.payload().length != 0) {
+                    throw AgentException.protocol("expected OK, got 0x" + Integer.toHexString(f.type()));
+                }
+            } finally {
+                AgentConnection.disarm(g);
+            }
+        }
+    }
+
+    /** Caps collected bytes; remembers whether anything was dropped. */
+    private static final class Capped {
+        final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        final int max;
+        boolean truncated;
+
+        Capped(int max) {
+            this.max = max;
+        }
+
+        void add(byte[] d) {
+            int room = max - buf.size();
+            if (d.length > room) {
+                truncated = true;
+            }
+            if (room > 0) {
+                buf.write(d, 0, Math.min(room, d.length));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ basic
+
+    /** Round trip; returns the agent's version string. */
+    public String ping() throws AgentException {
+        try (AgentConnection c = connect()) {
+            c.send(Wire.T_PING, new byte[0]);
+            Wire.Frame f = c.read(ioTimeout);
+            if (f.type() != Wire.R_PONG) {
+                throw AgentException.protocol("expected PONG");
+            }
+            Wire.In in = new Wire.In(f.payload());
+            String v = in.str(256);
+            in.end();
+            return v;
+        }
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    /** Runs a process to completion without stdin; see {@link #exec(ExecRequest, byte[], Duration)}. */
+    public ExecResult exec(ExecRequest req, Duration timeout) throws AgentException {
+        return exec(req, null, timeout);
+    }
+
+    /**
+     * Runs a process to completion. {@code timeout} (unless the request has its own) is enforced by the agent,
+     * which SIGKILLs the whole process group and reports {@code timedOut}; the client additionally gives up
+     * {@link #EXEC_GRACE} later (TIMEOUT error, the disconnect makes the agent kill the group).
+     *
+     * @param stdin bytes fed to stdin, then stdin is closed (null = closed immediately)
+     */
+    public ExecResult exec(ExecRequest req, byte[] stdin, Duration timeout) throws AgentException {
+        Objects.requireNonNull(timeout, "timeout");
+        Duration agentTimeout = req.timeout() != null ? req.timeout() : timeout;
+        AgentConnection c = connect();
+        ScheduledFuture<?> g = c.arm(agentTimeout.plus(EXEC_GRACE));
+        try {
+            c.send(Wire.T_SPAWN, req.encode(agentTimeout));
+            int pid = readSpawned(c);
+            if (stdin == null || stdin.length == 0) {
+                c.send(Wire.T_CLOSE_STDIN, new byte[0]);
+            } else {
+                AgentThreads.start(() -> {
+                    try {
+                        for (int off = 0; off < stdin.length; off += Wire.CHUNK) {
+                            c.send(Wire.T_STDIN, stdin, off, Math.min(Wire.CHUNK, stdin.length - off));
+                        }
+                        c.send(Wire.T_CLOSE_STDIN, new byte[0]);
+                    } catch (AgentException e) {
+                        // the reader sees the failure (or the process exited without reading stdin)
+                    }
+                });
+            }
+            Capped out = new Capped(maxOutputBytes);
+            Capped err = new Capped(maxOutputBytes);
+            while (true) {
+                Wire.Frame f = c.read();
+                switch (f.type()) {
+                    case Wire.R_STDOUT -> out.add(f.payload());
+                    case Wire.R_STDERR -> err.add(f.payload());
+                    case Wire.R_EXIT -> {
+                        ExitStatus st = ExitStatus.decode(f.payload());
+                        return new ExecResult(pid, st, out.buf.toByteArray(), err.buf.toByteArray(), out.truncated,
+                                err.truncated);
+                    }
+                    case Wire.R_ERROR -> throw error(f, AgentErrorCode.EXEC_FAILED);
+                    default -> throw AgentException.protocol("unexpected frame 0x" + Integer.toHexString(f.type()));
+                }
+            }
+        } finally {
+            AgentConnection.disarm(g);
+            c.close();
+        }
+    }
+
+    private int readSpawned(AgentConnection c) throws AgentException {
+        Wire.Frame f = c.read();
+        if (f.type() == Wire.R_ERROR) {
+            throw error(f, AgentErrorCode.EXEC_FAILED);
+        }
+        if (f.type() != Wire.R_SPAWNED) {
+            throw AgentException.protocol("expected SPAWNED, got 0x" + Integer.toHexString(f.type()));
+        }
+        Wire.In in = new Wire.In(f.payload());
+        long pid = in.u32();
+        in.end();
+        if (pid < 1 || pid > Integer.MAX_VALUE) {
+            throw AgentException.protocol("bad pid");
+        }
+        return (int) pid;
+    }
+
+    /**
+     * Starts a streaming process. The listener is called from a dedicated reader thread of the shared pool.
+     * Output is not buffered by the client: a slow listener slows the process down (agent backpressure).
+     */
+    public AgentProcess spawn(ExecRequest req, ProcessListener listener) throws AgentException {
+        Objects.requireNonNull(listener, "listener");
+        AgentConnection c = connect();
+        try {
+            ScheduledFuture<?> g = c.arm(ioTimeout);
+            int pid;
+            try {
+                c.send(Wire.T_SPAWN, req.encode(req.timeout()));
+                pid = readSpawned(c);
+            } finally {
+                AgentConnection.disarm(g);
+            }
+            AgentProcess p = new AgentProcess(c, pid, listener);
+            AgentThreads.start(p::pump);
+            return p;
+        } catch (AgentException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ files
+
+    public FileInfo stat(String path) throws AgentException {
+        return stat(path, true);
+    }
+
+    /** @param followLinks false = lstat */
+    public FileInfo stat(String path, boolean followLinks) throws AgentException {
+        checkPath(path);
+        try (AgentConnection c = connect()) {
+            c.send(Wire.T_STAT, new Wire.Out().u32(followLinks ? 0 : 1).str(path).toBytes());
+            Wire.Frame f = c.read(ioTimeout);
+            if (f.type() == Wire.R_ERROR) {
+                throw error(f, AgentErrorCode.FILE_READ_FAILED);
+            }
+            if (f.type() != Wire.R_STAT) {
+                throw AgentException.protocol("expected STAT");
+            }
+            Wire.In in = new Wire.In(f.payload());
+            FileInfo info = FileInfo.decode(baseName(path), in);
+            in.end();
+            return info;
+        }
+    }
+
+    static String baseName(String path) {
+        String p = path;
+        while (p.length() > 1 && p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        int i = p.lastIndexOf('/');
+        return i >= 0 && p.length() > 1 ? p.substring(i + 1) : p;
+    }
+
+    /** Lists a directory (entries are lstat'ed; "." and ".." are omitted; unordered). */
+    public List<FileInfo> list(String path) throws AgentException {
+        checkPath(path);
+        try (AgentConnection c = connect()) {
+            c.send(Wire.T_LIST, new Wire.Out().str(path).toBytes());
+            List<FileInfo> out = new ArrayList<>();
+            while (true) {
+                Wire.Frame f = c.read(ioTimeout);
+                switch (f.type()) {
+                    case Wire.R_ENTRIES -> {
+                        Wire.In in = new Wire.In(f.payload());
+                        long n = in.u32();
+                        if (n > in.remaining() / 4 || out.size() + n > maxListEntries) {
+                            throw new AgentException(AgentErrorCode.LIMIT_EXCEEDED, 0,
+                                    "directory listing exceeds " + maxListEntries + " entries or frame bounds");
+                        }
+                        for (long i = 0; i < n; i++) {
+                            String name = in.str(255);
+                            if (name.isEmpty() || name.indexOf('/') >= 0) {
+                                throw AgentException.protocol("bad entry name");
+                            }
+                            out.add(FileInfo.decode(name, in));
+                        }
+                        in.end();
+                    }
+                    case Wire.R_END -> {
+                        return out;
+                    }
+                    case Wire.R_ERROR -> throw error(f, AgentErrorCode.FILE_READ_FAILED);
+                    default -> throw AgentException.protocol("unexpected frame 0x" + Integer.toHexString(f.type()));
+                }
+            }
+        }
+    }
+
+    /** Opens a regular file for streaming read (whole file). */
+    public ReadStream openRead(String path) throws AgentException {
+        return openRead(path, 0, -1);
+    }
+
+    /** @param length bytes to read from {@code offset}, or -1 for up to EOF */
+    public ReadStream openRead(String path, long offset, long length) throws AgentException {
+        checkPath(path);
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset");
+        }
+        AgentConnection c = connect();
+        try {
+            c.send(Wire.T_READ, new Wire.Out().str(path).u64(offset).u64(length < 0 ? -1L : length).toBytes());
+            Wire.Frame f = c.read(ioTimeout);
+            if (f.type() == Wire.R_ERROR) {
+                throw error(f, AgentErrorCode.FILE_READ_FAILED);
+            }
+            if (f.type() != Wire.R_STAT) {
+                throw AgentException.protocol("expected STAT before data");
+            }
+            Wire.In in = new Wire.In(f.payload());
+            FileInfo info = FileInfo.decode(baseName(path), in);
+            in.end();
+            long limit = length < 0 ? Long.MAX_VALUE : length;
+            return new ReadStream(c, info, ioTimeout, limit);
+        } catch (AgentException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** Writes a file atomically (temp file + rename), mode exact (not subject to umask). */
+    public void write(String path, InputStream data, int mode) throws AgentException {
+        write(path, data, mode, false, null, null);
+    }
+
+    /**
+     * Streams {@code data} into {@code path}: the agent writes a temp file in the same directory and renames it
+     * over the target when the stream is complete, so readers never see a partial file.
+     *
+     * @param createParents create missing parent directories (mode 0755)
+     * @param owner         user for the new file (name or uid), null = agent's user
+     * @param group         group for the new file (name or gid), null = default
+     */
+    public void write(String path, InputStream data, int mode, boolean createParents, String owner, String group)
+            throws AgentException {
+        checkPath(path);
+        checkMode(mode);
+        Objects.requireNonNull(data, "data");
+        try (AgentConnection c = connect()) {
+            c.send(Wire.T_WRITE, new Wire.Out().u32(createParents ? 1 : 0).u32(mode).str(path).str(checkName(owner))
+                    .str(checkName(group)).toBytes());
+            expectOk(c, AgentErrorCode.FILE_WRITE_FAILED);
+            byte[] buf = new byte[Wire.CHUNK];
+            try {
+                while (true) {
+                    int n = data.readNBytes(buf, 0, buf.length);
+                    if (n <= 0) {
+                        break;
+                    }
+                    ScheduledFuture<?> g = c.arm(ioTimeout);
+                    try {
+                        c.send(Wire.T_DATA, buf, 0, n);
+                    } finally {
+                        AgentConnection.disarm(g);
+                    }
+                }
+                c.send(Wire.T_DATA_END, new byte[0]);
+            } catch (AgentException e) {
+                // the agent may have failed the write (ENOSPC...) and closed: report its error if it sent one
+                throw pendingError(c, e);
+            } catch (IOException e) {
+                throw new AgentException(AgentErrorCode.FILE_WRITE_FAILED, "reading upload data failed: " + e.getMessage(), e);
+            }
+            expectOk(c, AgentErrorCode.FILE_WRITE_FAILED);
+        }
+    }
+
+    private AgentException pendingError(AgentConnection c, AgentException original) {
+        if (c.isClosed() && original.code() == AgentErrorCode.TIMEOUT) {
+            return original;
+        }
+        try {
+            Wire.Frame f = c.read(Duration.ofSeconds(1));
+            if (f.type() == Wire.R_ERROR) {
+                return error(f, AgentErrorCode.FILE_WRITE_FAILED);
+            }
+        } catch (AgentException ignored) {
+            // keep the original failure
+        }
+        return original;
+    }
+
+    private void expectOk(AgentConnection c, AgentErrorCode fallback) throws AgentException {
+        Wire.Frame f = c.read(ioTimeout);
+        if (f.type() == Wire.R_ERROR) {
+            throw error(f, fallback);
+        }
+        if (f.type() != Wire.R_OK || f.payload().length != 0) {
+            throw AgentException.protocol("expected OK, got 0x" + Integer.toHexString(f.type()));
+        }
+    }
+
+    /** Creates a directory with exactly {@code mode}; with {@code parents}, like mkdir -p (no error if it exists). */
+    public void mkdir(String path, int mode, boolean parents) throws AgentException {
+        checkPath(path);
+        checkMode(mode);
+        simple(Wire.T_MKDIR, new Wire.Out().u32(parents ? 1 : 0).u32(mode).str(path).toBytes(),
+                AgentErrorCode.FILE_WRITE_FAILED);
+    }
+
+    /** rename(2); across file systems fails with {@link AgentErrorCode#CROSS_DEVICE}. */
+    public void move(String source, String target, boolean overwrite) throws AgentException {
+        checkPath(source);
+        checkPath(target);
+        simple(Wire.T_MOVE, new Wire.Out().u32(overwrite ? 0 : 1).str(source).str(target).toBytes(),
+                AgentErrorCode.FILE_WRITE_FAILED);
+    }
+
+    /** Deletes a file, symlink or empty directory; {@code recursive} deletes trees without following symlinks. */
+    public void delete(String path, boolean recursive) throws AgentException {
+        checkPath(path);
+        simple(Wire.T_DELETE, new Wire.Out().u32(recursive ? 1 : 0).str(path).toBytes(), AgentErrorCode.FILE_WRITE_FAILED);
+    }
+
+    public void chmod(String path, int mode) throws AgentException {
+        checkPath(path);
+        checkMode(mode);
+        simple(Wire.T_CHMOD, new Wire.Out().u32(mode).str(path).toBytes(), AgentErrorCode.FILE_WRITE_FAILED);
+    }
+
+    /** @param user name or uid (or null), @param group name or gid (or null); at least one is required */
+    public void chown(String path, String user, String group) throws AgentException {
+        checkPath(path);
+        String u = checkName(user);
+        String g = checkName(group);
+        if (u.isEmpty() && g.isEmpty()) {
+            throw new IllegalArgumentException("user or group required");
+        }
+        simple(Wire.T_CHOWN, new Wire.Out().str(path).str(u).str(g).toBytes(), AgentErrorCode.FILE_WRITE_FAILED);
+    }
+
+    // ------------------------------------------------------------------ entrypoint logs
+
+    /** Snapshot of the entrypoint log ring buffer, capped at {@code maxOutputBytes} in total. */
+    public List<LogChunk> entrypointLogs() throws AgentException {
+        try (AgentConnection c = connect()) {
+            c.send(Wire.T_LOGS, new Wire.Out().u32(0).toBytes());
+            List<LogChunk> out = new ArrayList<>();
+            long total = 0;
+            while (true) {
+                Wire.Frame f = c.read(ioTimeout);
+                switch (f.type()) {
+                    case Wire.R_LOG -> {
+                        LogChunk ch = decodeLog(f);
+                        total += ch.data().length;
+                        if (total > maxOutputBytes) {
+                            return out;
+                        }
+                        out.add(ch);
+                    }
+                    case Wire.R_END -> {
+                        return out;
+                    }
+                    case Wire.R_ERROR -> throw error(f, AgentErrorCode.OPERATION_FAILED);
+                    default -> throw AgentException.protocol("unexpected frame 0x" + Integer.toHexString(f.type()));
+                }
+            }
+        }
+    }
+
+    /**
+     * Streams the entrypoint logs to {@code listener} from a reader thread: the ring buffer contents, then (with
+     * {@code follow}) new output until the entrypoint exits ({@link LogListener#onExit}, then {@code onEnd}).
+     */
+    public LogSubscription entrypointLogs(boolean follow, LogListener listener) throws AgentException {
+        Objects.requireNonNull(listener, "listener");
+        AgentConnection c = connect();
+        try {
+            c.send(Wire.T_LOGS, new Wire.Out().u32(follow ? 1 : 0).toBytes());
+            LogSubscription s = new LogSubscription(c, listener);
+            AgentThreads.start(s::pump);
+            return s;
+        } catch (AgentException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+}
