@@ -1,0 +1,27 @@
+package dev.berth.protocol;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the control plane asks a runner to create: one sandbox container with its limits.
+ * Sizes are in bytes / millicores so no unit conversion happens on the runner.
+ */
+public record SandboxSpec(
+        String sandboxId,
+        String organizationId,
+        String imageRef,
+        long nanoCpus,
+        long memoryBytes,
+        long diskBytes,
+        long pidsLimit,
+        String user,
+        Map<String, String> env) {
+
+    public SandboxSpec {
+        Objects.requireNonNull(sandboxId, "sandboxId");
+        Objects.requireNonNull(organizationId, "organizationId");
+        Objects.requireNonNull(imageRef, "imageRef");
+        env = env == null ? Map.of() : Map.copyOf(env);
+    }
+}

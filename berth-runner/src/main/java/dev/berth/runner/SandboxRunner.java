@@ -1,0 +1,184 @@
+package dev.berth.runner;
+
+import dev.berth.core.error.EngineException;
+import dev.berth.protocol.ContainerStatus;
+import dev.berth.protocol.ObservedSandbox;
+import dev.berth.protocol.RunnerCapabilities;
+import dev.berth.protocol.SandboxSpec;
+import dev.berth.runner.engine.ContainerEngine;
+import dev.berth.runner.engine.ContainerInfo;
+import dev.berth.runner.engine.ContainerSpec;
+import dev.berth.runner.engine.EngineInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The runner's sandbox operations: turns a {@link SandboxSpec} into a locked-down container. */
+public final class SandboxRunner {
+
+    public static final String LABEL_SANDBOX = "berth.sandbox";
+    public static final String LABEL_ORG = "berth.org";
+    public static final String LABEL_RUNNER = "berth.runner";
+    public static final String AGENT_PATH = "/.berth/agent";
+    public static final String RUN_DIR = "/.berth/run";
+    public static final String AGENT_SOCKET = "agent.sock";
+
+    /** Keeps a sandbox alive when no agent runs as its init; exits promptly on SIGTERM. */
+    private static final List<String> KEEP_ALIVE =
+            List.of("/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done");
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxRunner.class);
+
+    private final ContainerEngine engine;
+    private final RunnerSettings settings;
+    private final SandboxDirectories dirs;
+    private final EngineInfo engineInfo;
+
+    public SandboxRunner(ContainerEngine engine, RunnerSettings settings) {
+        this.engine = engine;
+        this.settings = settings;
+        this.engineInfo = engine.info();
+        this.dirs = new SandboxDirectories(settings.dataDir().resolve("sandboxes"),
+                engineInfo.userNamespaceRemap() ? RemappedRoot.hostUid() : 0);
+    }
+
+    public static String containerName(String sandboxId) {
+        return "berth-" + sandboxId;
+    }
+
+    public RunnerCapabilities capabilities() {
+        return new RunnerCapabilities(engineInfo.version(), engineInfo.storageDriver(),
+                engineInfo.diskQuotaSupported(), engineInfo.userNamespaceRemap(), agentAvailable());
+    }
+
+    public boolean agentAvailable() {
+        return settings.agentBinary() != null && Files.isExecutable(settings.agentBinary());
+    }
+
+    public String runnerId() {
+        return settings.runnerId();
+    }
+
+    public ContainerEngine engine() {
+        return engine;
+    }
+
+    /** Host path of the agent's socket for a sandbox. */
+    public Path agentSocket(String sandboxId) {
+        return dirs.runDir(sandboxId).resolve(AGENT_SOCKET);
+    }
+
+    public ObservedSandbox create(SandboxSpec spec) {
+        Path runDir = dirs.prepare(spec.sandboxId());
+        Map<String, String> labels = new HashMap<>();
+        labels.put(LABEL_SANDBOX, spec.sandboxId());
+        labels.put(LABEL_ORG, spec.organizationId());
+        labels.put(LABEL_RUNNER, settings.runnerId());
+        List<ContainerSpec.Mount> mounts = new ArrayList<>();
+        List<String> entrypoint;
+        if (agentAvailable()) {
+            mounts.add(new ContainerSpec.Mount(settings.agentBinary().toString(), AGENT_PATH, true));
+            mounts.add(new ContainerSpec.Mount(runDir.toString(), RUN_DIR, false));
+            entrypoint = List.of(AGENT_PATH, "--socket", RUN_DIR + "/" + AGENT_SOCKET, "--");
+        } else {
+            entrypoint = KEEP_ALIVE;
+        }
+        var containerSpec = new ContainerSpec(containerName(spec.sandboxId()), spec.imageRef(), entrypoint, List.of(),
+                spec.env(), labels, spec.nanoCpus(), spec.memoryBytes(), spec.pidsLimit(), settings.capAdd(), mounts,
+                null, "sandbox-" + spec.sandboxId().substring(0, Math.min(12, spec.sandboxId().length())),
+                settings.networkMode());
+        try {
+            engine.createAndStart(containerSpec);
+        } catch (EngineException e) {
+            dirs.remove(spec.sandboxId());
+            throw e;
+        }
+        log.info("sandbox {} container started on runner {}", spec.sandboxId(), settings.runnerId());
+        return new ObservedSandbox(spec.sandboxId(), ContainerStatus.RUNNING, null, false);
+    }
+
+    public void start(String sandboxId) {
+        engine.start(containerName(sandboxId));
+    }
+
+    public void stop(String sandboxId) {
+        engine.stop(containerName(sandboxId), settings.stopTimeout());
+    }
+
+    public void destroy(String sandboxId) {
+        engine.remove(containerName(sandboxId));
+        dirs.remove(sandboxId);
+    }
+
+    public ObservedSandbox observe(String sandboxId) {
+        Optional<ContainerInfo> info = engine.inspect(containerName(sandboxId));
+        return info.map(i -> new ObservedSandbox(sandboxId, i.status(), i.exitCode(), i.oomKilled()))
+                .orElseGet(() -> ObservedSandbox.missing(sandboxId));
+    }
+
+    /** Every Berth sandbox container on this runner's engine, keyed by sandbox id. */
+    public Map<String, ContainerInfo> inventory() {
+        Map<String, ContainerInfo> out = new HashMap<>();
+        for (ContainerInfo c : engine.listByLabel(LABEL_SANDBOX)) {
+            String owner = c.labels().get(LABEL_RUNNER);
+            if (owner == null || owner.equals(settings.runnerId())) {
+                out.put(c.labels().get(LABEL_SANDBOX), c);
+            }
+        }
+        return out;
+    }
+
+    /** Per-sandbox host directories (the agent's socket lives here), private to one sandbox. */
+    static final class SandboxDirectories {
+        private final Path root;
+        private final int ownerUid;
+
+        SandboxDirectories(Path root, int ownerUid) {
+            this.root = root;
+            this.ownerUid = ownerUid;
+        }
+
+        Path runDir(String sandboxId) {
+            return root.resolve(sandboxId).resolve("run");
+        }
+
+        Path prepare(String sandboxId) {
+            Path run = runDir(sandboxId);
+            try {
+                Files.createDirectories(root);
+                Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+                Files.createDirectories(run);
+                Files.setPosixFilePermissions(run.getParent(),
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x---"));
+                Files.setPosixFilePermissions(run, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                Files.setAttribute(run, "unix:uid", ownerUid);
+                Files.setAttribute(run, "unix:gid", ownerUid);
+                Files.setAttribute(run.getParent(), "unix:gid", ownerUid);
+            } catch (IOException e) {
+                throw new EngineException("cannot prepare the sandbox directory " + run + ": " + e.getMessage(), e);
+            }
+            return run;
+        }
+
+        void remove(String sandboxId) {
+            Path dir = root.resolve(sandboxId);
+            if (!Files.exists(dir)) {
+                return;
+            }
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                log.warn("could not remove sandbox directory {}: {}", dir, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.berth.runner.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.berth.core.error.EngineException;
+import dev.berth.protocol.ContainerStatus;
+import dev.berth.runner.engine.ContainerEngine;
+import dev.berth.runner.engine.ContainerInfo;
+import dev.berth.runner.engine.ContainerSpec;
+import dev.berth.runner.engine.EngineInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link ContainerEngine} on Docker Engine, through docker-java over the engine's socket. */
+public final class DockerContainerEngine implements ContainerEngine {
+
+    private final DockerClient docker;
+    private final String host;
+
+    public DockerContainerEngine(String dockerHost) {
+        this.host = dockerHost;
+        var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+        var http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofMinutes(10))
+                .build();
+        this.docker = DockerClientImpl.getInstance(config, http);
+    }
+
+    @Override
+    public EngineInfo info() {
+        try {
+            Info info = docker.infoCmd().exec();
+            List<String> sec = info.getSecurityOptions() == null ? List.of() : info.getSecurityOptions();
+            boolean userns = sec.stream().anyMatch(s -> s.contains("name=userns"));
+            return new EngineInfo(info.getServerVersion(), info.getDriver(), userns, info.getDockerRootDir());
+        } catch (RuntimeException e) {
+            throw failure("read engine info", e);
+        }
+    }
+
+    @Override
+    public boolean ping() {
+        try {
+            docker.pingCmd().exec();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean imageExists(String imageRef) {
+        try {
+            docker.inspectImageCmd(imageRef).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        } catch (RuntimeException e) {
+            throw failure("inspect image " + imageRef, e);
+        }
+    }
+
+    @Override
+    public void importImage(Path rootfsTar, String imageRef) {
+        String repo = imageRef.contains(":") ? imageRef.substring(0, imageRef.lastIndexOf(':')) : imageRef;
+        String tag = imageRef.contains(":") ? imageRef.substring(imageRef.lastIndexOf(':') + 1) : "latest";
+        try (InputStream in = Files.newInputStream(rootfsTar)) {
+            docker.createImageCmd(repo, in).withTag(tag).exec();
+        } catch (IOException e) {
+            throw new EngineException("cannot read image tarball " + rootfsTar + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw failure("import " + rootfsTar + " as " + imageRef, e);
+        }
+        if (!imageExists(imageRef)) {
+            throw new EngineException("engine accepted the import of " + rootfsTar + " but image '" + imageRef
+                    + "' does not exist afterwards; check the engine log");
+        }
+    }
+
+    @Override
+    public String createAndStart(ContainerSpec spec) {
+        String id;
+        try (CreateContainerCmd cmd = docker.createContainerCmd(spec.image())) {
+            HostConfig hc = HostConfig.newHostConfig()
+                    .withNanoCPUs(spec.nanoCpus())
+                    .withMemory(spec.memoryBytes())
+                    .withMemorySwap(spec.memoryBytes())
+                    .withPidsLimit(spec.pidsLimit())
+                    .withCapDrop(Capability.ALL)
+                    .withCapAdd(spec.capAdd().stream().map(Capability::valueOf).toArray(Capability[]::new))
+                    .withSecurityOpts(List.of("no-new-privileges"))
+                    .withPrivileged(false)
+                    .withNetworkMode(spec.networkMode())
+                    .withInit(false)
+                    .withBinds(spec.mounts().stream()
+                            .map(m -> new Bind(m.hostPath(), new Volume(m.containerPath()),
+                                    m.readOnly() ? AccessMode.ro : AccessMode.rw))
+                            .toList());
+            cmd.withName(spec.name())
+                    .withHostConfig(hc)
+                    .withLabels(spec.labels())
+                    .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                    .withHostName(spec.hostname());
+            if (!spec.entrypoint().isEmpty()) {
+                cmd.withEntrypoint(spec.entrypoint());
+            }
+            if (!spec.cmd().isEmpty()) {
+                cmd.withCmd(spec.cmd());
+            }
+            if (spec.user() != null) {
+                cmd.withUser(spec.user());
+            }
+            id = cmd.exec().getId();
+        } catch (NotFoundException e) {
+            throw new EngineException("image '" + spec.image() + "' is not on this runner's engine (" + host
+                    + "); build or import it first", e);
+        } catch (ConflictException e) {
+            throw new EngineException("a container named '" + spec.name() + "' already exists on the engine", e);
+        } catch (RuntimeException e) {
+            throw failure("create container " + spec.name(), e);
+        }
+        try {
+            docker.startContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            remove(id);
+            throw failure("start container " + spec.name(), e);
+        }
+        return id;
+    }
+
+    @Override
+    public void start(String containerIdOrName) {
+        try {
+            docker.startContainerCmd(containerIdOrName).exec();
+        } catch (NotModifiedException e) {
+            // already running: the desired outcome
+        } catch (RuntimeException e) {
+            throw failure("start container " + containerIdOrName, e);
+        }
+    }
+
+    @Override
+    public void stop(String containerIdOrName, Duration timeout) {
+        try {
+            docker.stopContainerCmd(containerIdOrName).withTimeout((int) Math.max(0, timeout.toSeconds())).exec();
+        } catch (NotModifiedException e) {
+            // already stopped
+        } catch (RuntimeException e) {
+            throw failure("stop container " + containerIdOrName, e);
+        }
+    }
+
+    @Override
+    public void remove(String containerIdOrName) {
+        try {
+            docker.removeContainerCmd(containerIdOrName).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (ConflictException e) {
+            // removal already in progress: the engine finishes it
+        } catch (RuntimeException e) {
+            throw failure("remove container " + containerIdOrName, e);
+        }
+    }
+
+    @Override
+    public Optional<ContainerInfo> inspect(String containerIdOrName) {
+        try {
+            InspectContainerResponse r = docker.inspectContainerCmd(containerIdOrName).exec();
+            var st = r.getState();
+            ContainerStatus status = Boolean.TRUE.equals(st.getRunning()) ? ContainerStatus.RUNNING
+                    : "created".equals(st.getStatus()) ? ContainerStatus.CREATED : ContainerStatus.EXITED;
+            Long exit = st.getExitCodeLong();
+            Long pid = st.getPidLong();
+            return Optional.of(new ContainerInfo(r.getId(), stripSlash(r.getName()), status,
+                    exit == null ? null : exit.intValue(), Boolean.TRUE.equals(st.getOOMKilled()),
+                    pid == null ? 0 : pid.intValue(),
+                    r.getConfig().getLabels() == null ? Map.of() : r.getConfig().getLabels()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw failure("inspect container " + containerIdOrName, e);
+        }
+    }
+
+    @Override
+    public List<ContainerInfo> listByLabel(String labelKey) {
+        try {
+            List<Container> list = docker.listContainersCmd().withShowAll(true)
+                    .withLabelFilter(List.of(labelKey)).exec();
+            return list.stream().map(c -> new ContainerInfo(c.getId(),
+                    c.getNames() == null || c.getNames().length == 0 ? "" : stripSlash(c.getNames()[0]),
+                    "running".equals(c.getState()) ? ContainerStatus.RUNNING
+                            : "created".equals(c.getState()) ? ContainerStatus.CREATED : ContainerStatus.EXITED,
+                    null, false, 0, c.getLabels() == null ? Map.of() : c.getLabels())).toList();
+        } catch (RuntimeException e) {
+            throw failure("list containers", e);
+        }
+    }
+
+    /** The raw client, for the engine-exec fallback and for baseline benchmarks only. */
+    public DockerClient client() {
+        return docker;
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (IOException e) {
+            throw new EngineException("closing the engine client failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String stripSlash(String name) {
+        return name != null && name.startsWith("/") ? name.substring(1) : name;
+    }
+
+    private EngineException failure(String what, RuntimeException e) {
+        String detail = e instanceof DockerException de ? de.getMessage() : e.toString();
+        return new EngineException("container engine at " + host + " failed to " + what + ": " + detail
+                + (e.getCause() instanceof IOException ? " (is the engine running? `./berth engine status`)" : ""), e);
+    }
+}

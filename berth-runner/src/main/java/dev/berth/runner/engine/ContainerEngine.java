@@ -1,0 +1,40 @@
+package dev.berth.runner.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one way Berth talks to a container engine. Takes and returns Berth's own value types;
+ * adapters translate engine failures into {@link dev.berth.core.error.EngineException}.
+ */
+public interface ContainerEngine extends AutoCloseable {
+
+    EngineInfo info();
+
+    boolean ping();
+
+    boolean imageExists(String imageRef);
+
+    /** Imports a rootfs tarball as an image (the engine-API equivalent of {@code docker import}). */
+    void importImage(Path rootfsTar, String imageRef);
+
+    /** Creates and starts a container; returns its engine id. */
+    String createAndStart(ContainerSpec spec);
+
+    void start(String containerIdOrName);
+
+    void stop(String containerIdOrName, Duration timeout);
+
+    /** Removes a container and its anonymous volumes; a missing container is not an error. */
+    void remove(String containerIdOrName);
+
+    Optional<ContainerInfo> inspect(String containerIdOrName);
+
+    /** All containers (running or not) that carry the given label key. */
+    List<ContainerInfo> listByLabel(String labelKey);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,15 @@
+package dev.berth.runner.engine;
+
+import dev.berth.protocol.ContainerStatus;
+import java.util.Map;
+
+/** What the engine reports about one container. */
+public record ContainerInfo(
+        String id,
+        String name,
+        ContainerStatus status,
+        Integer exitCode,
+        boolean oomKilled,
+        int pid,
+        Map<String, String> labels) {
+}

@@ -1,0 +1,93 @@
+package dev.berth.runner.image;
+
+import dev.berth.core.error.EngineException;
+import dev.berth.runner.engine.ContainerEngine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a base image available on the engine: builds its rootfs tarball with the builder script
+ * (cached under {@code cacheDir}) and imports it. Idempotent and safe to call on every start.
+ */
+public final class BaseImageBuilder {
+
+    private static final Logger log = LoggerFactory.getLogger(BaseImageBuilder.class);
+
+    private final ContainerEngine engine;
+    private final Path scriptsDir;
+    private final Path cacheDir;
+    private final Duration buildTimeout;
+
+    public BaseImageBuilder(ContainerEngine engine, Path scriptsDir, Path cacheDir, Duration buildTimeout) {
+        this.engine = engine;
+        this.scriptsDir = scriptsDir;
+        this.cacheDir = cacheDir;
+        this.buildTimeout = buildTimeout;
+    }
+
+    /** Ensures the image exists on the engine; returns the size of its rootfs tarball in bytes. */
+    public long ensure(BaseImage image) {
+        Path tar = cacheDir.resolve(image.tarball());
+        if (!Files.isRegularFile(tar)) {
+            build(image, tar);
+        }
+        if (!engine.imageExists(image.imageRef())) {
+            long t0 = System.nanoTime();
+            engine.importImage(tar, image.imageRef());
+            log.info("imported {} from {} in {} ms", image.imageRef(), tar, (System.nanoTime() - t0) / 1_000_000);
+        }
+        try {
+            return Files.size(tar);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private void build(BaseImage image, Path tar) {
+        Path script = scriptsDir.resolve(image.builderScript());
+        if (!Files.isExecutable(script)) {
+            throw new EngineException("image builder " + script + " is missing or not executable; set "
+                    + "BERTH_IMAGES_DIR to the 'images' directory of the Berth checkout");
+        }
+        try {
+            Files.createDirectories(cacheDir);
+            Path logFile = cacheDir.resolve(image.tarball() + ".log");
+            log.info("building base image {} with {} (log: {})", image.imageRef(), script, logFile);
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(script.toString(), tar.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile())
+                    .start();
+            if (!p.waitFor(buildTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new EngineException("building " + image.imageRef() + " took longer than " + buildTimeout
+                        + "; see " + logFile);
+            }
+            if (p.exitValue() != 0 || !Files.isRegularFile(tar)) {
+                throw new EngineException("building " + image.imageRef() + " failed (exit " + p.exitValue()
+                        + "); see " + logFile + ": " + tail(logFile));
+            }
+            log.info("built {} in {} s", image.imageRef(), (System.nanoTime() - t0) / 1_000_000_000);
+        } catch (IOException e) {
+            throw new EngineException("cannot run image builder " + script + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while building " + image.imageRef(), e);
+        }
+    }
+
+    private static String tail(Path logFile) {
+        try {
+            var lines = Files.readAllLines(logFile);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable)";
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.berth.server.config;
+
+import dev.berth.runner.RunnerSettings;
+import dev.berth.runner.SandboxRunner;
+import dev.berth.runner.docker.DockerContainerEngine;
+import dev.berth.runner.engine.ContainerEngine;
+import dev.berth.runner.image.BaseImageBuilder;
+import dev.berth.server.runner.RunnerRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Embedded mode: the runner lives in the control plane's JVM and drives the configured engine. */
+@Configuration
+public class RunnerConfiguration {
+
+    @Bean(destroyMethod = "close")
+    ContainerEngine containerEngine(BerthProperties props) {
+        var engine = new DockerContainerEngine(props.dockerHost());
+        if (!engine.ping()) {
+            engine.close();
+            throw new IllegalStateException("the container engine at " + props.dockerHost() + " does not answer. "
+                    + "Start Berth with './berth up' (which starts its own engine), or set BERTH_DOCKER_HOST to a "
+                    + "running Docker engine");
+        }
+        return engine;
+    }
+
+    @Bean
+    SandboxRunner sandboxRunner(ContainerEngine engine, BerthProperties props) {
+        var agent = props.agentBinary() == null || props.agentBinary().toString().isBlank() ? null : props.agentBinary();
+        var settings = new RunnerSettings(props.runnerId(), props.dataDir(), agent, props.sandbox().pidsLimit(),
+                props.sandbox().stopTimeout(), RunnerSettings.DEFAULT_CAPS, "bridge");
+        return new SandboxRunner(engine, settings);
+    }
+
+    @Bean
+    BaseImageBuilder baseImageBuilder(ContainerEngine engine, BerthProperties props) {
+        return new BaseImageBuilder(engine, props.imagesDir(), props.dataDir().resolve("images"),
+                props.images().buildTimeout());
+    }
+
+    @Bean
+    RunnerRegistry runnerRegistry(SandboxRunner runner) {
+        return new RunnerRegistry(runner);
+    }
+}

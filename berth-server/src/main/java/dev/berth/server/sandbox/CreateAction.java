@@ -1,0 +1,63 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.sandbox.SandboxState;
+import dev.berth.protocol.SandboxSpec;
+import dev.berth.runner.SandboxRunner;
+import dev.berth.server.config.BerthProperties;
+import dev.berth.server.runner.RunnerRegistry;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates a validated sandbox: records the row in {@code creating}, has the runner create and
+ * start the container, and records {@code started} before answering, so the SDK does not poll.
+ */
+@Component
+public class CreateAction {
+
+    private final SandboxStore store;
+    private final SandboxLocks locks;
+    private final RunnerRegistry runners;
+    private final SandboxMapper mapper;
+    private final BerthProperties props;
+
+    public CreateAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, SandboxMapper mapper,
+            BerthProperties props) {
+        this.store = store;
+        this.locks = locks;
+        this.runners = runners;
+        this.mapper = mapper;
+        this.props = props;
+    }
+
+    public Sandbox execute(Sandbox fresh) {
+        SandboxRunner runner = runners.place();
+        fresh.assignRunner(runner.runnerId());
+        ReentrantLock lock = locks.of(fresh.getId());
+        lock.lock();
+        try {
+            try {
+                store.insert(fresh);
+            } catch (DataIntegrityViolationException e) {
+                throw new dev.berth.core.error.ConflictException("a sandbox named '" + fresh.getName()
+                        + "' already exists in this organization; choose another name or delete that one first");
+            }
+            Map<String, String> env = mapper.fromJson(fresh.getEnvJson());
+            var spec = new SandboxSpec(fresh.getId(), fresh.getOrganizationId(), fresh.getImageRef(),
+                    fresh.getCpu() * 1_000_000_000L, fresh.getMemoryGib() * (1L << 30), fresh.getDiskGib() * (1L << 30),
+                    props.sandbox().pidsLimit(), fresh.getOsUser(), env);
+            try {
+                runner.create(spec);
+            } catch (BerthException e) {
+                store.move(fresh.getId(), SandboxState.ERROR, "create", "create failed: " + e.getMessage());
+                throw e;
+            }
+            return store.move(fresh.getId(), SandboxState.STARTED, "create", null);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

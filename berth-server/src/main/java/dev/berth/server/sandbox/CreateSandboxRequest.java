@@ -1,0 +1,29 @@
+package dev.berth.server.sandbox;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Body of POST /api/sandbox, as the Daytona SDK sends it. Every field is optional. Maps are read
+ * as {@code Object} values so a non-string label or env value is rejected instead of coerced.
+ */
+public record CreateSandboxRequest(
+        String name,
+        String snapshot,
+        String user,
+        Map<String, Object> env,
+        Map<String, Object> labels,
+        Boolean isPublic,
+        Boolean networkBlockAll,
+        String networkAllowList,
+        String target,
+        Integer cpu,
+        Integer gpu,
+        Integer memory,
+        Integer disk,
+        Integer autoStopInterval,
+        Integer autoArchiveInterval,
+        Integer autoDeleteInterval,
+        List<Object> volumes,
+        Map<String, Object> buildInfo) {
+}

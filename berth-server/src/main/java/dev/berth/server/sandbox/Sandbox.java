@@ -1,0 +1,271 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.core.sandbox.DesiredState;
+import dev.berth.core.sandbox.SandboxState;
+import dev.berth.core.sandbox.SandboxTransitions;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+
+/**
+ * A sandbox row: its state, what the user wants it to be, and its resources. State changes only
+ * through {@link #transition}, which checks the transition table; writes are compare-and-set on
+ * {@code version}, so a stale writer fails instead of overwriting.
+ */
+@Entity
+@Table(name = "sandbox")
+public class Sandbox {
+
+    @Id
+    private String id;
+
+    @Column(name = "organization_id", nullable = false)
+    private String organizationId;
+
+    @Column(nullable = false)
+    private String name;
+
+    @Column(name = "live_name")
+    private String liveName;
+
+    @Column(name = "snapshot_name", nullable = false)
+    private String snapshotName;
+
+    @Column(name = "image_ref", nullable = false)
+    private String imageRef;
+
+    @Column(name = "runner_id")
+    private String runnerId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private SandboxState state;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "desired_state", nullable = false)
+    private DesiredState desiredState;
+
+    @Column(name = "error_reason")
+    private String errorReason;
+
+    @Column(name = "os_user", nullable = false)
+    private String osUser;
+
+    private int cpu;
+
+    @Column(name = "memory_gib")
+    private int memoryGib;
+
+    @Column(name = "disk_gib")
+    private int diskGib;
+
+    @Column(name = "env_json", nullable = false)
+    private String envJson;
+
+    @Column(name = "labels_json", nullable = false)
+    private String labelsJson;
+
+    @Column(name = "public_access")
+    private boolean publicAccess;
+
+    @Column(name = "network_block_all")
+    private boolean networkBlockAll;
+
+    @Column(nullable = false)
+    private String target;
+
+    @Column(name = "auto_stop_interval")
+    private int autoStopInterval;
+
+    @Column(name = "auto_archive_interval")
+    private int autoArchiveInterval;
+
+    @Column(name = "auto_delete_interval")
+    private int autoDeleteInterval;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    @Column(name = "state_changed_at", nullable = false)
+    private Instant stateChangedAt;
+
+    @Column(name = "last_activity_at")
+    private Instant lastActivityAt;
+
+    @Version
+    private long version;
+
+    protected Sandbox() {
+    }
+
+    Sandbox(String id, String organizationId, String name, String snapshotName, String imageRef, String osUser,
+            int cpu, int memoryGib, int diskGib, String envJson, String labelsJson, boolean publicAccess,
+            boolean networkBlockAll, String target, int autoStopInterval, int autoArchiveInterval,
+            int autoDeleteInterval, Instant now) {
+        this.id = id;
+        this.organizationId = organizationId;
+        this.name = name;
+        this.liveName = name;
+        this.snapshotName = snapshotName;
+        this.imageRef = imageRef;
+        this.osUser = osUser;
+        this.cpu = cpu;
+        this.memoryGib = memoryGib;
+        this.diskGib = diskGib;
+        this.envJson = envJson;
+        this.labelsJson = labelsJson;
+        this.publicAccess = publicAccess;
+        this.networkBlockAll = networkBlockAll;
+        this.target = target;
+        this.autoStopInterval = autoStopInterval;
+        this.autoArchiveInterval = autoArchiveInterval;
+        this.autoDeleteInterval = autoDeleteInterval;
+        this.state = SandboxState.CREATING;
+        this.desiredState = DesiredState.STARTED;
+        this.createdAt = now;
+        this.updatedAt = now;
+        this.stateChangedAt = now;
+        this.lastActivityAt = now;
+    }
+
+    /** Moves to {@code to} if the transition table allows it; returns false (and changes nothing) otherwise. */
+    public boolean transition(SandboxState to, String errorReason, Instant now) {
+        if (!SandboxTransitions.isAllowed(state, to)) {
+            return false;
+        }
+        this.state = to;
+        this.errorReason = errorReason;
+        this.stateChangedAt = now;
+        this.updatedAt = now;
+        if (to == SandboxState.DESTROYED) {
+            this.liveName = null;
+        }
+        return true;
+    }
+
+    public void desire(DesiredState desired, Instant now) {
+        this.desiredState = desired;
+        this.updatedAt = now;
+    }
+
+    public void assignRunner(String runnerId) {
+        this.runnerId = runnerId;
+    }
+
+    public void replaceLabels(String labelsJson, Instant now) {
+        this.labelsJson = labelsJson;
+        this.updatedAt = now;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public String getOrganizationId() {
+        return organizationId;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getSnapshotName() {
+        return snapshotName;
+    }
+
+    public String getImageRef() {
+        return imageRef;
+    }
+
+    public String getRunnerId() {
+        return runnerId;
+    }
+
+    public SandboxState getState() {
+        return state;
+    }
+
+    public DesiredState getDesiredState() {
+        return desiredState;
+    }
+
+    public String getErrorReason() {
+        return errorReason;
+    }
+
+    public String getOsUser() {
+        return osUser;
+    }
+
+    public int getCpu() {
+        return cpu;
+    }
+
+    public int getMemoryGib() {
+        return memoryGib;
+    }
+
+    public int getDiskGib() {
+        return diskGib;
+    }
+
+    public String getEnvJson() {
+        return envJson;
+    }
+
+    public String getLabelsJson() {
+        return labelsJson;
+    }
+
+    public boolean isPublicAccess() {
+        return publicAccess;
+    }
+
+    public boolean isNetworkBlockAll() {
+        return networkBlockAll;
+    }
+
+    public String getTarget() {
+        return target;
+    }
+
+    public int getAutoStopInterval() {
+        return autoStopInterval;
+    }
+
+    public int getAutoArchiveInterval() {
+        return autoArchiveInterval;
+    }
+
+    public int getAutoDeleteInterval() {
+        return autoDeleteInterval;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getUpdatedAt() {
+        return updatedAt;
+    }
+
+    public Instant getStateChangedAt() {
+        return stateChangedAt;
+    }
+
+    public Instant getLastActivityAt() {
+        return lastActivityAt;
+    }
+
+    public long getVersion() {
+        return version;
+    }
+}

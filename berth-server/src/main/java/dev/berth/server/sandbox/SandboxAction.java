@@ -1,0 +1,66 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.sandbox.DesiredState;
+import dev.berth.core.sandbox.SandboxState;
+import dev.berth.core.sandbox.SandboxTransitions;
+import dev.berth.runner.SandboxRunner;
+import dev.berth.server.runner.RunnerRegistry;
+import java.time.Clock;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The shared shape of a user-requested transition: take the sandbox's lock, validate the
+ * transition (409 naming both states), record the in-flight state and the desire, call the
+ * runner, record the outcome. A runner failure leaves the sandbox in {@code error} with the reason.
+ */
+public abstract class SandboxAction {
+
+    protected final SandboxStore store;
+    private final SandboxLocks locks;
+    protected final RunnerRegistry runners;
+    protected final Clock clock;
+
+    protected SandboxAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, Clock clock) {
+        this.store = store;
+        this.locks = locks;
+        this.runners = runners;
+        this.clock = clock;
+    }
+
+    /** The user-facing verb, used in messages. */
+    protected abstract String verb();
+
+    protected abstract DesiredState desired();
+
+    protected abstract SandboxState inFlight();
+
+    protected abstract SandboxState done();
+
+    protected abstract void onRunner(SandboxRunner runner, Sandbox sandbox);
+
+    public Sandbox execute(String sandboxId) {
+        ReentrantLock lock = locks.of(sandboxId);
+        lock.lock();
+        try {
+            Sandbox s = store.load(sandboxId);
+            if (s.getState() == done()) {
+                return s.getDesiredState() == desired() ? s : store.update(sandboxId, x -> x.desire(desired(), clock.instant()));
+            }
+            SandboxTransitions.check(s.getState(), inFlight(), verb());
+            store.update(sandboxId, x -> x.desire(desired(), clock.instant()));
+            s = store.move(sandboxId, inFlight(), verb(), null);
+            try {
+                if (s.getRunnerId() != null) {
+                    onRunner(runners.byId(s.getRunnerId()), s);
+                }
+            } catch (BerthException e) {
+                store.move(sandboxId, SandboxState.ERROR, verb(), verb() + " failed: " + e.getMessage());
+                throw e;
+            }
+            return store.move(sandboxId, done(), verb(), null);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.core.error.InvalidRequestException;
+import dev.berth.core.sandbox.SandboxState;
+import dev.berth.server.auth.Caller;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The Daytona-compatible sandbox API. */
+@RestController
+@RequestMapping("/api/sandbox")
+public class SandboxController {
+
+    private final SandboxService service;
+    private final SandboxQuery query;
+    private final SandboxMapper mapper;
+    private final StartAction start;
+    private final StopAction stop;
+    private final DestroyAction destroy;
+    private final JsonMapper json;
+
+    public SandboxController(SandboxService service, SandboxQuery query, SandboxMapper mapper, StartAction start,
+            StopAction stop, DestroyAction destroy, JsonMapper json) {
+        this.service = service;
+        this.query = query;
+        this.mapper = mapper;
+        this.start = start;
+        this.stop = stop;
+        this.destroy = destroy;
+        this.json = json;
+    }
+
+    @PostMapping
+    public SandboxDto create(Caller caller, @RequestBody(required = false) CreateSandboxRequest body) {
+        return mapper.toDto(service.create(caller, body), true);
+    }
+
+    public record ListResponse(List<SandboxDto> items, String nextCursor) {
+    }
+
+    @GetMapping
+    public ListResponse list(Caller caller,
+            @RequestParam(defaultValue = "100") int limit,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) String labels,
+            @RequestParam(required = false) List<String> states) {
+        var page = query.list(caller.organizationId(), limit, cursor, parseLabels(labels), parseStates(states));
+        return new ListResponse(page.items().stream().map(s -> mapper.toDto(s, false)).toList(), page.nextCursor());
+    }
+
+    @GetMapping("/{idOrName}")
+    public SandboxDto get(Caller caller, @PathVariable String idOrName) {
+        return mapper.toDto(service.get(caller, idOrName), true);
+    }
+
+    @PostMapping("/{idOrName}/start")
+    public SandboxDto start(Caller caller, @PathVariable String idOrName) {
+        return mapper.toDto(start.execute(service.get(caller, idOrName).getId()), true);
+    }
+
+    @PostMapping("/{idOrName}/stop")
+    public SandboxDto stop(Caller caller, @PathVariable String idOrName,
+            @RequestParam(required = false, defaultValue = "false") boolean force) {
+        return mapper.toDto(stop.execute(service.get(caller, idOrName).getId()), true);
+    }
+
+    @DeleteMapping("/{idOrName}")
+    public SandboxDto delete(Caller caller, @PathVariable String idOrName) {
+        return mapper.toDto(destroy.execute(service.get(caller, idOrName).getId()), true);
+    }
+
+    public record LabelsBody(Map<String, Object> labels) {
+    }
+
+    public record LabelsResponse(Map<String, String> labels) {
+    }
+
+    @PutMapping("/{idOrName}/labels")
+    public LabelsResponse labels(Caller caller, @PathVariable String idOrName, @RequestBody LabelsBody body) {
+        Sandbox s = service.replaceLabels(caller, idOrName, body == null ? null : body.labels());
+        return new LabelsResponse(mapper.fromJson(s.getLabelsJson()));
+    }
+
+    public record UrlResponse(String url) {
+    }
+
+    @GetMapping("/{idOrName}/toolbox-proxy-url")
+    public UrlResponse toolboxProxyUrl(Caller caller, @PathVariable String idOrName) {
+        service.get(caller, idOrName);
+        return new UrlResponse(mapper.toolboxProxyUrl());
+    }
+
+    private Map<String, String> parseLabels(String labels) {
+        if (labels == null || labels.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<String, Object> raw = json.readValue(labels, new TypeReference<Map<String, Object>>() {
+            });
+            return SandboxService.strings("labels filter", raw);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new InvalidRequestException("labels must be a JSON object of strings, e.g. labels={\"team\":\"a\"}");
+        }
+    }
+
+    private static Set<SandboxState> parseStates(List<String> states) {
+        if (states == null || states.isEmpty()) {
+            return Set.of();
+        }
+        Set<SandboxState> out = EnumSet.noneOf(SandboxState.class);
+        for (String raw : states) {
+            for (String s : raw.split(",")) {
+                out.add(SandboxState.fromWire(s.trim()).orElseThrow(() -> new InvalidRequestException(
+                        "unknown state '" + s + "' in 'states'")));
+            }
+        }
+        return out;
+    }
+}

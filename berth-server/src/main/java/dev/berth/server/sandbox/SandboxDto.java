@@ -1,0 +1,43 @@
+package dev.berth.server.sandbox;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Daytona {@code Sandbox} DTO. {@code env} is present (the SDK treats its presence as "full
+ * DTO"); list items leave it out.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SandboxDto(
+        String id,
+        String organizationId,
+        String name,
+        String snapshot,
+        String user,
+        Map<String, String> env,
+        Map<String, String> labels,
+        @JsonProperty("public") boolean isPublic,
+        boolean networkBlockAll,
+        String target,
+        int cpu,
+        int gpu,
+        int memory,
+        int disk,
+        String state,
+        String desiredState,
+        String errorReason,
+        Boolean recoverable,
+        int autoStopInterval,
+        int autoArchiveInterval,
+        int autoDeleteInterval,
+        List<Object> volumes,
+        String createdAt,
+        String updatedAt,
+        String lastActivityAt,
+        String runnerId,
+        String toolboxProxyUrl,
+        String sandboxClass,
+        String daemonVersion) {
+}

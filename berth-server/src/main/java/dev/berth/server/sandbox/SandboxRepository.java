@@ -1,0 +1,40 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.core.sandbox.SandboxState;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+/** Every tenant-facing query here takes the organization id: no query ignores the organization. */
+public interface SandboxRepository extends JpaRepository<Sandbox, String> {
+
+    @Query("select s from Sandbox s where s.organizationId = :org and s.state <> dev.berth.core.sandbox.SandboxState.DESTROYED"
+            + " and (s.id = :ref or s.liveName = :ref)")
+    List<Sandbox> findLiveByIdOrName(@Param("org") String organizationId, @Param("ref") String idOrName);
+
+    default Optional<Sandbox> findLive(String organizationId, String idOrName) {
+        List<Sandbox> found = findLiveByIdOrName(organizationId, idOrName);
+        // an id match wins over a name match (a name could equal another sandbox's id)
+        return found.stream().filter(s -> s.getId().equals(idOrName)).findFirst()
+                .or(() -> found.stream().findFirst());
+    }
+
+    boolean existsByOrganizationIdAndLiveName(String organizationId, String liveName);
+
+    /** One page in (createdAt, id) order after the cursor position; labels are filtered by the caller. */
+    @Query("select s from Sandbox s where s.organizationId = :org and s.state in :states"
+            + " and (s.createdAt > :afterCreated or (s.createdAt = :afterCreated and s.id > :afterId))"
+            + " order by s.createdAt asc, s.id asc")
+    List<Sandbox> page(@Param("org") String organizationId, @Param("states") Collection<SandboxState> states,
+            @Param("afterCreated") Instant afterCreated, @Param("afterId") String afterId, Pageable page);
+
+    /** Sandboxes the reconciler must look at: not where the user wants them, or in flight. */
+    @Query("select s.id from Sandbox s where s.state <> dev.berth.core.sandbox.SandboxState.DESTROYED"
+            + " and s.runnerId = :runner")
+    List<String> findLiveIdsOnRunner(@Param("runner") String runnerId);
+}

@@ -1,0 +1,168 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.InvalidRequestException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.error.UnavailableException;
+import dev.berth.core.error.UnprocessableException;
+import dev.berth.core.sandbox.Labels;
+import dev.berth.core.sandbox.ResourceLimits;
+import dev.berth.core.sandbox.Resources;
+import dev.berth.core.sandbox.SandboxName;
+import dev.berth.server.auth.Caller;
+import dev.berth.server.config.BerthProperties;
+import dev.berth.server.snapshot.Snapshot;
+import dev.berth.server.snapshot.SnapshotRepository;
+import dev.berth.server.snapshot.SnapshotState;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/** Validates create requests completely before anything is written, then hands over to {@link CreateAction}. */
+@Service
+public class SandboxService {
+
+    public static final String LANGUAGE_LABEL = "code-toolbox-language";
+
+    private final SandboxRepository repo;
+    private final SnapshotRepository snapshots;
+    private final CreateAction create;
+    private final SandboxStore store;
+    private final SandboxMapper mapper;
+    private final BerthProperties props;
+    private final ResourceLimits limits;
+    private final Clock clock;
+
+    public SandboxService(SandboxRepository repo, SnapshotRepository snapshots, CreateAction create, SandboxStore store,
+            SandboxMapper mapper, BerthProperties props, Clock clock) {
+        this.repo = repo;
+        this.snapshots = snapshots;
+        this.create = create;
+        this.store = store;
+        this.mapper = mapper;
+        this.props = props;
+        this.clock = clock;
+        var sb = props.sandbox();
+        this.limits = new ResourceLimits(new Resources(sb.defaultCpu(), sb.defaultMemory(), sb.defaultDisk()),
+                new Resources(1, 1, 1), new Resources(sb.maxCpu(), sb.maxMemory(), sb.maxDisk()));
+    }
+
+    public Sandbox create(Caller caller, CreateSandboxRequest req) {
+        if (req == null) {
+            req = new CreateSandboxRequest(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null, null);
+        }
+        if (req.buildInfo() != null && !req.buildInfo().isEmpty()) {
+            throw new UnprocessableException("creating a sandbox from an image or Dockerfile (buildInfo) is not "
+                    + "supported yet; create it from a snapshot, e.g. {\"snapshot\":\"berth/default\"}");
+        }
+        if (req.volumes() != null && !req.volumes().isEmpty()) {
+            throw new UnprocessableException("volumes are not supported yet; create the sandbox without 'volumes'");
+        }
+        if (req.gpu() != null && req.gpu() > 0) {
+            throw new UnprocessableException("this Berth installation has no GPUs; request gpu 0 or leave it out");
+        }
+        Resources res = limits.resolve(req.cpu(), req.memory(), req.disk());
+        Map<String, String> env = Labels.validate("env", strings("env", req.env()));
+        Map<String, String> labels = Labels.validate("labels", strings("labels", req.labels()));
+        int autoStop = nonNegative("autoStopInterval", req.autoStopInterval(), 15);
+        int autoArchive = nonNegative("autoArchiveInterval", req.autoArchiveInterval(), 7 * 24 * 60);
+        int autoDelete = req.autoDeleteInterval() == null ? -1 : req.autoDeleteInterval();
+        String target = req.target() == null || req.target().isBlank() ? props.region() : req.target();
+        if (!target.equals(props.region())) {
+            throw new InvalidRequestException("unknown target region '" + target + "'; known regions: [" + props.region() + "]");
+        }
+        String user = req.user() == null || req.user().isBlank() ? "root" : req.user();
+        if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
+            throw new InvalidRequestException("user '" + user + "' is not a valid OS user name");
+        }
+        Snapshot snapshot = resolveSnapshot(caller, req.snapshot());
+        String id = UUID.randomUUID().toString();
+        String name = req.name() == null || req.name().isBlank() ? id : new SandboxName(req.name()).value();
+        if (repo.existsByOrganizationIdAndLiveName(caller.organizationId(), name)) {
+            throw new ConflictException("a sandbox named '" + name
+                    + "' already exists in this organization; choose another name or delete that one first");
+        }
+        Sandbox fresh = new Sandbox(id, caller.organizationId(), name, snapshot.getName(), snapshot.getImageName(), user,
+                res.cpu(), res.memoryGiB(), res.diskGiB(), mapper.toJson(env), mapper.toJson(labels),
+                Boolean.TRUE.equals(req.isPublic()), Boolean.TRUE.equals(req.networkBlockAll()), target,
+                autoStop, autoArchive, autoDelete, clock.instant());
+        return create.execute(fresh);
+    }
+
+    private Snapshot resolveSnapshot(Caller caller, String requested) {
+        if (requested == null || requested.isBlank()) {
+            Snapshot def = visible(caller, props.sandbox().defaultSnapshot())
+                    .orElseThrow(() -> new UnavailableException("the default snapshot '"
+                            + props.sandbox().defaultSnapshot() + "' is not registered yet; retry shortly"));
+            if (def.getState() == SnapshotState.ACTIVE) {
+                return def;
+            }
+            String fallback = props.sandbox().defaultSnapshotFallback();
+            if (fallback != null && !fallback.isBlank()) {
+                return resolveSnapshot(caller, fallback);
+            }
+            throw new UnavailableException("the default snapshot '" + def.getName() + "' is still being built (state '"
+                    + def.getState().wireName() + "'" + (def.getErrorReason() == null ? "" : ": " + def.getErrorReason())
+                    + "); retry in a few minutes or name a snapshot, e.g. {\"snapshot\":\"berth/busybox\"}");
+        }
+        Snapshot s = visible(caller, requested)
+                .orElseThrow(() -> new NotFoundException("snapshot '" + requested + "' not found"));
+        if (s.getState() != SnapshotState.ACTIVE) {
+            throw new UnavailableException("snapshot '" + s.getName() + "' is not active (state '"
+                    + s.getState().wireName() + "'); retry when it is");
+        }
+        return s;
+    }
+
+    private java.util.Optional<Snapshot> visible(Caller caller, String ref) {
+        return snapshots.findVisible(caller.organizationId(), ref).stream().findFirst();
+    }
+
+    public Sandbox get(Caller caller, String idOrName) {
+        return repo.findLive(caller.organizationId(), idOrName)
+                .orElseThrow(() -> new NotFoundException("sandbox '" + idOrName + "' not found"));
+    }
+
+    /** Replaces the labels; {@code code-toolbox-language} is kept unless the new labels set it. */
+    public Sandbox replaceLabels(Caller caller, String idOrName, Map<String, Object> labels) {
+        if (labels == null) {
+            throw new InvalidRequestException("body must be {\"labels\": {\"key\": \"value\", ...}}");
+        }
+        Map<String, String> next = new LinkedHashMap<>(Labels.validate("labels", strings("labels", labels)));
+        Sandbox s = get(caller, idOrName);
+        String lang = mapper.fromJson(s.getLabelsJson()).get(LANGUAGE_LABEL);
+        if (lang != null) {
+            next.putIfAbsent(LANGUAGE_LABEL, lang);
+        }
+        String json = mapper.toJson(Labels.validate("labels", next));
+        return store.update(s.getId(), x -> x.replaceLabels(json, clock.instant()));
+    }
+
+    static Map<String, String> strings(String what, Map<String, Object> in) {
+        if (in == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (var e : in.entrySet()) {
+            if (!(e.getValue() instanceof String v)) {
+                throw new InvalidRequestException(what + " value of '" + e.getKey() + "' must be a string, got "
+                        + (e.getValue() == null ? "null" : e.getValue().getClass().getSimpleName().toLowerCase()));
+            }
+            out.put(e.getKey(), v);
+        }
+        return out;
+    }
+
+    private static int nonNegative(String field, Integer v, int def) {
+        if (v == null) {
+            return def;
+        }
+        if (v < 0) {
+            throw new InvalidRequestException(field + " must be 0 or more minutes, got " + v);
+        }
+        return v;
+    }
+}

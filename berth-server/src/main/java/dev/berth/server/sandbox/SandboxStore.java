@@ -1,0 +1,61 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.sandbox.SandboxState;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Short transactions around sandbox rows; every update is compare-and-set on the version column. */
+@Component
+public class SandboxStore {
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxStore.class);
+
+    private final SandboxRepository repo;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public SandboxStore(SandboxRepository repo, TransactionTemplate tx, Clock clock) {
+        this.repo = repo;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** Moves a sandbox to {@code to}, checked against the transition table; logs from, to, trigger and reason. */
+    public Sandbox move(String id, SandboxState to, String trigger, String reason) {
+        return tx.execute(status -> {
+            Sandbox s = load(id);
+            SandboxState from = s.getState();
+            if (!s.transition(to, reason, clock.instant())) {
+                throw new ConflictException("sandbox " + id + " cannot move from '" + from.wireName() + "' to '"
+                        + to.wireName() + "'");
+            }
+            Sandbox saved = repo.saveAndFlush(s);
+            log.info("sandbox {} state {} -> {} (trigger: {}{})", id, from.wireName(), to.wireName(), trigger,
+                    reason == null ? "" : ", reason: " + reason);
+            return saved;
+        });
+    }
+
+    public Sandbox insert(Sandbox s) {
+        return tx.execute(status -> repo.saveAndFlush(s));
+    }
+
+    public Sandbox load(String id) {
+        return repo.findById(id).orElseThrow(() -> new NotFoundException("sandbox " + id + " not found"));
+    }
+
+    /** Loads the row, applies the change and writes it back if the version is unchanged. */
+    public Sandbox update(String id, Consumer<Sandbox> change) {
+        return tx.execute(status -> {
+            Sandbox s = load(id);
+            change.accept(s);
+            return repo.saveAndFlush(s);
+        });
+    }
+}

@@ -1,0 +1,108 @@
+package dev.berth.server.snapshot;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.runner.image.BaseImage;
+import dev.berth.runner.image.BaseImageBuilder;
+import dev.berth.server.config.BerthProperties;
+import dev.berth.server.runner.RunnerRegistry;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Registers Berth's base images as general snapshots and builds them in the background on first
+ * start: busybox first (seconds; the runner is ready once it is), then the debootstrap default.
+ */
+@Service
+public class BaseImageService {
+
+    private static final Logger log = LoggerFactory.getLogger(BaseImageService.class);
+
+    private final SnapshotRepository snapshots;
+    private final BaseImageBuilder builder;
+    private final RunnerRegistry runners;
+    private final BerthProperties props;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "base-images");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public BaseImageService(SnapshotRepository snapshots, BaseImageBuilder builder, RunnerRegistry runners,
+            BerthProperties props, TransactionTemplate tx, Clock clock) {
+        this.snapshots = snapshots;
+        this.builder = builder;
+        this.runners = runners;
+        this.props = props;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void onReady() {
+        for (BaseImage image : BaseImage.values()) {
+            register(image);
+        }
+        runners.markNotReady("the base image berth/busybox is being prepared");
+        worker.submit(this::buildAll);
+    }
+
+    private void buildAll() {
+        if (ensure(BaseImage.BUSYBOX)) {
+            runners.markReady();
+        } else {
+            runners.markNotReady("the base image berth/busybox could not be built; see the server log");
+        }
+        if (props.images().buildDefault()) {
+            ensure(BaseImage.DEFAULT);
+        }
+    }
+
+    private boolean ensure(BaseImage image) {
+        update(image, s -> {
+            if (s.getState() != SnapshotState.ACTIVE) {
+                s.markBuilding(clock.instant());
+            }
+        });
+        try {
+            long size = builder.ensure(image);
+            update(image, s -> s.markActive(size, clock.instant()));
+            log.info("snapshot {} is active", image.snapshotName());
+            return true;
+        } catch (BerthException e) {
+            log.error("snapshot {} failed to build: {}", image.snapshotName(), e.getMessage());
+            update(image, s -> s.markFailed(e.getMessage(), clock.instant()));
+            return false;
+        }
+    }
+
+    private void register(BaseImage image) {
+        tx.executeWithoutResult(st -> {
+            if (snapshots.findByScopeAndName(Snapshot.GENERAL, image.snapshotName()).isEmpty()) {
+                snapshots.save(new Snapshot(UUID.randomUUID().toString(), Snapshot.GENERAL, image.snapshotName(),
+                        image.imageRef(), SnapshotState.PENDING, clock.instant()));
+            }
+        });
+    }
+
+    private void update(BaseImage image, java.util.function.Consumer<Snapshot> change) {
+        tx.executeWithoutResult(st -> snapshots.findByScopeAndName(Snapshot.GENERAL, image.snapshotName())
+                .ifPresent(s -> {
+                    change.accept(s);
+                    snapshots.save(s);
+                }));
+    }
+
+    public void shutdown() {
+        worker.shutdownNow();
+    }
+}
