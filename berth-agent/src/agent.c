@@ -246,13 +246,13 @@ static void send_error(struct conn *c, int err, const char *fmt, ...)
         n = sizeof(msg) - 1;
     uint8_t *p = put_u32(buf, (uint32_t)err);
     p = put_str(p, msg, (uint32_t)n);
-    send_frame(c, R_ERROR, buf, (size_t)(p - buf));
+    send_frame(c, RSP_ERROR, buf, (size_t)(p - buf));
     c->closing = 1;
 }
 
 static void send_ok_close(struct conn *c)
 {
-    send_frame(c, R_OK, NULL, 0);
+    send_frame(c, RSP_OK, NULL, 0);
     c->closing = 1;
 }
 
@@ -626,6 +626,10 @@ static void do_spawn(struct conn *c, struct req *r)
         set_nonblock(outp[0]);
         set_nonblock(errp[0]);
         set_nonblock(inp[1]);
+        if (r->flags & SPAWN_STDIN_CLOSED) {
+            close(p->in_fd);
+            p->in_fd = -1;
+        }
     }
     if (r->timeout_ms)
         p->deadline = now_ms() + r->timeout_ms;
@@ -636,7 +640,7 @@ static void do_spawn(struct conn *c, struct req *r)
     c->st = C_SPAWN;
     uint8_t buf[4];
     put_u32(buf, (uint32_t)pid);
-    send_frame(c, R_SPAWNED, buf, 4);
+    send_frame(c, RSP_SPAWNED, buf, 4);
     return;
 
 fail:
@@ -727,7 +731,7 @@ static void proc_service(struct proc *p)
         return;
     /* drain until EAGAIN (background grandchildren may keep the pipe open) */
     int *fds[2] = {&p->out_fd, &p->err_fd};
-    uint8_t types[2] = {R_STDOUT, R_STDERR};
+    uint8_t types[2] = {RSP_STDOUT, RSP_STDERR};
     for (int i = 0; i < 2; i++) {
         while (*fds[i] >= 0) {
             if (out_free(c) < OUT_RESERVE)
@@ -751,7 +755,7 @@ static void proc_service(struct proc *p)
     uint8_t *q = put_u32(buf, (uint32_t)code);
     q = put_u32(q, (uint32_t)sig);
     q = put_u8(q, flags);
-    send_frame(c, R_EXIT, buf, (size_t)(q - buf));
+    send_frame(c, RSP_EXIT, buf, (size_t)(q - buf));
     c->closing = 1;
     c->proc = NULL;
     proc_unlink_free(p);
@@ -768,7 +772,7 @@ static void send_stat(struct conn *c, const struct stat *st, const char *target)
         return;
     }
     uint8_t *e = fs_encode_stat(p, st, target);
-    frame_end(c, R_STAT, (size_t)(e - p));
+    frame_end(c, RSP_STAT, (size_t)(e - p));
 }
 
 static int read_link(int dfd, const char *name, char *buf, size_t cap)
@@ -833,11 +837,11 @@ static void pump_list(struct conn *c)
         }
         put_u32(start, count);
         if (count)
-            frame_end(c, R_ENTRIES, (size_t)(p - start));
+            frame_end(c, RSP_ENTRIES, (size_t)(p - start));
         if (done) {
             closedir(c->dir);
             c->dir = NULL;
-            send_frame(c, R_END, NULL, 0);
+            send_frame(c, RSP_END, NULL, 0);
             c->closing = 1;
         }
     }
@@ -885,12 +889,12 @@ static void pump_read(struct conn *c)
         if (n == 0) {
             close(c->file_fd);
             c->file_fd = -1;
-            send_frame(c, R_END, NULL, 0);
+            send_frame(c, RSP_END, NULL, 0);
             c->closing = 1;
             return;
         }
         c->remaining -= (uint64_t)n;
-        frame_end(c, R_DATA, (size_t)n);
+        frame_end(c, RSP_DATA, (size_t)n);
     }
 }
 
@@ -1010,7 +1014,7 @@ static void op_write(struct conn *c, struct req *r)
         return;
     }
     c->st = C_WRITE;
-    send_frame(c, R_OK, NULL, 0); /* ready for DATA */
+    send_frame(c, RSP_OK, NULL, 0); /* ready for DATA */
 }
 
 static void write_data(struct conn *c, const uint8_t *d, size_t n)
@@ -1121,9 +1125,9 @@ static void pump_logs(struct conn *c)
                     q = put_u32(buf, (uint32_t)code);
                     q = put_u32(q, (uint32_t)sig);
                     q = put_u8(q, 0);
-                    send_frame(c, R_EXIT, buf, (size_t)(q - buf));
+                    send_frame(c, RSP_EXIT, buf, (size_t)(q - buf));
                 }
-                send_frame(c, R_END, NULL, 0);
+                send_frame(c, RSP_END, NULL, 0);
                 c->closing = 1;
             }
             return;
@@ -1138,7 +1142,7 @@ static void pump_logs(struct conn *c)
         /* records are at most PIPE_CHUNK bytes, smaller than OUT_RESERVE */
         p[0] = h[0];
         ring_copy_out(c->log_pos + 5, p + 1, n);
-        frame_end(c, R_LOG, (size_t)n + 1);
+        frame_end(c, RSP_LOG, (size_t)n + 1);
         c->log_pos += 5 + (uint64_t)n;
     }
 }
@@ -1172,7 +1176,7 @@ static void handle_frame(struct conn *c, uint8_t type, const uint8_t *payload, s
         } else {
             uint8_t buf[64], *q = put_u16(buf, PROTO_VERSION);
             q = put_str(q, AGENT_VERSION, (uint32_t)strlen(AGENT_VERSION));
-            send_frame(c, R_HELLO, buf, (size_t)(q - buf));
+            send_frame(c, RSP_HELLO, buf, (size_t)(q - buf));
             c->st = C_REQ;
         }
         break;
@@ -1180,7 +1184,7 @@ static void handle_frame(struct conn *c, uint8_t type, const uint8_t *payload, s
         switch (type) {
         case T_PING: {
             uint8_t buf[64], *q = put_str(buf, AGENT_VERSION, (uint32_t)strlen(AGENT_VERSION));
-            send_frame(c, R_PONG, buf, (size_t)(q - buf));
+            send_frame(c, RSP_PONG, buf, (size_t)(q - buf));
             c->closing = 1;
             break;
         }
@@ -1610,6 +1614,7 @@ int main(int argc, char **argv)
     if (!pfd || !pe)
         return 1;
 
+    int spin = 0;
     for (;;) {
         int n = 0;
         int64_t now = now_ms();
@@ -1664,7 +1669,7 @@ int main(int argc, char **argv)
                 }
             }
         }
-        int rc = poll(pfd, (nfds_t)n, timeout);
+        int rc = poll(pfd, (nfds_t)n, spin ? 0 : timeout);
         if (rc < 0) {
             if (errno == EINTR)
                 continue;
@@ -1715,7 +1720,7 @@ int main(int argc, char **argv)
                     break;
                 int *fdp = pe[k].kind == K_POUT ? &p->out_fd : &p->err_fd;
                 if (*fdp >= 0 && out_free(p->conn) >= OUT_RESERVE)
-                    proc_read_stream(p, fdp, pe[k].kind == K_POUT ? R_STDOUT : R_STDERR);
+                    proc_read_stream(p, fdp, pe[k].kind == K_POUT ? RSP_STDOUT : RSP_STDERR);
                 break;
             }
             case K_PIN: {
@@ -1729,10 +1734,29 @@ int main(int argc, char **argv)
         }
         /* producers, exit handling, flushing, closing */
         ep_service();
+        spin = 0;
         for (int k = 0; k < nconns;) {
             struct conn *c = conns[k];
-            conn_pump(c);
-            if (c->out_len && conn_flush(c) < 0) {
+            int dead = 0, rounds = 0;
+            /* produce while the socket accepts everything we flush; otherwise POLLOUT resumes us */
+            for (;;) {
+                size_t before = c->out_len;
+                int was_closing = c->closing;
+                conn_pump(c);
+                if (c->out_len == before && c->closing == was_closing)
+                    break;
+                if (c->out_len && conn_flush(c) < 0) {
+                    dead = 1;
+                    break;
+                }
+                if (c->out_len || c->closing)
+                    break;
+                if (++rounds == 4) {
+                    spin = 1; /* more to produce: don't sleep in poll, but let others run */
+                    break;
+                }
+            }
+            if (dead) {
                 conn_free(c);
                 continue;
             }

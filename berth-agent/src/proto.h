@@ -45,25 +45,26 @@ enum {
 
 /* agent -> client */
 enum {
-    R_HELLO = 0x81,
-    R_PONG = 0x82,
-    R_SPAWNED = 0x90,
-    R_STDOUT = 0x91,
-    R_STDERR = 0x92,
-    R_EXIT = 0x93,
-    R_STAT = 0xA0,
-    R_ENTRIES = 0xA1,
-    R_DATA = 0xA2,
-    R_END = 0xA3,
-    R_OK = 0xA4,
-    R_LOG = 0xB0,
-    R_ERROR = 0xE0,
+    RSP_HELLO = 0x81,
+    RSP_PONG = 0x82,
+    RSP_SPAWNED = 0x90,
+    RSP_STDOUT = 0x91,
+    RSP_STDERR = 0x92,
+    RSP_EXIT = 0x93,
+    RSP_STAT = 0xA0,
+    RSP_ENTRIES = 0xA1,
+    RSP_DATA = 0xA2,
+    RSP_END = 0xA3,
+    RSP_OK = 0xA4,
+    RSP_LOG = 0xB0,
+    RSP_ERROR = 0xE0,
 };
 
 /* SPAWN flags */
 #define SPAWN_PTY 0x1u
 #define SPAWN_ENV_REPLACE 0x2u
-#define SPAWN_KNOWN (SPAWN_PTY | SPAWN_ENV_REPLACE)
+#define SPAWN_STDIN_CLOSED 0x4u /* start with stdin already closed (no CLOSE_STDIN round trip) */
+#define SPAWN_KNOWN (SPAWN_PTY | SPAWN_ENV_REPLACE | SPAWN_STDIN_CLOSED)
 /* STAT flags */
 #define STAT_NOFOLLOW 0x1u
 /* WRITE flags */

@@ -77,6 +77,15 @@ public final class AgentClient {
         return new AgentException(AgentErrorCode.fromErrno(errno, fallback), errno, msg);
     }
 
+    /** Spawn failures are EXEC_FAILED whatever the errno (ENOENT = command or cwd not found), except protocol errors. */
+    static AgentException execError(Wire.Frame f) throws AgentException {
+        AgentException e = error(f, AgentErrorCode.EXEC_FAILED);
+        if (e.code() == AgentErrorCode.PROTOCOL_ERROR) {
+            return e;
+        }
+        return new AgentException(AgentErrorCode.EXEC_FAILED, e.errno(), e.getMessage());
+    }
+
     static LogChunk decodeLog(Wire.Frame f) throws AgentException {
         byte[] p = f.payload();
         if (p.length < 1 || (p[0] != 1 && p[0] != 2)) {
@@ -186,11 +195,16 @@ public final class AgentClient {
         AgentConnection c = connect();
         ScheduledFuture<?> g = c.arm(agentTimeout.plus(EXEC_GRACE));
         try {
-            c.send(Wire.T_SPAWN, req.encode(agentTimeout));
+            boolean noStdin = stdin == null || stdin.length == 0;
+            c.send(Wire.T_SPAWN, req.encode(agentTimeout, noStdin));
             int pid = readSpawned(c);
-            if (stdin == null || stdin.length == 0) {
-                c.send(Wire.T_CLOSE_STDIN, new byte[0]);
-            } else {
+            if (noStdin && req.tty()) {
+                try {
+                    c.send(Wire.T_CLOSE_STDIN, new byte[0]);
+                } catch (AgentException e) {
+                    // the process may already have exited and the agent closed; its EXIT is still readable
+                }
+            } else if (!noStdin) {
                 AgentThreads.start(() -> {
                     try {
                         for (int off = 0; off < stdin.length; off += Wire.CHUNK) {
@@ -214,7 +228,7 @@ public final class AgentClient {
                         return new ExecResult(pid, st, out.buf.toByteArray(), err.buf.toByteArray(), out.truncated,
                                 err.truncated);
                     }
-                    case Wire.R_ERROR -> throw error(f, AgentErrorCode.EXEC_FAILED);
+                    case Wire.R_ERROR -> throw execError(f);
                     default -> throw AgentException.protocol("unexpected frame 0x" + Integer.toHexString(f.type()));
                 }
             }
@@ -227,7 +241,7 @@ public final class AgentClient {
     private int readSpawned(AgentConnection c) throws AgentException {
         Wire.Frame f = c.read();
         if (f.type() == Wire.R_ERROR) {
-            throw error(f, AgentErrorCode.EXEC_FAILED);
+            throw execError(f);
         }
         if (f.type() != Wire.R_SPAWNED) {
             throw AgentException.protocol("expected SPAWNED, got 0x" + Integer.toHexString(f.type()));
@@ -252,7 +266,7 @@ public final class AgentClient {
             ScheduledFuture<?> g = c.arm(ioTimeout);
             int pid;
             try {
-                c.send(Wire.T_SPAWN, req.encode(req.timeout()));
+                c.send(Wire.T_SPAWN, req.encode(req.timeout(), false));
                 pid = readSpawned(c);
             } finally {
                 AgentConnection.disarm(g);

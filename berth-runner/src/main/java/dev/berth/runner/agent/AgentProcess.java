@@ -39,7 +39,7 @@ public final class AgentProcess implements Closeable {
                         exit.complete(st);
                         return;
                     }
-                    case Wire.R_ERROR -> throw AgentClient.error(f, AgentErrorCode.EXEC_FAILED);
+                    case Wire.R_ERROR -> throw AgentClient.execError(f);
                     default -> throw AgentException.protocol("unexpected frame 0x" + Integer.toHexString(f.type()));
                 }
             }

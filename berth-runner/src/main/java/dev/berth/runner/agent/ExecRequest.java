@@ -80,9 +80,10 @@ public record ExecRequest(List<String> argv, String cwd, Map<String, String> env
         return new ExecRequest(argv, cwd, env, replaceEnv, user, tty, cols, rows, t);
     }
 
-    byte[] encode(Duration effectiveTimeout) {
+    byte[] encode(Duration effectiveTimeout, boolean stdinClosed) {
         Wire.Out o = new Wire.Out();
-        int flags = (tty ? Wire.SPAWN_PTY : 0) | (replaceEnv ? Wire.SPAWN_ENV_REPLACE : 0);
+        int flags = (tty ? Wire.SPAWN_PTY : 0) | (replaceEnv ? Wire.SPAWN_ENV_REPLACE : 0)
+                | (stdinClosed && !tty ? Wire.SPAWN_STDIN_CLOSED : 0);
         long ms = effectiveTimeout == null ? 0 : Math.max(1, Math.min(0xffffffffL, effectiveTimeout.toMillis()));
         o.u32(flags).u32(ms).u16(cols).u16(rows).str(cwd == null ? "" : cwd).str(user == null ? "" : user);
         o.u32(argv.size());
