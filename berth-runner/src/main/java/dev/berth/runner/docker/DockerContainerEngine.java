@@ -24,8 +24,6 @@ import dev.berth.runner.engine.ContainerInfo;
 import dev.berth.runner.engine.ContainerSpec;
 import dev.berth.runner.engine.EngineInfo;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,12 +86,10 @@ public final class DockerContainerEngine implements ContainerEngine {
     public void importImage(Path rootfsTar, String imageRef) {
         String repo = imageRef.contains(":") ? imageRef.substring(0, imageRef.lastIndexOf(':')) : imageRef;
         String tag = imageRef.contains(":") ? imageRef.substring(imageRef.lastIndexOf(':') + 1) : "latest";
-        try (InputStream in = Files.newInputStream(rootfsTar)) {
-            docker.createImageCmd(repo, in).withTag(tag).exec();
+        try {
+            DockerImageImport.importTar(host, rootfsTar, repo, tag);
         } catch (IOException e) {
-            throw new EngineException("cannot read image tarball " + rootfsTar + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw failure("import " + rootfsTar + " as " + imageRef, e);
+            throw new EngineException("importing " + rootfsTar + " as " + imageRef + " failed: " + e.getMessage(), e);
         }
         if (!imageExists(imageRef)) {
             throw new EngineException("engine accepted the import of " + rootfsTar + " but image '" + imageRef
