@@ -52,7 +52,13 @@ public record BerthProperties(
     /** Base images built on first start. */
     public record Images(
             @DefaultValue("true") boolean buildDefault,
-            @DefaultValue("20m") Duration buildTimeout) {
+            @DefaultValue("20m") Duration buildTimeout,
+            Path cacheDir) {
+    }
+
+    /** Where built rootfs tarballs are cached: {@code images.cache-dir}, or {@code <data-dir>/images}. */
+    public Path imageCacheDir() {
+        return images.cacheDir() != null ? images.cacheDir() : dataDir.resolve("images");
     }
 
     /** The loop that drives sandboxes from their state to their desired state. */

@@ -35,7 +35,7 @@ public class RunnerConfiguration {
 
     @Bean
     BaseImageBuilder baseImageBuilder(ContainerEngine engine, BerthProperties props) {
-        return new BaseImageBuilder(engine, props.imagesDir(), props.dataDir().resolve("images"),
+        return new BaseImageBuilder(engine, props.imagesDir(), props.imageCacheDir(),
                 props.images().buildTimeout());
     }
 

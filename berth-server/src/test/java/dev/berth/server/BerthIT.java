@@ -1,0 +1,107 @@
+package dev.berth.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.runner.engine.ContainerEngine;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Base of the integration tests: a real Berth on a random port, driving the real test engine that
+ * {@code ./berth test} starts (BERTH_TEST_DOCKER_HOST). Missing infrastructure fails the test
+ * instead of skipping it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class BerthIT {
+
+    public static final String ADMIN_KEY = "bth_it_admin_key_0123456789";
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected ContainerEngine engine;
+
+    public static String dockerHost() {
+        String host = System.getenv("BERTH_TEST_DOCKER_HOST");
+        if (host == null || host.isBlank()) {
+            throw new IllegalStateException("BERTH_TEST_DOCKER_HOST is not set: run the suite with ./berth test, "
+                    + "which starts Berth's test engine");
+        }
+        return host;
+    }
+
+    public static Path imageCache() {
+        String dir = System.getenv("BERTH_TEST_IMAGE_CACHE");
+        return Path.of(dir == null ? "/var/tmp/berth-test/images" : dir);
+    }
+
+    @DynamicPropertySource
+    static void berthProperties(DynamicPropertyRegistry registry) throws IOException {
+        Path data = Files.createTempDirectory("berth-it-");
+        registry.add("berth.data-dir", data::toString);
+        registry.add("berth.docker-host", BerthIT::dockerHost);
+        registry.add("berth.admin-api-key", () -> ADMIN_KEY);
+        registry.add("berth.images.cache-dir", () -> imageCache().toString());
+        registry.add("berth.images.build-default", () -> "false");
+        registry.add("berth.images-dir", () -> System.getProperty("berth.images.dir", "../images"));
+        registry.add("berth.agent-binary", () -> System.getProperty("berth.agent.binary", ""));
+        registry.add("berth.reconciler.interval", () -> "1h");
+    }
+
+    @BeforeEach
+    void waitUntilHealthy() {
+        Awaitility.await("Berth healthy").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> call("GET", "/api/health", null, null).statusCode() == 200);
+    }
+
+    protected HttpResponse<String> call(String method, String path, String key, String body) {
+        var b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofMinutes(2));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected HttpResponse<String> admin(String method, String path, String body) {
+        return call(method, path, ADMIN_KEY, body);
+    }
+
+    protected JsonNode json(HttpResponse<String> r) {
+        return JSON.readTree(r.body());
+    }
+
+    protected JsonNode ok(HttpResponse<String> r) {
+        assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
+        return json(r);
+    }
+}
