@@ -9,7 +9,7 @@ create table api_key (
     id              varchar(36)  primary key,
     organization_id varchar(36)  not null references organization(id),
     name            varchar(255) not null,
-    key_hash        char(64)     not null unique,
+    key_hash        varchar(64)  not null unique,
     key_prefix      varchar(16)  not null,
     key_suffix      varchar(8)   not null,
     system_admin    boolean      not null,

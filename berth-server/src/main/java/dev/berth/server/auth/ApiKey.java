@@ -20,7 +20,7 @@ public class ApiKey {
     @Column(nullable = false)
     private String name;
 
-    @Column(name = "key_hash", nullable = false, columnDefinition = "char(64)")
+    @Column(name = "key_hash", nullable = false)
     private String keyHash;
 
     @Column(name = "key_prefix", nullable = false)
