@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -88,6 +89,7 @@ static int listen_fd = -1, sig_fd = -1;
 static const char *socket_path;
 static int opt_exit_with_entrypoint;
 static int got_term;
+static int had_conns; /* trim the heap when the last connection is gone */
 
 /* entrypoint */
 static pid_t ep_pid;
@@ -1351,6 +1353,7 @@ static void do_accept(void)
         c->file_fd = -1;
         c->st = C_HELLO;
         conns[nconns++] = c;
+        had_conns = 1;
         if (nconns >= MAX_CONNS)
             return;
     }
@@ -1599,6 +1602,10 @@ int main(int argc, char **argv)
         logmsg("signalfd: %s", strerror(errno));
         return 1;
     }
+    /* per-connection buffers (64 KiB..1 MiB) come from mmap and go back to the kernel when freed,
+       so RSS returns to its idle size after bursts */
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024);
     umask(022);
     listen_fd = setup_socket(socket_path);
     if (listen_fd < 0)
@@ -1767,6 +1774,10 @@ int main(int argc, char **argv)
                 continue;
             }
             k++;
+        }
+        if (nconns == 0 && had_conns) {
+            had_conns = 0;
+            malloc_trim(0);
         }
         if (ep_started && ep_done() && (opt_exit_with_entrypoint || got_term)) {
             int code = WIFEXITED(ep_status) ? WEXITSTATUS(ep_status) : 128 + WTERMSIG(ep_status);

@@ -259,6 +259,7 @@ class AgentClientTest {
             assertThat(in.info().size()).isEqualTo(size);
             assertThat(sha256(in)).isEqualTo(expected);
         }
+        System.gc();
         long after = rt.totalMemory() - rt.freeMemory();
         // nothing of the size of the file is retained (generous bound; the file is 50 MiB)
         assertThat(after - before).isLessThan(40L << 20);
@@ -340,9 +341,14 @@ class AgentClientTest {
 
     @Test
     void memoryAtRestIsSmall() throws Exception {
+        // run a burst of work first, then the agent must return to a small idle footprint
+        client.exec(ExecRequest.shell("head -c 3000000 /dev/zero"), T);
+        try (ReadStream in = client.openRead("/proc/self/exe")) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
         long rss = agent.rssKb();
-        System.out.println("berth-agent VmRSS after tests so far: " + rss + " kB");
-        assertThat(rss).isLessThan(4096);
+        System.out.println("berth-agent VmRSS at rest: " + rss + " kB");
+        assertThat(rss).isLessThanOrEqualTo(1024);
     }
 
     @Test
