@@ -75,6 +75,11 @@ public final class SandboxRunner {
         return dirs.runDir(sandboxId).resolve(AGENT_SOCKET);
     }
 
+    /** A client for the agent inside a sandbox (cheap: one unix-socket connection per operation). */
+    public dev.berth.runner.agent.AgentClient agent(String sandboxId) {
+        return new dev.berth.runner.agent.AgentClient(agentSocket(sandboxId), java.time.Duration.ofSeconds(5));
+    }
+
     public ObservedSandbox create(SandboxSpec spec) {
         Path runDir = dirs.prepare(spec.sandboxId());
         Map<String, String> labels = new HashMap<>();

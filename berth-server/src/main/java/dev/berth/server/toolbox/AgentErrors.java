@@ -1,0 +1,30 @@
+package dev.berth.server.toolbox;
+
+import dev.berth.runner.agent.AgentException;
+
+/** Maps agent failures to the daemon error codes and HTTP statuses the Daytona SDK expects. */
+public final class AgentErrors {
+
+    private AgentErrors() {
+    }
+
+    public static ToolboxException translate(AgentException e) {
+        String msg = e.getMessage();
+        return switch (e.code()) {
+            case FILE_NOT_FOUND -> new ToolboxException(404, "FILE_NOT_FOUND", msg, e);
+            case FILE_ACCESS_DENIED -> new ToolboxException(403, "FILE_ACCESS_DENIED", msg, e);
+            case INVALID_FILE_PATH, NOT_A_DIRECTORY, IS_A_DIRECTORY -> new ToolboxException(400, "INVALID_FILE_PATH", msg, e);
+            case FILE_ALREADY_EXISTS, DIRECTORY_NOT_EMPTY -> new ToolboxException(409, "CONFLICT", msg, e);
+            case NO_SPACE, CROSS_DEVICE, FILE_WRITE_FAILED, OPERATION_FAILED ->
+                    new ToolboxException(500, "INTERNAL_SERVER_ERROR", msg, e);
+            case FILE_READ_FAILED -> new ToolboxException(500, "FILE_READ_FAILED", msg, e);
+            case EXEC_FAILED -> new ToolboxException(400, "BAD_REQUEST", msg, e);
+            case TIMEOUT -> new ToolboxException(408, "PROCESS_EXECUTION_TIMEOUT", msg, e);
+            case LIMIT_EXCEEDED -> new ToolboxException(429, "CONFLICT", msg, e);
+            case PROTOCOL_ERROR -> new ToolboxException(502, "INTERNAL_SERVER_ERROR",
+                    "the sandbox's agent sent an invalid response; the connection was dropped", e);
+            case CONNECTION_FAILED -> new ToolboxException(503, "INTERNAL_SERVER_ERROR",
+                    "the sandbox's agent is not reachable (is the sandbox started?): " + msg, e);
+        };
+    }
+}

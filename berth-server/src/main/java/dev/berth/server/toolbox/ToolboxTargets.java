@@ -1,0 +1,44 @@
+package dev.berth.server.toolbox;
+
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.sandbox.SandboxState;
+import dev.berth.runner.agent.AgentClient;
+import dev.berth.server.auth.Caller;
+import dev.berth.server.runner.RunnerRegistry;
+import dev.berth.server.sandbox.Sandbox;
+import dev.berth.server.sandbox.SandboxService;
+import org.springframework.stereotype.Component;
+
+/**
+ * Resolves the sandbox of a toolbox route for the caller: another organization's sandbox is a
+ * 404 (as for the API), a sandbox that is not started is a 409, and the result is a client for
+ * that sandbox's agent on its runner.
+ */
+@Component
+public class ToolboxTargets {
+
+    private final SandboxService sandboxes;
+    private final RunnerRegistry runners;
+
+    public ToolboxTargets(SandboxService sandboxes, RunnerRegistry runners) {
+        this.sandboxes = sandboxes;
+        this.runners = runners;
+    }
+
+    public record Target(Sandbox sandbox, AgentClient agent) {
+    }
+
+    public Target resolve(Caller caller, String sandboxId) {
+        Sandbox s;
+        try {
+            s = sandboxes.get(caller, sandboxId);
+        } catch (NotFoundException e) {
+            throw ToolboxException.notFound("NOT_FOUND", "sandbox '" + sandboxId + "' not found");
+        }
+        if (s.getState() != SandboxState.STARTED) {
+            throw new ToolboxException(409, "CONFLICT", "sandbox " + s.getId() + " is '" + s.getState().wireName()
+                    + "', not 'started'; start it before using the toolbox");
+        }
+        return new Target(s, runners.byId(s.getRunnerId()).agent(s.getId()));
+    }
+}
