@@ -1,0 +1,145 @@
+package dev.berth.server.bench;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.ExecCreateCmdResponse;
+import com.github.dockerjava.core.command.ExecStartResultCallback;
+import dev.berth.runner.RunnerSettings;
+import dev.berth.runner.docker.DockerContainerEngine;
+import dev.berth.runner.engine.ContainerSpec;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Benchmarks that print Berth's figure next to the raw engine's, measured in the same run and
+ * interleaved so machine noise hits both alike. Usage:
+ * {@code Bench create|exec <berthUrl> <apiKey> <dockerHost> [n]}
+ */
+public final class Bench {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String url;
+    private final String key;
+    private final DockerContainerEngine engine;
+
+    private Bench(String url, String key, String dockerHost) {
+        this.url = url;
+        this.key = key;
+        this.engine = new DockerContainerEngine(dockerHost);
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            System.err.println("usage: Bench create|exec <berthUrl> <apiKey> <dockerHost> [n]");
+            System.exit(2);
+        }
+        var b = new Bench(args[1], args[2], args[3]);
+        switch (args[0]) {
+            case "create" -> b.create(args.length > 4 ? Integer.parseInt(args[4]) : 20);
+            case "exec" -> b.exec(args.length > 4 ? Integer.parseInt(args[4]) : 200);
+            default -> throw new IllegalArgumentException("unknown bench " + args[0]);
+        }
+        b.engine.close();
+    }
+
+    private void create(int n) throws Exception {
+        List<Double> berth = new ArrayList<>();
+        List<Double> raw = new ArrayList<>();
+        for (int i = -3; i < n; i++) {
+            // raw engine: the same image, limits, capabilities and network, straight through docker-java
+            String name = "berth-bench-raw-" + UUID.randomUUID();
+            var spec = new ContainerSpec(name, "berth/busybox:latest",
+                    List.of("/bin/sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done"), List.of(),
+                    Map.of(), Map.of("berth.bench", "raw"), 1_000_000_000L, 1L << 30, 1024, RunnerSettings.DEFAULT_CAPS,
+                    List.of(), null, "bench", "bridge");
+            long t0 = System.nanoTime();
+            engine.createAndStart(spec);
+            double rawMs = (System.nanoTime() - t0) / 1e6;
+            engine.remove(name);
+
+            t0 = System.nanoTime();
+            JsonNode sb = post("/api/sandbox", "{\"snapshot\":\"berth/busybox\",\"cpu\":1,\"memory\":1}");
+            double berthMs = (System.nanoTime() - t0) / 1e6;
+            if (!"started".equals(sb.get("state").asString())) {
+                throw new IllegalStateException("sandbox not started: " + sb);
+            }
+            send("DELETE", "/api/sandbox/" + sb.get("id").asString(), null);
+            if (i >= 0) {
+                raw.add(rawMs);
+                berth.add(berthMs);
+            }
+        }
+        report("cold create -> started", berth, raw, "engine create+start (docker-java)");
+    }
+
+    private void exec(int n) throws Exception {
+        JsonNode sb = post("/api/sandbox", "{\"snapshot\":\"berth/busybox\"}");
+        String id = sb.get("id").asString();
+        String container = "berth-" + id;
+        DockerClient docker = engine.client();
+        List<Double> berth = new ArrayList<>();
+        List<Double> raw = new ArrayList<>();
+        try {
+            for (int i = -10; i < n; i++) {
+                long t0 = System.nanoTime();
+                JsonNode r = post("/api/toolbox/" + id + "/process/execute", "{\"command\":\"echo hi\"}");
+                double berthMs = (System.nanoTime() - t0) / 1e6;
+                if (!"hi".equals(r.get("result").asString().trim())) {
+                    throw new IllegalStateException("unexpected execute result: " + r);
+                }
+                t0 = System.nanoTime();
+                ExecCreateCmdResponse ex = docker.execCreateCmd(container).withCmd("echo", "hi")
+                        .withAttachStdout(true).withAttachStderr(true).exec();
+                var out = new ByteArrayOutputStream();
+                docker.execStartCmd(ex.getId()).exec(new ExecStartResultCallback(out, out)).awaitCompletion(30, TimeUnit.SECONDS);
+                docker.inspectExecCmd(ex.getId()).exec().getExitCodeLong();
+                double rawMs = (System.nanoTime() - t0) / 1e6;
+                if (i >= 0) {
+                    berth.add(berthMs);
+                    raw.add(rawMs);
+                }
+            }
+        } finally {
+            send("DELETE", "/api/sandbox/" + id, null);
+        }
+        report("executeCommand(\"echo hi\") via API", berth, raw, "engine exec API (create+start+inspect)");
+    }
+
+    private static void report(String what, List<Double> berth, List<Double> raw, String baseline) {
+        Stats b = Stats.of(berth);
+        Stats r = Stats.of(raw);
+        System.out.println(b.line("berth: " + what));
+        System.out.println(r.line("baseline: " + baseline));
+        System.out.printf("ratio berth/baseline: p50 %.2fx  p99 %.2fx%n", b.p50() / r.p50(), b.p99() / r.p99());
+    }
+
+    private JsonNode post(String path, String body) throws Exception {
+        return send("POST", path, body);
+    }
+
+    private JsonNode send(String method, String path, String body) throws Exception {
+        var req = HttpRequest.newBuilder(URI.create(url + path)).header("Authorization", "Bearer " + key)
+                .timeout(Duration.ofMinutes(2));
+        if (body != null) {
+            req.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            req.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
+        }
+        return r.body().isEmpty() ? null : JSON.readTree(r.body());
+    }
+}
