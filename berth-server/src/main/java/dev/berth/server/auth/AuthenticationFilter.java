@@ -87,8 +87,8 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 .filter(k -> !k.isExpired(now))
                 .map(k -> {
                     touch(k.getId(), now);
-                    return new Caller(k.getOrganizationId(), k.getId(), k.getKeyPrefix(), k.getKeySuffix(),
-                            k.isSystemAdmin());
+                    return new Caller(null, k.getOrganizationId(), k.getId(), k.getKeyPrefix(), k.getKeySuffix(),
+                            k.isSystemAdmin(), Permission.all());
                 });
     }
 

@@ -1,7 +1,34 @@
 package dev.berth.server.auth;
 
-/** Who made the current request; every repository query is scoped by {@link #organizationId()}. */
-public record Caller(String organizationId, String apiKeyId, String keyPrefix, String keySuffix, boolean systemAdmin) {
+import java.util.Set;
+
+/**
+ * Who made the current request, as established by the authentication filter. Every repository
+ * query is scoped by {@link #organizationId()}.
+ *
+ * @param userId       the acting user (the key's creator for API keys)
+ * @param apiKeyId     the API key used, or null for a JWT
+ * @param keyPrefix    visible prefix of the API key (for audit), or null
+ * @param keySuffix    visible suffix of the API key (for audit), or null
+ * @param systemAdmin  may use /api/admin endpoints
+ * @param permissions  what the caller may do in {@code organizationId}
+ */
+public record Caller(String userId, String organizationId, String apiKeyId, String keyPrefix, String keySuffix,
+        boolean systemAdmin, Set<Permission> permissions) {
 
     public static final String REQUEST_ATTRIBUTE = Caller.class.getName();
+
+    public Caller {
+        permissions = permissions == null ? Set.of() : Set.copyOf(permissions);
+    }
+
+    public boolean has(Permission p) {
+        return permissions.contains(p);
+    }
+
+    /** How the actor appears in audit records: the user id, or the API key's visible prefix and suffix. */
+    public String actor() {
+        return apiKeyId != null ? "apikey:" + keyPrefix + "..." + keySuffix + (userId == null ? "" : " user:" + userId)
+                : "user:" + userId;
+    }
 }
