@@ -346,9 +346,9 @@ class AgentClientTest {
         try (ReadStream in = client.openRead("/proc/self/exe")) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         }
-        long rss = agent.rssKb();
-        System.out.println("berth-agent VmRSS at rest: " + rss + " kB");
-        assertThat(rss).isLessThanOrEqualTo(1024);
+        // the agent frees connection buffers (and trims the heap) right after the last frame was sent
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.rssKb() <= 1024);
+        System.out.println("berth-agent VmRSS at rest: " + agent.rssKb() + " kB");
     }
 
     @Test
