@@ -1,0 +1,60 @@
+package dev.berth.server.toolbox.process;
+
+import dev.berth.runner.agent.AgentException;
+import dev.berth.server.auth.Caller;
+import dev.berth.server.toolbox.ToolboxException;
+import dev.berth.server.toolbox.ToolboxTargets;
+import dev.berth.server.toolbox.process.ProcessDtos.PtyList;
+import dev.berth.server.toolbox.process.ProcessDtos.ResizeRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** PTY sessions over REST (list, info, resize, kill); terminals themselves are WebSockets ({@link PtySocketHandler}). */
+@RestController
+@RequestMapping("/api/toolbox/{sandboxId}/process/pty")
+class PtyController {
+
+    private final ToolboxTargets targets;
+    private final ProcessSessions sessions;
+
+    PtyController(ToolboxTargets targets, ProcessSessions sessions) {
+        this.targets = targets;
+        this.sessions = sessions;
+    }
+
+    @GetMapping
+    PtyList list(Caller caller, @PathVariable String sandboxId) {
+        return new PtyList(sandbox(caller, sandboxId).ptys().stream().map(PtySession::info).toList());
+    }
+
+    @GetMapping("/{ptyId}")
+    PtyInfo get(Caller caller, @PathVariable String sandboxId, @PathVariable String ptyId) {
+        return sandbox(caller, sandboxId).pty(ptyId).info();
+    }
+
+    @PostMapping("/{ptyId}/resize")
+    PtyInfo resize(Caller caller, @PathVariable String sandboxId, @PathVariable String ptyId,
+            @RequestBody ResizeRequest body) throws AgentException {
+        if (body == null || body.cols() == null || body.rows() == null) {
+            throw ToolboxException.badRequest("cols and rows are required");
+        }
+        return sandbox(caller, sandboxId).pty(ptyId).resize(body.cols(), body.rows());
+    }
+
+    @DeleteMapping("/{ptyId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(Caller caller, @PathVariable String sandboxId, @PathVariable String ptyId) {
+        sandbox(caller, sandboxId).deletePty(ptyId);
+    }
+
+    private SandboxProcesses sandbox(Caller caller, String sandboxId) {
+        return sessions.of(targets.resolve(caller, sandboxId));
+    }
+}

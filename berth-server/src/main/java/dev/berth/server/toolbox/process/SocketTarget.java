@@ -1,0 +1,30 @@
+package dev.berth.server.toolbox.process;
+
+import dev.berth.server.toolbox.ToolboxTargets.Target;
+import java.util.Map;
+
+/**
+ * What a toolbox WebSocket is about, resolved (and authorized) during the handshake and handed to the handler
+ * through the session attributes.
+ */
+sealed interface SocketTarget {
+
+    String ATTRIBUTE = SocketTarget.class.getName();
+
+    /** Follow a session command's logs. */
+    record CommandLogs(SessionCommand command) implements SocketTarget {
+    }
+
+    /** Follow the entrypoint's logs. */
+    record EntrypointLogs(Target target) implements SocketTarget {
+    }
+
+    /** Create a PTY and attach to it. */
+    record CreatePty(Target target, SandboxProcesses sandbox, String id, int cols, int rows, String cwd,
+                     Map<String, String> envs) implements SocketTarget {
+    }
+
+    /** Attach to an existing PTY. */
+    record AttachPty(PtySession pty) implements SocketTarget {
+    }
+}
