@@ -1,0 +1,174 @@
+package dev.berth.server.toolbox.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.server.BerthIT;
+import dev.berth.server.toolbox.process.ToolboxSockets.Closed;
+import dev.berth.server.toolbox.process.ToolboxSockets.Recorder;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The process toolbox end to end on a busybox sandbox of the real engine. */
+class ProcessToolboxIT extends BerthIT {
+
+    private String id;
+
+    @BeforeEach
+    void sandbox() {
+        id = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}")).get("id").asString();
+    }
+
+    @AfterEach
+    void cleanup() {
+        admin("DELETE", "/api/sandbox/" + id, null);
+    }
+
+    private String tb(String path) {
+        return "/api/toolbox/" + id + path;
+    }
+
+    private JsonNode execute(String body) {
+        return ok(admin("POST", tb("/process/execute"), body));
+    }
+
+    private JsonNode sessionExec(String session, String command, boolean async) {
+        return ok(admin("POST", tb("/process/session/" + session + "/exec"),
+                JSON.writeValueAsString(java.util.Map.of("command", command, "runAsync", async))));
+    }
+
+    private static Closed closed(Recorder r) throws Exception {
+        return r.closed.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void executeCombinesOutputHonoursCwdAndEnvAndKillsTheProcessGroupOnTimeout() {
+        JsonNode r = execute("{\"command\":\"echo out; echo err >&2; echo out2; exit 3\"}");
+        assertThat(r.get("exitCode").asInt()).isEqualTo(3);
+        assertThat(r.get("result").asString()).isEqualTo("out\nerr\nout2\n");
+        assertThat(execute("{\"command\":\"pwd\",\"cwd\":\"/tmp\"}").get("result").asString()).isEqualTo("/tmp\n");
+        assertThat(execute("{\"command\":\"echo $FOO\",\"envs\":{\"FOO\":\"b a r\"}}").get("result").asString())
+                .isEqualTo("b a r\n");
+
+        long t0 = System.nanoTime();
+        HttpResponse<String> timeout = admin("POST", tb("/process/execute"),
+                "{\"command\":\"sh -c 'sleep 300 & sleep 301'\",\"timeout\":1}");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(timeout.statusCode()).as(timeout.body()).isEqualTo(408);
+        assertThat(json(timeout).get("code").asString()).isEqualTo("PROCESS_EXECUTION_TIMEOUT");
+        assertThat(json(timeout).get("source").asString()).isEqualTo("DAYTONA_DAEMON");
+        assertThat(execute("{\"command\":\"ps\"}").get("result").asString()).doesNotContain("sleep 30");
+
+        HttpResponse<String> noPython = admin("POST", tb("/process/code-run"),
+                "{\"code\":\"print(1)\",\"language\":\"python\"}");
+        assertThat(noPython.statusCode()).isEqualTo(400);
+        assertThat(json(noPython).get("message").asString()).contains("no 'python3'");
+
+        HttpResponse<String> unknown = admin("POST", "/api/toolbox/no-such-sandbox/process/execute",
+                "{\"command\":\"true\"}");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).get("source").asString()).isEqualTo("DAYTONA_DAEMON");
+    }
+
+    @Test
+    void sessionsKeepShellStateSeparateStreamsAndTakeInput() {
+        ok(admin("POST", tb("/process/session"), "{\"sessionId\":\"s1\"}"));
+        assertThat(admin("POST", tb("/process/session"), "{\"sessionId\":\"s1\"}").statusCode()).isEqualTo(409);
+
+        assertThat(sessionExec("s1", "cd /tmp && X=1 && export Y=2", false).get("exitCode").asInt()).isZero();
+        JsonNode pwd = sessionExec("s1", "pwd; echo \"$X$Y\"; echo e >&2", false);
+        assertThat(pwd.get("stdout").asString()).isEqualTo("/tmp\n12\n");
+        assertThat(pwd.get("stderr").asString()).isEqualTo("e\n");
+        assertThat(pwd.get("output").asString()).contains("/tmp\n", "e\n");
+        assertThat(sessionExec("s1", "false", false).get("exitCode").asInt()).isEqualTo(1);
+        assertThat(sessionExec("s1", "if", false).get("exitCode").asInt()).as("syntax error").isNotZero();
+        assertThat(sessionExec("s1", "echo 'still' \"alive\"", false).get("stdout").asString()).isEqualTo("still alive\n");
+
+        String cmd = sessionExec("s1", "read line; echo \"got $line\"; exit_code=7; (exit $exit_code)", true)
+                .get("cmdId").asString();
+        JsonNode running = ok(admin("GET", tb("/process/session/s1/command/" + cmd), null));
+        assertThat(running.has("exitCode")).isFalse();
+        ok(admin("POST", tb("/process/session/s1/command/" + cmd + "/input"), "{\"data\":\"hello\\n\"}"));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(
+                () -> ok(admin("GET", tb("/process/session/s1/command/" + cmd), null)).has("exitCode"));
+        assertThat(ok(admin("GET", tb("/process/session/s1/command/" + cmd), null)).get("exitCode").asInt()).isEqualTo(7);
+        JsonNode logs = ok(admin("GET", tb("/process/session/s1/command/" + cmd + "/logs"), null));
+        assertThat(logs.get("stdout").asString()).contains("got hello");
+        HttpResponse<String> late = admin("POST", tb("/process/session/s1/command/" + cmd + "/input"), "{\"data\":\"x\"}");
+        assertThat(late.statusCode()).isEqualTo(410);
+        assertThat(json(late).get("code").asString()).isEqualTo("COMMAND_ALREADY_COMPLETED");
+
+        JsonNode session = ok(admin("GET", tb("/process/session/s1"), null));
+        assertThat(session.get("sessionId").asString()).isEqualTo("s1");
+        assertThat(session.get("commands").size()).isEqualTo(6);
+        assertThat(ok(admin("GET", tb("/process/session"), null)).size()).isEqualTo(1);
+
+        assertThat(admin("DELETE", tb("/process/session/s1"), null).statusCode()).isEqualTo(204);
+        HttpResponse<String> gone = admin("GET", tb("/process/session/s1"), null);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(json(gone).get("code").asString()).isEqualTo("PROCESS_NOT_FOUND");
+    }
+
+    @Test
+    void followedLogsAreMarkedPerStreamAndCloseNormallyWhenTheCommandEnds() throws Exception {
+        ok(admin("POST", tb("/process/session"), "{\"sessionId\":\"f\"}"));
+        String cmd = sessionExec("f", "echo a; echo b >&2; sleep 1; echo c", true).get("cmdId").asString();
+        Recorder r = new Recorder();
+        WebSocket ws = ToolboxSockets.open(port, tb("/process/session/f/command/" + cmd + "/logs?follow=true"),
+                ADMIN_KEY, r);
+        assertThat(ws.getSubprotocol()).isEmpty();
+        Closed c = closed(r);
+        assertThat(c.code()).isEqualTo(1000);
+        String[] streams = ToolboxSockets.demux(r.bytes());
+        assertThat(streams[0]).isEqualTo("a\nc\n");
+        assertThat(streams[1]).isEqualTo("b\n");
+        // the same path without an upgrade is the JSON logs endpoint
+        assertThat(ok(admin("GET", tb("/process/session/f/command/" + cmd + "/logs?follow=true"), null))
+                .get("stdout").asString()).isEqualTo("a\nc\n");
+
+        Recorder entry = new Recorder();
+        ToolboxSockets.open(port, tb("/process/session/entrypoint/logs?follow=true"), ADMIN_KEY, entry);
+        assertThat(closed(entry).code()).isEqualTo(1000);
+        assertThat(ok(admin("GET", tb("/process/session/entrypoint/logs"), null)).has("output")).isTrue();
+    }
+
+    @Test
+    void ptyRoundTripWithEnvsResizeAndExitCode() throws Exception {
+        String envs = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"FOO\":\"bar\"}".getBytes(StandardCharsets.UTF_8));
+        Recorder r = new Recorder();
+        WebSocket ws = ToolboxSockets.open(port, tb("/process/pty/create-connect?id=t1&cols=80&rows=24"), ADMIN_KEY,
+                r, "X-Daytona-Pty-Envs~" + envs, "X-Daytona-Pty-Exit-Control");
+        assertThat(ws.getSubprotocol()).isEqualTo("X-Daytona-Pty-Exit-Control");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !r.texts.isEmpty());
+        assertThat(r.texts.get(0)).isEqualTo("{\"type\":\"control\",\"status\":\"connected\"}");
+
+        r.send("echo hi-$FOO\n");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> r.text().contains("hi-bar"));
+        JsonNode info = ok(admin("POST", tb("/process/pty/t1/resize"), "{\"cols\":100,\"rows\":30}"));
+        assertThat(info.get("cols").asInt()).isEqualTo(100);
+        r.send("stty size\n");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> r.text().contains("30 100"));
+        JsonNode list = ok(admin("GET", tb("/process/pty"), null));
+        assertThat(list.get("sessions").get(0).get("id").asString()).isEqualTo("t1");
+        assertThat(list.get("sessions").get(0).get("active").asBoolean()).isTrue();
+
+        r.send("exit 5\n");
+        Closed c = closed(r);
+        assertThat(c.code()).isEqualTo(1000);
+        assertThat(JSON.readTree(c.reason()).get("exitCode").asInt()).isEqualTo(5);
+        assertThat(r.texts).anySatisfy(t -> assertThat(t).contains("\"status\":\"exited\"", "\"exitCode\":5"));
+        assertThat(ok(admin("GET", tb("/process/pty/t1"), null)).get("active").asBoolean()).isFalse();
+
+        HttpResponse<String> missing = admin("GET", tb("/process/pty/nope"), null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+    }
+}
