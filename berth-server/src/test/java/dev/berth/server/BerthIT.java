@@ -68,12 +68,20 @@ public abstract class BerthIT {
 
     @BeforeEach
     void waitUntilHealthy() {
-        Awaitility.await("Berth healthy").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                .until(() -> call("GET", "/api/health", null, null).statusCode() == 200);
+        awaitHealthy(port);
+    }
+
+    protected void awaitHealthy(int onPort) {
+        Awaitility.await("Berth healthy on " + onPort).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> callOn(onPort, "GET", "/api/health", null, null).statusCode() == 200);
     }
 
     protected HttpResponse<String> call(String method, String path, String key, String body) {
-        var b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofMinutes(2));
+        return callOn(port, method, path, key, body);
+    }
+
+    protected HttpResponse<String> callOn(int onPort, String method, String path, String key, String body) {
+        var b = HttpRequest.newBuilder(URI.create("http://localhost:" + onPort + path)).timeout(Duration.ofMinutes(2));
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }

@@ -29,15 +29,21 @@ import org.springframework.transaction.annotation.Transactional;
 public class AdminBootstrap implements ApplicationRunner {
 
     public static final String DEFAULT_ORG_ID = "00000000-0000-0000-0000-000000000001";
+    public static final String ADMIN_USER_ID = "00000000-0000-0000-0000-00000000a0a0";
     private static final Logger log = LoggerFactory.getLogger(AdminBootstrap.class);
 
     private final OrganizationRepository orgs;
+    private final dev.berth.server.org.UserRepository users;
+    private final dev.berth.server.org.MemberRepository members;
     private final ApiKeyRepository keys;
     private final BerthProperties props;
     private final Clock clock;
 
-    public AdminBootstrap(OrganizationRepository orgs, ApiKeyRepository keys, BerthProperties props, Clock clock) {
+    public AdminBootstrap(OrganizationRepository orgs, dev.berth.server.org.UserRepository users,
+            dev.berth.server.org.MemberRepository members, ApiKeyRepository keys, BerthProperties props, Clock clock) {
         this.orgs = orgs;
+        this.users = users;
+        this.members = members;
         this.keys = keys;
         this.props = props;
         this.clock = clock;
@@ -48,6 +54,11 @@ public class AdminBootstrap implements ApplicationRunner {
     public void run(ApplicationArguments args) {
         if (!orgs.existsById(DEFAULT_ORG_ID)) {
             orgs.save(new Organization(DEFAULT_ORG_ID, "default", clock.instant()));
+        }
+        if (!users.existsById(ADMIN_USER_ID)) {
+            users.save(new dev.berth.server.org.User(ADMIN_USER_ID, null, null, null, "admin", true, clock.instant()));
+            members.save(new dev.berth.server.org.Member(DEFAULT_ORG_ID, ADMIN_USER_ID, dev.berth.server.org.Role.OWNER,
+                    Permission.all(), clock.instant()));
         }
         String configured = props.adminApiKey();
         if (configured != null && !configured.isBlank()) {
@@ -76,7 +87,8 @@ public class AdminBootstrap implements ApplicationRunner {
     }
 
     private void save(String value) {
-        keys.save(new ApiKey(UUID.randomUUID().toString(), DEFAULT_ORG_ID, "bootstrap admin", ApiKeys.sha256(value),
-                ApiKeys.visiblePrefix(value), ApiKeys.visibleSuffix(value), true, clock.instant(), null));
+        keys.save(new ApiKey(UUID.randomUUID().toString(), DEFAULT_ORG_ID, ADMIN_USER_ID, "bootstrap admin",
+                ApiKeys.sha256(value), ApiKeys.visiblePrefix(value), ApiKeys.visibleSuffix(value), true,
+                Permission.all(), clock.instant(), null));
     }
 }

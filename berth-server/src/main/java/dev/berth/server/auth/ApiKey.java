@@ -41,11 +41,20 @@ public class ApiKey {
     @Column(name = "expires_at")
     private Instant expiresAt;
 
+    @Column(name = "user_id")
+    private String userId;
+
+    @Column(nullable = false)
+    private String permissions = "";
+
     protected ApiKey() {
     }
 
-    public ApiKey(String id, String organizationId, String name, String keyHash, String keyPrefix, String keySuffix,
-            boolean systemAdmin, Instant createdAt, Instant expiresAt) {
+    public ApiKey(String id, String organizationId, String userId, String name, String keyHash, String keyPrefix,
+            String keySuffix, boolean systemAdmin, java.util.Set<Permission> permissions, Instant createdAt,
+            Instant expiresAt) {
+        this.userId = userId;
+        this.permissions = Permissions.format(permissions);
         this.id = id;
         this.organizationId = organizationId;
         this.name = name;
@@ -91,6 +100,18 @@ public class ApiKey {
 
     public Instant getLastUsedAt() {
         return lastUsedAt;
+    }
+
+    public String getUserId() {
+        return userId;
+    }
+
+    public java.util.Set<Permission> getPermissions() {
+        return Permissions.parse(permissions);
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
     }
 
     public boolean isExpired(Instant now) {

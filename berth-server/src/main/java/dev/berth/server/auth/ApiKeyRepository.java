@@ -14,6 +14,12 @@ public interface ApiKeyRepository extends JpaRepository<ApiKey, String> {
 
     boolean existsBySystemAdminTrue();
 
+    java.util.List<ApiKey> findByOrganizationIdAndUserId(String organizationId, String userId);
+
+    java.util.List<ApiKey> findByOrganizationId(String organizationId);
+
+    void deleteByOrganizationId(String organizationId);
+
     @Transactional
     @Modifying
     @Query("update ApiKey k set k.lastUsedAt = :at where k.id = :id")

@@ -8,14 +8,9 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.MDC;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
@@ -32,17 +27,13 @@ import tools.jackson.databind.json.JsonMapper;
 public class AuthenticationFilter extends OncePerRequestFilter {
 
     private static final Set<String> PUBLIC = Set.of("/api/health", "/api/config");
-    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
-    private final ApiKeyRepository keys;
+    private final Authenticator authenticator;
     private final JsonMapper json;
-    private final Clock clock;
-    private final Map<String, Instant> lastTouched = new ConcurrentHashMap<>();
 
-    public AuthenticationFilter(ApiKeyRepository keys, JsonMapper json, Clock clock) {
-        this.keys = keys;
+    public AuthenticationFilter(Authenticator authenticator, JsonMapper json) {
+        this.authenticator = authenticator;
         this.json = json;
-        this.clock = clock;
     }
 
     @Override
@@ -60,9 +51,15 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 chain.doFilter(req, res);
                 return;
             }
-            Optional<Caller> caller = authenticate(req.getHeader("Authorization"));
+            Optional<Caller> caller = authenticate(req);
             if (caller.isEmpty()) {
-                reject(res, requestId);
+                reject(res, requestId, 401, ErrorCode.UNAUTHORIZED,
+                        "missing or invalid API key; send 'Authorization: Bearer <api key>'");
+                return;
+            }
+            if (path.startsWith("/api/toolbox/") && !caller.get().has(Permission.WRITE_SANDBOXES)) {
+                reject(res, requestId, 403, ErrorCode.FORBIDDEN,
+                        "toolbox calls need the 'write:sandboxes' permission, which this caller does not have");
                 return;
             }
             req.setAttribute(Caller.REQUEST_ATTRIBUTE, caller.get());
@@ -74,36 +71,18 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         }
     }
 
-    private Optional<Caller> authenticate(String header) {
+    private Optional<Caller> authenticate(HttpServletRequest req) {
+        String header = req.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();
         }
-        String token = header.substring(7).trim();
-        if (token.isEmpty() || token.length() > 512) {
-            return Optional.empty();
-        }
-        Instant now = clock.instant();
-        return keys.findByKeyHash(ApiKeys.sha256(token))
-                .filter(k -> !k.isExpired(now))
-                .map(k -> {
-                    touch(k.getId(), now);
-                    return new Caller(null, k.getOrganizationId(), k.getId(), k.getKeyPrefix(), k.getKeySuffix(),
-                            k.isSystemAdmin(), Permission.all());
-                });
+        return authenticator.authenticate(header.substring(7).trim(), req.getHeader("X-Daytona-Organization-ID"));
     }
 
-    private void touch(String keyId, Instant now) {
-        Instant last = lastTouched.get(keyId);
-        if (last == null || Duration.between(last, now).compareTo(TOUCH_EVERY) >= 0) {
-            lastTouched.put(keyId, now);
-            keys.touch(keyId, now);
-        }
-    }
-
-    private void reject(HttpServletResponse res, String requestId) throws IOException {
-        var pd = Problems.of(ErrorCode.UNAUTHORIZED,
-                "missing or invalid API key; send 'Authorization: Bearer <api key>'", requestId);
-        res.setStatus(401);
+    private void reject(HttpServletResponse res, String requestId, int status, ErrorCode code, String message)
+            throws IOException {
+        var pd = Problems.of(code, message, requestId);
+        res.setStatus(status);
         res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         res.getOutputStream().write(json.writeValueAsBytes(Problems.asMap(pd)));
     }

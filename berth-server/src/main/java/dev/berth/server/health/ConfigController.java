@@ -28,6 +28,7 @@ public class ConfigController {
     }
 
     @GetMapping("/api/config")
+    @dev.berth.server.auth.Access(dev.berth.server.auth.Access.Level.PUBLIC)
     public Map<String, Object> config() {
         var caps = runner.capabilities();
         Map<String, Object> c = new LinkedHashMap<>();

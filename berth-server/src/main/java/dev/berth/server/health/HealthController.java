@@ -21,6 +21,7 @@ public class HealthController {
     }
 
     @GetMapping("/api/health")
+    @dev.berth.server.auth.Access(dev.berth.server.auth.Access.Level.PUBLIC)
     public ResponseEntity<Map<String, Object>> health() {
         Map<String, Object> body = new LinkedHashMap<>();
         try {

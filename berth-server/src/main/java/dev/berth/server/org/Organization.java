@@ -1,11 +1,13 @@
 package dev.berth.server.org;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
+/** A tenant: owns sandboxes, snapshots, keys; carries its quota and suspension. */
 @Entity
 @Table(name = "organization")
 public class Organization {
@@ -19,13 +21,33 @@ public class Organization {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
+    @Column(name = "created_by")
+    private String createdBy;
+
+    @Column(nullable = false)
+    private boolean suspended;
+
+    @Column(name = "suspension_reason")
+    private String suspensionReason;
+
+    @Column(name = "suspended_until")
+    private Instant suspendedUntil;
+
+    @Embedded
+    private OrganizationQuota quota = new OrganizationQuota();
+
     protected Organization() {
     }
 
     public Organization(String id, String name, Instant createdAt) {
+        this(id, name, createdAt, null);
+    }
+
+    public Organization(String id, String name, Instant createdAt, String createdBy) {
         this.id = id;
         this.name = name;
         this.createdAt = createdAt;
+        this.createdBy = createdBy;
     }
 
     public String getId() {
@@ -36,7 +58,48 @@ public class Organization {
         return name;
     }
 
+    public void rename(String name) {
+        this.name = name;
+    }
+
     public Instant getCreatedAt() {
         return createdAt;
+    }
+
+    public String getCreatedBy() {
+        return createdBy;
+    }
+
+    public OrganizationQuota getQuota() {
+        return quota;
+    }
+
+    /** Suspended now: flagged, and the suspension has no end or has not ended yet. */
+    public boolean isSuspendedAt(Instant now) {
+        return suspended && (suspendedUntil == null || now.isBefore(suspendedUntil));
+    }
+
+    public String getSuspensionReason() {
+        return suspensionReason;
+    }
+
+    public Instant getSuspendedUntil() {
+        return suspendedUntil;
+    }
+
+    public boolean isSuspended() {
+        return suspended;
+    }
+
+    public void suspend(String reason, Instant until) {
+        this.suspended = true;
+        this.suspensionReason = reason;
+        this.suspendedUntil = until;
+    }
+
+    public void unsuspend() {
+        this.suspended = false;
+        this.suspensionReason = null;
+        this.suspendedUntil = null;
     }
 }

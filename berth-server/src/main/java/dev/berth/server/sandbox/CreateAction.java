@@ -23,9 +23,11 @@ public class CreateAction {
     private final RunnerRegistry runners;
     private final SandboxMapper mapper;
     private final BerthProperties props;
+    private final dev.berth.server.org.QuotaService quotas;
 
     public CreateAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, SandboxMapper mapper,
-            BerthProperties props) {
+            BerthProperties props, dev.berth.server.org.QuotaService quotas) {
+        this.quotas = quotas;
         this.store = store;
         this.locks = locks;
         this.runners = runners;
@@ -40,7 +42,8 @@ public class CreateAction {
         lock.lock();
         try {
             try {
-                store.insert(fresh);
+                store.insert(fresh, () -> quotas.lockAndCheckCreate(fresh.getOrganizationId(),
+                        new dev.berth.core.sandbox.Resources(fresh.getCpu(), fresh.getMemoryGib(), fresh.getDiskGib())));
             } catch (DataIntegrityViolationException e) {
                 throw new dev.berth.core.error.ConflictException("a sandbox named '" + fresh.getName()
                         + "' already exists in this organization; choose another name or delete that one first");

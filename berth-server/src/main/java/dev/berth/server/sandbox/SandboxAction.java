@@ -39,6 +39,10 @@ public abstract class SandboxAction {
 
     protected abstract void onRunner(SandboxRunner runner, Sandbox sandbox);
 
+    /** Runs in the transaction that records the in-flight state; may refuse (e.g. quota). */
+    protected void guard(Sandbox sandbox) {
+    }
+
     public Sandbox execute(String sandboxId) {
         ReentrantLock lock = locks.of(sandboxId);
         lock.lock();
@@ -49,7 +53,7 @@ public abstract class SandboxAction {
             }
             SandboxTransitions.check(s.getState(), inFlight(), verb());
             store.update(sandboxId, x -> x.desire(desired(), clock.instant()));
-            s = store.move(sandboxId, inFlight(), verb(), null);
+            s = store.move(sandboxId, inFlight(), verb(), null, this::guard);
             try {
                 if (s.getRunnerId() != null) {
                     onRunner(runners.byId(s.getRunnerId()), s);

@@ -2,7 +2,10 @@ package dev.berth.server.sandbox;
 
 import dev.berth.core.error.InvalidRequestException;
 import dev.berth.core.sandbox.SandboxState;
+import dev.berth.server.auth.Access;
 import dev.berth.server.auth.Caller;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,7 @@ public class SandboxController {
     }
 
     @PostMapping
+    @RequiresPermission(Permission.WRITE_SANDBOXES)
     public SandboxDto create(Caller caller, @RequestBody(required = false) CreateSandboxRequest body) {
         return mapper.toDto(service.create(caller, body), true);
     }
@@ -53,6 +57,7 @@ public class SandboxController {
     }
 
     @GetMapping
+    @Access(Access.Level.MEMBER)
     public ListResponse list(Caller caller,
             @RequestParam(defaultValue = "100") int limit,
             @RequestParam(required = false) String cursor,
@@ -63,22 +68,26 @@ public class SandboxController {
     }
 
     @GetMapping("/{idOrName}")
+    @Access(Access.Level.MEMBER)
     public SandboxDto get(Caller caller, @PathVariable String idOrName) {
         return mapper.toDto(service.get(caller, idOrName), true);
     }
 
     @PostMapping("/{idOrName}/start")
+    @RequiresPermission(Permission.WRITE_SANDBOXES)
     public SandboxDto start(Caller caller, @PathVariable String idOrName) {
         return mapper.toDto(start.execute(service.get(caller, idOrName).getId()), true);
     }
 
     @PostMapping("/{idOrName}/stop")
+    @RequiresPermission(Permission.WRITE_SANDBOXES)
     public SandboxDto stop(Caller caller, @PathVariable String idOrName,
             @RequestParam(required = false, defaultValue = "false") boolean force) {
         return mapper.toDto(stop.execute(service.get(caller, idOrName).getId()), true);
     }
 
     @DeleteMapping("/{idOrName}")
+    @RequiresPermission(Permission.DELETE_SANDBOXES)
     public SandboxDto delete(Caller caller, @PathVariable String idOrName) {
         return mapper.toDto(destroy.execute(service.get(caller, idOrName).getId()), true);
     }
@@ -90,6 +99,7 @@ public class SandboxController {
     }
 
     @PutMapping("/{idOrName}/labels")
+    @RequiresPermission(Permission.WRITE_SANDBOXES)
     public LabelsResponse labels(Caller caller, @PathVariable String idOrName, @RequestBody LabelsBody body) {
         Sandbox s = service.replaceLabels(caller, idOrName, body == null ? null : body.labels());
         return new LabelsResponse(mapper.fromJson(s.getLabelsJson()));
@@ -99,6 +109,7 @@ public class SandboxController {
     }
 
     @GetMapping("/{idOrName}/toolbox-proxy-url")
+    @Access(Access.Level.MEMBER)
     public UrlResponse toolboxProxyUrl(Caller caller, @PathVariable String idOrName) {
         service.get(caller, idOrName);
         return new UrlResponse(mapper.toolboxProxyUrl());

@@ -24,6 +24,15 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
                 .or(() -> found.stream().findFirst());
     }
 
+    @Query("select count(s) from Sandbox s where s.organizationId = :org"
+            + " and s.state <> dev.berth.core.sandbox.SandboxState.DESTROYED")
+    long countLive(@Param("org") String organizationId);
+
+    /** Live sandboxes of an organization with their resources and state, for quota usage. */
+    @Query("select s from Sandbox s where s.organizationId = :org"
+            + " and s.state <> dev.berth.core.sandbox.SandboxState.DESTROYED")
+    List<Sandbox> findLiveByOrganization(@Param("org") String organizationId);
+
     boolean existsByOrganizationIdAndLiveName(String organizationId, String liveName);
 
     /** One page in (createdAt, id) order after the cursor position; labels are filtered by the caller. */

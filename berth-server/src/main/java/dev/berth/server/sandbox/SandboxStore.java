@@ -28,8 +28,15 @@ public class SandboxStore {
 
     /** Moves a sandbox to {@code to}, checked against the transition table; logs from, to, trigger and reason. */
     public Sandbox move(String id, SandboxState to, String trigger, String reason) {
+        return move(id, to, trigger, reason, s -> {
+        });
+    }
+
+    /** As {@link #move(String, SandboxState, String, String)}, running {@code guard} first in the same transaction. */
+    public Sandbox move(String id, SandboxState to, String trigger, String reason, Consumer<Sandbox> guard) {
         return tx.execute(status -> {
             Sandbox s = load(id);
+            guard.accept(s);
             SandboxState from = s.getState();
             if (!s.transition(to, reason, clock.instant())) {
                 throw new ConflictException("sandbox " + id + " cannot move from '" + from.wireName() + "' to '"
@@ -43,7 +50,16 @@ public class SandboxStore {
     }
 
     public Sandbox insert(Sandbox s) {
-        return tx.execute(status -> repo.saveAndFlush(s));
+        return insert(s, () -> {
+        });
+    }
+
+    /** Inserts after {@code guard} ran in the same transaction (e.g. a quota check under the organization's lock). */
+    public Sandbox insert(Sandbox s, Runnable guard) {
+        return tx.execute(status -> {
+            guard.run();
+            return repo.saveAndFlush(s);
+        });
     }
 
     public Sandbox load(String id) {

@@ -10,8 +10,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class StartAction extends SandboxAction {
 
-    public StartAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, Clock clock) {
+    private final dev.berth.server.org.QuotaService quotas;
+
+    public StartAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, Clock clock,
+            dev.berth.server.org.QuotaService quotas) {
         super(store, locks, runners, clock);
+        this.quotas = quotas;
+    }
+
+    @Override
+    protected void guard(Sandbox s) {
+        quotas.lockAndCheckStart(s.getOrganizationId(),
+                new dev.berth.core.sandbox.Resources(s.getCpu(), s.getMemoryGib(), s.getDiskGib()));
     }
 
     @Override

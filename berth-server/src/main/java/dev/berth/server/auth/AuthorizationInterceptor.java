@@ -1,0 +1,65 @@
+package dev.berth.server.auth;
+
+import dev.berth.core.error.ForbiddenException;
+import dev.berth.core.error.InvalidRequestException;
+import dev.berth.core.error.UnauthorizedException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/** Enforces each handler's declared access ({@link Access} or {@link RequiresPermission}); undeclared is refused. */
+public class AuthorizationInterceptor implements HandlerInterceptor {
+
+    @Override
+    public boolean preHandle(HttpServletRequest req, HttpServletResponse res, Object handler) {
+        if (!(handler instanceof HandlerMethod hm)) {
+            return true;
+        }
+        Caller caller = (Caller) req.getAttribute(Caller.REQUEST_ATTRIBUTE);
+        RequiresPermission perm = find(hm, RequiresPermission.class);
+        Access access = find(hm, Access.class);
+        if (perm == null && access == null) {
+            if (req.getRequestURI().startsWith("/api/toolbox/")) {
+                return true; // toolbox routes are authorized by path in AuthenticationFilter
+            }
+            if (!req.getRequestURI().startsWith("/api/")) {
+                return true; // framework endpoints (error pages)
+            }
+            throw new ForbiddenException("endpoint " + req.getRequestURI() + " declares no access rule; refused");
+        }
+        if (access != null && access.value() == Access.Level.PUBLIC) {
+            return true;
+        }
+        if (caller == null) {
+            throw new UnauthorizedException("this endpoint requires an API key or a token");
+        }
+        if (access != null && access.value() == Access.Level.ANY_USER) {
+            return true;
+        }
+        if (access != null && access.value() == Access.Level.SYSTEM_ADMIN) {
+            if (!caller.systemAdmin()) {
+                throw new ForbiddenException("only system administrators may call " + req.getRequestURI());
+            }
+            return true;
+        }
+        if (caller.organizationId() == null) {
+            throw new InvalidRequestException("choose an organization with the X-Daytona-Organization-ID header");
+        }
+        if (perm != null) {
+            for (Permission p : perm.value()) {
+                if (!caller.has(p)) {
+                    throw new ForbiddenException("this call needs the '" + p.wireName() + "' permission, which the "
+                            + (caller.apiKeyId() != null ? "API key" : "user") + " does not have");
+                }
+            }
+        }
+        return true;
+    }
+
+    private static <A extends java.lang.annotation.Annotation> A find(HandlerMethod hm, Class<A> type) {
+        A onMethod = AnnotatedElementUtils.findMergedAnnotation(hm.getMethod(), type);
+        return onMethod != null ? onMethod : AnnotatedElementUtils.findMergedAnnotation(hm.getBeanType(), type);
+    }
+}

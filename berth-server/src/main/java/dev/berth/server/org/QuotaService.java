@@ -1,0 +1,85 @@
+package dev.berth.server.org;
+
+import dev.berth.core.error.ForbiddenException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.quota.Quota;
+import dev.berth.core.quota.QuotaPolicy;
+import dev.berth.core.quota.Usage;
+import dev.berth.core.sandbox.Resources;
+import dev.berth.core.sandbox.SandboxState;
+import dev.berth.server.sandbox.Sandbox;
+import dev.berth.server.sandbox.SandboxRepository;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Set;
+import org.springframework.stereotype.Service;
+
+/**
+ * Quota checks that cannot be raced: callers run them inside the transaction that records the
+ * change, after locking the organization row, so concurrent creates (on any replica sharing the
+ * database) are serialized per organization.
+ */
+@Service
+public class QuotaService {
+
+    /** States in which a sandbox holds cpu and memory (a container runs or is about to). */
+    private static final Set<SandboxState> RUNNING = EnumSet.of(SandboxState.CREATING, SandboxState.STARTING,
+            SandboxState.STARTED, SandboxState.STOPPING, SandboxState.RESTORING, SandboxState.RESIZING,
+            SandboxState.PULLING_SNAPSHOT, SandboxState.BUILDING_SNAPSHOT, SandboxState.PENDING_BUILD);
+
+    private final OrganizationRepository orgs;
+    private final SandboxRepository sandboxes;
+    private final Clock clock;
+
+    public QuotaService(OrganizationRepository orgs, SandboxRepository sandboxes, Clock clock) {
+        this.orgs = orgs;
+        this.sandboxes = sandboxes;
+        this.clock = clock;
+    }
+
+    public Usage usage(String orgId) {
+        int cpu = 0;
+        int mem = 0;
+        int disk = 0;
+        int count = 0;
+        for (Sandbox s : sandboxes.findLiveByOrganization(orgId)) {
+            count++;
+            disk += s.getDiskGib();
+            if (RUNNING.contains(s.getState())) {
+                cpu += s.getCpu();
+                mem += s.getMemoryGib();
+            }
+        }
+        return new Usage(cpu, mem, disk, count);
+    }
+
+    /** Must run inside a transaction: locks the organization, then checks a create against its quota. */
+    public void lockAndCheckCreate(String orgId, Resources r) {
+        Organization o = lockActive(orgId);
+        QuotaPolicy.checkCreate(o.getQuota().toQuota(), usage(orgId), r);
+    }
+
+    /** Must run inside a transaction: locks the organization, then checks a start against its quota. */
+    public void lockAndCheckStart(String orgId, Resources r) {
+        Organization o = lockActive(orgId);
+        QuotaPolicy.checkStart(o.getQuota().toQuota(), usage(orgId), r);
+    }
+
+    private Organization lockActive(String orgId) {
+        Organization o = orgs.lockById(orgId).orElseThrow(() -> new NotFoundException("organization " + orgId + " not found"));
+        ensureNotSuspended(o);
+        return o;
+    }
+
+    public void ensureNotSuspended(Organization o) {
+        if (o.isSuspendedAt(clock.instant())) {
+            throw new ForbiddenException("organization " + o.getId() + " is suspended: " + o.getSuspensionReason()
+                    + (o.getSuspendedUntil() == null ? "" : " (until " + o.getSuspendedUntil() + ")"));
+        }
+    }
+
+    public Quota quota(String orgId) {
+        return orgs.findById(orgId).orElseThrow(() -> new NotFoundException("organization " + orgId + " not found"))
+                .getQuota().toQuota();
+    }
+}
