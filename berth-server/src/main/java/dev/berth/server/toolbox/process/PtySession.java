@@ -8,10 +8,13 @@ import dev.berth.runner.agent.ExitStatus;
 import dev.berth.runner.agent.ProcessListener;
 import dev.berth.server.toolbox.ToolboxException;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -25,6 +28,8 @@ import org.springframework.web.socket.WebSocketSession;
  */
 final class PtySession implements ProcessListener {
 
+    private static final Duration START_WAIT = Duration.ofSeconds(10);
+
     private final String id;
     private final String cwd;
     private final Map<String, String> envs;
@@ -35,6 +40,8 @@ final class PtySession implements ProcessListener {
     private volatile int rows;
     private volatile AgentProcess process;
     private volatile ExitStatus exit;
+    /** Open once start() has returned: input and resize sent right after "connected" wait for the spawn. */
+    private final CountDownLatch started = new CountDownLatch(1);
 
     PtySession(String id, int cols, int rows, String cwd, Map<String, String> envs, Instant createdAt, int maxClients) {
         this.id = id;
@@ -48,9 +55,27 @@ final class PtySession implements ProcessListener {
 
     /** Starts the shell ({@code bash -l} if the image has bash, else {@code sh -l}). */
     void start(AgentClient agent, String user) throws AgentException {
-        String shell = hasBash(agent) ? "/bin/bash" : "/bin/sh";
-        ExecRequest req = new ExecRequest(List.of(shell, "-l"), cwd, envs, false, user, true, cols, rows, null);
-        process = agent.spawn(req, this);
+        try {
+            String shell = hasBash(agent) ? "/bin/bash" : "/bin/sh";
+            ExecRequest req = new ExecRequest(List.of(shell, "-l"), cwd, envs, false, user, true, cols, rows, null);
+            process = agent.spawn(req, this);
+        } finally {
+            started.countDown();
+        }
+    }
+
+    /** The running process, after waiting (bounded) for a spawn in progress. */
+    private AgentProcess running() {
+        try {
+            started.await(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        AgentProcess p = process;
+        if (p == null || exit != null) {
+            throw new ToolboxException(410, "SESSION_ENDED", "PTY session '" + id + "' has exited");
+        }
+        return p;
     }
 
     private static boolean hasBash(AgentClient agent) {
@@ -93,22 +118,14 @@ final class PtySession implements ProcessListener {
     }
 
     void input(byte[] data) throws AgentException {
-        AgentProcess p = process;
-        if (p == null || exit != null) {
-            throw new ToolboxException(410, "SESSION_ENDED", "PTY session '" + id + "' has exited");
-        }
-        p.writeStdin(data);
+        running().writeStdin(data);
     }
 
     PtyInfo resize(int newCols, int newRows) throws AgentException {
         if (newCols < 1 || newCols > 1000 || newRows < 1 || newRows > 1000) {
             throw ToolboxException.badRequest("cols and rows must be between 1 and 1000");
         }
-        AgentProcess p = process;
-        if (p == null || exit != null) {
-            throw new ToolboxException(410, "SESSION_ENDED", "PTY session '" + id + "' has exited");
-        }
-        p.resize(newCols, newRows);
+        running().resize(newCols, newRows);
         cols = newCols;
         rows = newRows;
         return info();
