@@ -49,7 +49,7 @@ public final class TestTokens implements AutoCloseable {
 
     public static final String AUDIENCE = "berth";
 
-    private static final int KEY_POOL = 6;
+    private static final int KEY_POOL = 4;
     private static final List<RSAKey> KEYS = new ArrayList<>();
     private static int keyCursor;
 
