@@ -26,17 +26,24 @@ import java.util.concurrent.TimeoutException;
  */
 final class BoundedResourceRetriever implements ResourceRetriever {
 
-    private final HttpClient client;
     private final Duration timeout;
     private final long maxBytes;
+    private HttpClient client;
 
     BoundedResourceRetriever(Duration timeout, long maxBytes) {
         this.timeout = timeout;
         this.maxBytes = maxBytes;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+    }
+
+    /** Built on first use: creating one initialises TLS, which costs start-up time when OIDC is off. */
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .connectTimeout(timeout)
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
+        }
+        return client;
     }
 
     @Override
@@ -49,7 +56,7 @@ final class BoundedResourceRetriever implements ResourceRetriever {
             throw new IOException("'" + url + "' is not a valid http(s) URL", e);
         }
         CompletableFuture<HttpResponse<byte[]>> call =
-                client.sendAsync(request, info -> new LimitedBody(maxBytes, url));
+                client().sendAsync(request, info -> new LimitedBody(maxBytes, url));
         HttpResponse<byte[]> response;
         try {
             response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
