@@ -118,7 +118,7 @@ export async function createSandbox(params = {}, options = {}) {
     const deadline = Date.now() + DEFAULT_SNAPSHOT_WAIT_MS;
     for (let attempt = 1; ; attempt++) {
         try {
-            const sb = await daytona().create({ ...params, labels }, { timeout: 180, ...options });
+            const sb = await daytona().create({ ...params, labels }, { timeout: 120, ...options });
             created.set(sb.id, sb);
             return sb;
         } catch (e) {

@@ -1,0 +1,47 @@
+// process.executeCommand: output, exit codes, cwd and env arguments (busybox and default snapshots).
+import { scenario, step, createSandbox, eq, eqOutput, log } from '../lib.mjs';
+
+async function execChecks(sb, name) {
+    await step(`${name}: executeCommand('echo hi')`, async () => {
+        const r = await sb.process.executeCommand('echo hi');
+        log(`  -> ${JSON.stringify(r)}`);
+        eq(r.exitCode, 0, 'exitCode of echo hi');
+        eqOutput(r.result, 'hi', 'result of echo hi');
+        eq(r.artifacts?.stdout, r.result, 'artifacts.stdout equals result');
+    });
+    await step(`${name}: failing command keeps its exit code`, async () => {
+        const r = await sb.process.executeCommand(`sh -c 'echo oops; exit 3'`);
+        log(`  -> ${JSON.stringify(r)}`);
+        eq(r.exitCode, 3, "exitCode of sh -c 'exit 3'");
+        eqOutput(r.result, 'oops', 'output of the failing command');
+        const missing = await sb.process.executeCommand('ls /definitely/not/here');
+        log(`  ls missing -> ${JSON.stringify(missing)}`);
+        eq(missing.exitCode !== 0, true, 'ls of a missing path exits non-zero');
+    });
+    await step(`${name}: cwd argument`, async () => {
+        const r = await sb.process.executeCommand('pwd', '/tmp');
+        eq(r.exitCode, 0, 'exitCode of pwd in /tmp');
+        eqOutput(r.result, '/tmp', 'pwd with cwd=/tmp');
+        const r2 = await sb.process.executeCommand('pwd', '/etc');
+        eqOutput(r2.result, '/etc', 'pwd with cwd=/etc');
+    });
+    await step(`${name}: env argument`, async () => {
+        const r = await sb.process.executeCommand(`sh -c 'echo "$FOO-$BAR"'`, undefined, { FOO: 'foo value', BAR: 'b=2' });
+        eq(r.exitCode, 0, 'exitCode with env');
+        eqOutput(r.result, 'foo value-b=2', 'env vars FOO and BAR seen by the command');
+    });
+    await step(`${name}: stderr and multi-line output`, async () => {
+        const r = await sb.process.executeCommand(`sh -c 'echo one; echo two; echo err >&2'`);
+        eq(r.exitCode, 0, 'exitCode');
+        const lines = r.result.split('\n').filter(Boolean);
+        eq(lines.filter((l) => l !== 'err'), ['one', 'two'], 'stdout lines in order');
+        log(`  combined result: ${JSON.stringify(r.result)} (Daytona returns stdout+stderr combined)`);
+    });
+}
+
+await scenario(async () => {
+    const bb = await step('create busybox sandbox', () => createSandbox({ snapshot: 'berth/busybox' }));
+    await execChecks(bb, 'busybox');
+    const def = await step('create default sandbox', () => createSandbox());
+    await execChecks(def, 'default');
+});
