@@ -20,7 +20,11 @@ public class SandboxStore {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public SandboxStore(SandboxRepository repo, TransactionTemplate tx, Clock clock) {
+    private final org.springframework.context.ApplicationEventPublisher events;
+
+    public SandboxStore(SandboxRepository repo, TransactionTemplate tx, Clock clock,
+            org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.repo = repo;
         this.tx = tx;
         this.clock = clock;
@@ -34,6 +38,12 @@ public class SandboxStore {
 
     /** As {@link #move(String, SandboxState, String, String)}, running {@code guard} first in the same transaction. */
     public Sandbox move(String id, SandboxState to, String trigger, String reason, Consumer<Sandbox> guard) {
+        Sandbox moved = moveInTx(id, to, trigger, reason, guard);
+        events.publishEvent(new SandboxStateChanged(id, moved.getOrganizationId(), null, to));
+        return moved;
+    }
+
+    private Sandbox moveInTx(String id, SandboxState to, String trigger, String reason, Consumer<Sandbox> guard) {
         return tx.execute(status -> {
             Sandbox s = load(id);
             guard.accept(s);

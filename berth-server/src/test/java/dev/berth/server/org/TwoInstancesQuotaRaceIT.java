@@ -37,19 +37,19 @@ class TwoInstancesQuotaRaceIT extends QuotaRaceContract {
     protected List<Integer> ports() {
         if (second == null) {
             try {
-                second = new SpringApplicationBuilder(BerthServerApplication.class).properties(
-                        "server.port=0",
-                        "spring.datasource.url=" + url,
-                        "spring.datasource.username=postgres",
-                        "spring.datasource.password=",
-                        "berth.data-dir=" + Files.createTempDirectory("berth-it-second-"),
-                        "berth.docker-host=" + BerthIT.dockerHost(),
-                        "berth.admin-api-key=" + ADMIN_KEY,
-                        "berth.images.cache-dir=" + BerthIT.imageCache(),
-                        "berth.images.build-default=false",
-                        "berth.images-dir=" + System.getProperty("berth.images.dir", "../images"),
-                        "berth.agent-binary=" + System.getProperty("berth.agent.binary", ""),
-                        "berth.reconciler.interval=1h").run();
+                second = new SpringApplicationBuilder(BerthServerApplication.class).run(
+                        "--server.port=0",
+                        "--spring.datasource.url=" + url,
+                        "--spring.datasource.username=postgres",
+                        "--spring.datasource.password=",
+                        "--berth.data-dir=" + Files.createTempDirectory("berth-it-second-"),
+                        "--berth.docker-host=" + BerthIT.dockerHost(),
+                        "--berth.admin-api-key=" + ADMIN_KEY,
+                        "--berth.images.cache-dir=" + BerthIT.imageCache(),
+                        "--berth.images.build-default=false",
+                        "--berth.images-dir=" + System.getProperty("berth.images.dir", "../images"),
+                        "--berth.agent-binary=" + System.getProperty("berth.agent.binary", ""),
+                        "--berth.reconciler.interval=1h");
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
