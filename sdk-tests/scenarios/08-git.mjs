@@ -1,5 +1,5 @@
 // Git on local repositories in the default snapshot: init, status, add, commit, branches, createBranch,
-// checkoutBranch, deleteBranch, and a local clone/push/pull through a bare repository (no network).
+// checkoutBranch, deleteBranch, typed git errors. (clone/push/pull: 09-git-remote.mjs)
 import { DaytonaError } from '@daytonaio/sdk';
 import { scenario, step, createSandbox, eq, ok, eqOutput, expectError, log } from '../lib.mjs';
 
@@ -70,20 +70,25 @@ await scenario(async () => {
         const b0 = await g.branches(REPO);
         log(`  branches -> ${JSON.stringify(b0)}`);
         eq(b0.branches, ['main'], 'branches of a fresh repo');
+        // Daytona's daemon creates the branch with go-git Checkout{Create: true}: it also switches to it
         await g.createBranch(REPO, 'feature');
         eq([...(await g.branches(REPO)).branches].sort(), ['feature', 'main'], 'branches after createBranch');
-        eq((await g.status(REPO)).currentBranch, 'main', 'createBranch does not switch branches');
-        await g.checkoutBranch(REPO, 'feature');
-        eq((await g.status(REPO)).currentBranch, 'feature', 'currentBranch after checkout');
+        eq((await g.status(REPO)).currentBranch, 'feature', 'createBranch switches to the new branch (Daytona semantics)');
         await sb.fs.uploadFile(Buffer.from('feature\n'), `${REPO}/feature.txt`);
         await g.add(REPO, ['feature.txt']);
         await g.commit(REPO, 'on feature', AUTHOR, EMAIL);
         await g.checkoutBranch(REPO, 'main');
-        eq((await g.status(REPO)).currentBranch, 'main', 'back on main');
+        eq((await g.status(REPO)).currentBranch, 'main', 'currentBranch after checkoutBranch(main)');
         await expectError('feature.txt is absent on main', () => sb.fs.getFileDetails(`${REPO}/feature.txt`), DaytonaError);
+        await g.checkoutBranch(REPO, 'feature');
+        eq((await g.status(REPO)).currentBranch, 'feature', 'currentBranch after checkoutBranch(feature)');
+        eq((await sb.fs.downloadFile(`${REPO}/feature.txt`)).toString(), 'feature\n', 'feature.txt is back on feature');
+        await g.checkoutBranch(REPO, 'main');
         await g.createBranch(REPO, 'scratch');
+        await g.checkoutBranch(REPO, 'main');
         await g.deleteBranch(REPO, 'scratch');
         eq([...(await g.branches(REPO)).branches].sort(), ['feature', 'main'], 'branches after deleteBranch');
+        eq((await g.status(REPO)).currentBranch, 'main', 'still on main');
     });
 
     await step('errors: createBranch of an existing branch, checkout of a missing one, status of a non-repo', async () => {
@@ -91,22 +96,5 @@ await scenario(async () => {
         await expectError('checkoutBranch(missing)', () => g.checkoutBranch(REPO, 'no-such-branch'), DaytonaError);
         await sb.fs.createFolder('/tmp/not-a-repo', '755');
         await expectError('status(non-repo)', () => g.status('/tmp/not-a-repo'), DaytonaError);
-    });
-
-    await step('local remote: init bare, remoteAdd, push, clone (file://), pull', async () => {
-        await g.init('/tmp/origin.git', true);
-        await g.remoteAdd(REPO, 'origin', '/tmp/origin.git');
-        const remotes = await g.remotes(REPO);
-        log(`  remotes -> ${JSON.stringify(remotes)}`);
-        await g.push(REPO, undefined, undefined, 'main', 'origin', true);
-        eq(await sh('git -C /tmp/origin.git rev-parse main'), await sh(`git -C ${REPO} rev-parse main`), 'bare repo main after push');
-        await g.clone('file:///tmp/origin.git', '/tmp/sdk-clone', 'main');
-        eq(await sh('git -C /tmp/sdk-clone rev-parse HEAD'), await sh(`git -C ${REPO} rev-parse main`), 'clone HEAD');
-        await sb.fs.uploadFile(Buffer.from('from clone\n'), '/tmp/sdk-clone/clone.txt');
-        await g.add('/tmp/sdk-clone', ['.']);
-        await g.commit('/tmp/sdk-clone', 'from clone', AUTHOR, EMAIL);
-        await g.push('/tmp/sdk-clone');
-        await g.pull(REPO);
-        eq((await sb.fs.downloadFile(`${REPO}/clone.txt`)).toString(), 'from clone\n', 'pulled file');
     });
 });
