@@ -1,5 +1,18 @@
 // process.executeCommand: output, exit codes, cwd and env arguments (busybox and default snapshots).
-import { scenario, step, createSandbox, eq, eqOutput, log } from '../lib.mjs';
+import { DaytonaTimeoutError } from '@daytonaio/sdk';
+import { scenario, step, createSandbox, eq, ok, eqOutput, expectError, withDeadline, log } from '../lib.mjs';
+
+async function workDirChecks(sb, name) {
+    await step(`${name}: getUserHomeDir / getWorkDir`, async () => {
+        const home = await sb.getUserHomeDir();
+        const work = await sb.getWorkDir();
+        log(`  home=${home} work=${work}`);
+        const h = await sb.process.executeCommand(`sh -c 'echo $HOME'`);
+        eqOutput(h.result, home, 'getUserHomeDir equals $HOME of executeCommand');
+        const w = await sb.process.executeCommand('pwd');
+        eqOutput(w.result, work, 'getWorkDir equals the default cwd of executeCommand');
+    });
+}
 
 async function execChecks(sb, name) {
     await step(`${name}: executeCommand('echo hi')`, async () => {
@@ -37,6 +50,15 @@ async function execChecks(sb, name) {
         eq(lines.filter((l) => l !== 'err'), ['one', 'two'], 'stdout lines in order');
         log(`  combined result: ${JSON.stringify(r.result)} (Daytona returns stdout+stderr combined)`);
     });
+    await step(`${name}: timeout argument ends a long command with DaytonaTimeoutError`, async () => {
+        const t = Date.now();
+        await withDeadline('executeCommand(sleep 30, timeout 2)', 15_000,
+            expectError('executeCommand(sleep 30, timeout=2)', () => sb.process.executeCommand('sleep 30', undefined, undefined, 2),
+                DaytonaTimeoutError));
+        ok(Date.now() - t < 10_000, 'the timeout fired within 10 s', Date.now() - t);
+        const r = await sb.process.executeCommand('echo still-alive');
+        eqOutput(r.result, 'still-alive', 'exec works after a timed-out command');
+    });
 }
 
 await scenario(async () => {
@@ -44,4 +66,14 @@ await scenario(async () => {
     await execChecks(bb, 'busybox');
     const def = await step('create default sandbox', () => createSandbox());
     await execChecks(def, 'default');
+    // Daytona's GET /work-dir: "This is default directory used for running commands."
+    const failures = [];
+    for (const [sb, name] of [[bb, 'busybox'], [def, 'default']]) {
+        try {
+            await workDirChecks(sb, name);
+        } catch (e) {
+            failures.push(`${name}: ${e.message}`);
+        }
+    }
+    if (failures.length) throw new Error(failures.join('\n'));
 });

@@ -37,4 +37,13 @@ await scenario(async () => {
         const r = await again.process.codeRun('print(6*7)');
         eqOutput(r.result, '42', 'result via get()');
     });
+    await step('setLabels keeps code-toolbox-language (else codeRun on a fetched sandbox throws on the client)', async () => {
+        const labels = await sb.setLabels({ ...sb.labels, team: 'sdk' });
+        log(`  setLabels -> ${JSON.stringify(labels)}`);
+        const again = await daytona().get(sb.id);
+        eq(again.labels?.['code-toolbox-language'], 'python', 'label after setLabels (full map sent)');
+        eq(again.labels?.team, 'sdk', 'new label');
+        const r = await again.process.codeRun('print(6*7)');
+        eqOutput(r.result, '42', 'codeRun after setLabels');
+    });
 });

@@ -62,6 +62,14 @@ await scenario(async () => {
         sameBytes(got, big, '8 MiB file');
     });
 
+    await step('relative destination resolves against the work dir', async () => {
+        const work = await sb.getWorkDir();
+        await sb.fs.uploadFile(Buffer.from('relative\n'), 'sdk-rel/r.txt');
+        sameBytes(await sb.fs.downloadFile('sdk-rel/r.txt'), Buffer.from('relative\n'), 'download by the relative path');
+        sameBytes(await sb.fs.downloadFile(`${work.replace(/\/$/, '')}/sdk-rel/r.txt`), Buffer.from('relative\n'),
+            `download by the absolute path under the work dir ${work}`);
+    });
+
     await step('downloadFile(remote, localPath) streams to disk', async () => {
         const local = mkdtempSync(join(tmpdir(), 'berth-sdk-'));
         try {
