@@ -35,6 +35,13 @@ export class Mismatch extends Error {
     }
 }
 
+/** A failure that is reported by its message alone (no stack), like a Mismatch. */
+export function failure(message) {
+    const e = new Mismatch('', '', '');
+    e.message = message;
+    return e;
+}
+
 export function show(v) {
     if (Buffer.isBuffer(v)) {
         return `<Buffer ${v.length} bytes${v.length <= 64 ? ': ' + JSON.stringify(v.toString('latin1')) : ''}>`;

@@ -1,6 +1,6 @@
 // process.executeCommand: output, exit codes, cwd and env arguments (busybox and default snapshots).
 import { DaytonaTimeoutError } from '@daytonaio/sdk';
-import { scenario, step, createSandbox, eq, ok, eqOutput, expectError, withDeadline, log } from '../lib.mjs';
+import { scenario, step, createSandbox, eq, ok, eqOutput, expectError, withDeadline, failure, log } from '../lib.mjs';
 
 async function workDirChecks(sb, name) {
     await step(`${name}: getUserHomeDir / getWorkDir`, async () => {
@@ -9,6 +9,11 @@ async function workDirChecks(sb, name) {
         log(`  home=${home} work=${work}`);
         const h = await sb.process.executeCommand(`sh -c 'echo $HOME'`);
         eqOutput(h.result, home, 'getUserHomeDir equals $HOME of executeCommand');
+        const sid = `wd-${Date.now()}`;
+        await sb.process.createSession(sid);
+        const sp = await sb.process.executeSessionCommand(sid, { command: 'pwd' });
+        await sb.process.deleteSession(sid);
+        log(`  default cwd of a new session: ${JSON.stringify(sp.stdout)} (informational)`);
         const w = await sb.process.executeCommand('pwd');
         eqOutput(w.result, work, 'getWorkDir equals the default cwd of executeCommand');
     });
@@ -75,5 +80,5 @@ await scenario(async () => {
             failures.push(`${name}: ${e.message}`);
         }
     }
-    if (failures.length) throw new Error(failures.join('\n'));
+    if (failures.length) throw failure(failures.join('\n'));
 });
