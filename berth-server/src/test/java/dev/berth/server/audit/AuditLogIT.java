@@ -7,7 +7,10 @@ import dev.berth.server.api.RequestIds;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.org.Tenants;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -98,6 +102,7 @@ class AuditLogIT extends BerthIT {
         HttpResponse<String> exec = admin("POST", "/api/toolbox/" + id + "/process/execute",
                 "{\"command\":\"echo s3cr3t-value\",\"envs\":{\"TOKEN\":\"s3cr3t-value\"}}");
         ok(exec);
+        followEntrypointLogs(id);
         HttpResponse<String> stop = admin("POST", "/api/sandbox/" + id + "/stop?force=false", null);
         ok(stop);
         HttpResponse<String> delete = admin("DELETE", "/api/sandbox/" + id, null);
@@ -124,6 +129,13 @@ class AuditLogIT extends BerthIT {
         assertThat(executed.get("targetId").asString()).isEqualTo(id);
         assertThat(executed.get("pathVariables").get("sandboxId").asString()).isEqualTo(id);
 
+        JsonNode upgrade = Awaitility.await("WebSocket handshake record").atMost(Duration.ofSeconds(10)).until(
+                () -> ok(admin("GET", "/api/audit-logs?action=toolbox.process.session.entrypoint.logs&targetId=" + id, null))
+                        .get("items").path(0),
+                n -> !n.isMissingNode() && n.get("outcome").asString().equals("success"));
+        assertThat(upgrade.get("statusCode").asInt()).isEqualTo(101);
+        assertThat(upgrade.get("targetType").asString()).isEqualTo("sandbox");
+
         for (var call : Map.of("sandbox.stop", stop, "sandbox.delete", delete).entrySet()) {
             JsonNode rec = recordOf(call.getValue());
             assertThat(rec.get("action").asString()).isEqualTo(call.getKey());
@@ -142,6 +154,16 @@ class AuditLogIT extends BerthIT {
         assertThat(rows).isNotEmpty();
         String everything = rows.toString();
         assertThat(everything).doesNotContain("s3cr3t-value").doesNotContain(ADMIN_KEY).doesNotContain("force=");
+    }
+
+    /** Opens and closes the entrypoint log-follow WebSocket: a toolbox call routed outside the controllers. */
+    private void followEntrypointLogs(String sandboxId) {
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + ADMIN_KEY)
+                .buildAsync(URI.create("ws://localhost:" + port + "/api/toolbox/" + sandboxId
+                        + "/process/session/entrypoint/logs?follow=true"), new WebSocket.Listener() {
+                        })
+                .orTimeout(30, TimeUnit.SECONDS).join();
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(30, TimeUnit.SECONDS).join();
     }
 
     @Test
