@@ -29,7 +29,7 @@ public final class AgentClient {
     public static final int DEFAULT_MAX_OUTPUT = 16 << 20;
     public static final int DEFAULT_MAX_LIST_ENTRIES = 100_000;
 
-    private final Path socket;
+    private final AgentTransport transport;
     private final Duration connectTimeout;
     private final Duration ioTimeout;
     private final int maxOutputBytes;
@@ -46,7 +46,18 @@ public final class AgentClient {
      */
     public AgentClient(Path socket, Duration connectTimeout, Duration ioTimeout, int maxOutputBytes,
                        int maxListEntries) {
-        this.socket = Objects.requireNonNull(socket);
+        this(AgentTransport.unix(Objects.requireNonNull(socket)), connectTimeout, ioTimeout, maxOutputBytes,
+                maxListEntries);
+    }
+
+    /** A client whose connections go through {@code transport} (e.g. a runner's tunnel). */
+    public AgentClient(AgentTransport transport, Duration connectTimeout) {
+        this(transport, connectTimeout, Duration.ofSeconds(30), DEFAULT_MAX_OUTPUT, DEFAULT_MAX_LIST_ENTRIES);
+    }
+
+    public AgentClient(AgentTransport transport, Duration connectTimeout, Duration ioTimeout, int maxOutputBytes,
+                       int maxListEntries) {
+        this.transport = Objects.requireNonNull(transport);
         this.connectTimeout = Objects.requireNonNull(connectTimeout);
         this.ioTimeout = Objects.requireNonNull(ioTimeout);
         if (maxOutputBytes < 0 || maxListEntries < 0) {
@@ -56,12 +67,12 @@ public final class AgentClient {
         this.maxListEntries = maxListEntries;
     }
 
-    public Path socket() {
-        return socket;
+    public AgentTransport transport() {
+        return transport;
     }
 
     private AgentConnection connect() throws AgentException {
-        return AgentConnection.open(socket, connectTimeout);
+        return AgentConnection.open(transport, connectTimeout);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -40,19 +40,24 @@ final class AgentConnection implements Closeable {
 
     /** Connects and performs the HELLO handshake, both within {@code timeout}. */
     static AgentConnection open(Path socket, Duration timeout) throws AgentException {
+        return open(AgentTransport.unix(socket), timeout);
+    }
+
+    /** Connects through {@code transport} and performs the HELLO handshake, both within {@code timeout}. */
+    static AgentConnection open(AgentTransport transport, Duration timeout) throws AgentException {
         SocketChannel ch;
         try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch = transport.open();
         } catch (IOException e) {
-            throw new AgentException(AgentErrorCode.CONNECTION_FAILED, "cannot open unix socket", e);
+            throw new AgentException(AgentErrorCode.CONNECTION_FAILED, "cannot open a channel to " + transport.describe(), e);
         }
         AgentConnection c = new AgentConnection(ch);
         ScheduledFuture<?> guard = c.arm(timeout);
         try {
             try {
-                ch.connect(UnixDomainSocketAddress.of(socket));
+                transport.connect(ch);
             } catch (IOException e) {
-                throw c.failure("connect " + socket, e);
+                throw c.failure("connect " + transport.describe(), e);
             }
             c.send(Wire.T_HELLO, new Wire.Out().u32(Wire.MAGIC).u16(Wire.VERSION).toBytes());
             Wire.Frame f = c.read();

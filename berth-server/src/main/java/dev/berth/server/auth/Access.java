@@ -24,6 +24,8 @@ public @interface Access {
         /** Any member of the caller's organization (reads). */
         MEMBER,
         /** System administrators only (/api/admin). */
-        SYSTEM_ADMIN
+        SYSTEM_ADMIN,
+        /** Runner processes, authenticated by their runner token (/api/runner/...). */
+        RUNNER
     }
 }

@@ -20,18 +20,23 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Authenticates every /api request by its Bearer API key (compared by SHA-256 hash) and stamps
- * a request id. Public paths: health and config.
+ * a request id. Public paths: health and config, and the Socket.IO upgrade (its token comes in the
+ * Socket.IO CONNECT packet; see {@code dev.berth.server.event.stream.SocketIoConnection}).
  */
 @Component
 @Order(1)
 public class AuthenticationFilter extends OncePerRequestFilter {
 
-    private static final Set<String> PUBLIC = Set.of("/api/health", "/api/config");
+    private static final Set<String> PUBLIC = Set.of("/api/health", "/api/config", "/api/socket.io/",
+            "/api/socket.io");
 
     private final Authenticator authenticator;
     private final JsonMapper json;
+    private final dev.berth.server.runner.RunnerTokens runnerTokens;
 
-    public AuthenticationFilter(Authenticator authenticator, JsonMapper json) {
+    public AuthenticationFilter(Authenticator authenticator, JsonMapper json,
+            dev.berth.server.runner.RunnerTokens runnerTokens) {
+        this.runnerTokens = runnerTokens;
         this.authenticator = authenticator;
         this.json = json;
     }
@@ -48,6 +53,18 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         try {
             String path = req.getRequestURI();
             if (!path.startsWith("/api/") || PUBLIC.contains(path)) {
+                chain.doFilter(req, res);
+                return;
+            }
+            if (path.startsWith("/api/runner/")) {
+                Optional<String> runnerId = runnerTokens.authenticate(req.getHeader("Authorization"));
+                if (runnerId.isEmpty()) {
+                    reject(res, requestId, 401, ErrorCode.UNAUTHORIZED, "missing or invalid runner token");
+                    return;
+                }
+                req.setAttribute(dev.berth.server.runner.RunnerPrincipal.REQUEST_ATTRIBUTE,
+                        new dev.berth.server.runner.RunnerPrincipal(runnerId.get()));
+                MDC.put("runner.id", runnerId.get());
                 chain.doFilter(req, res);
                 return;
             }
@@ -68,6 +85,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         } finally {
             MDC.remove("request.id");
             MDC.remove("org.id");
+            MDC.remove("runner.id");
         }
     }
 

@@ -32,6 +32,12 @@ public class AuthorizationInterceptor implements HandlerInterceptor {
         if (access != null && access.value() == Access.Level.PUBLIC) {
             return true;
         }
+        if (access != null && access.value() == Access.Level.RUNNER) {
+            if (req.getAttribute(dev.berth.server.runner.RunnerPrincipal.REQUEST_ATTRIBUTE) == null) {
+                throw new UnauthorizedException("runner-protocol calls need a runner token");
+            }
+            return true;
+        }
         if (caller == null) {
             throw new UnauthorizedException("this endpoint requires an API key or a token");
         }

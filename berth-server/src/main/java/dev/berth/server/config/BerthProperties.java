@@ -24,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("berth")
 public record BerthProperties(
         @NotNull Path dataDir,
-        @NotBlank String dockerHost,
+        String dockerHost,
         String adminApiKey,
         String publicUrl,
         Path agentBinary,

@@ -5,16 +5,20 @@ import dev.berth.runner.SandboxRunner;
 import dev.berth.runner.docker.DockerContainerEngine;
 import dev.berth.runner.engine.ContainerEngine;
 import dev.berth.runner.image.BaseImageBuilder;
-import dev.berth.server.runner.RunnerRegistry;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Embedded mode: the runner lives in the control plane's JVM and drives the configured engine. */
 @Configuration
+@ConditionalOnProperty(name = "berth.embedded-runner", havingValue = "true", matchIfMissing = true)
 public class RunnerConfiguration {
 
     @Bean(destroyMethod = "close")
     ContainerEngine containerEngine(BerthProperties props) {
+        if (props.dockerHost() == null || props.dockerHost().isBlank()) {
+            throw new IllegalStateException("berth.docker-host (BERTH_DOCKER_HOST) is required for the embedded runner");
+        }
         var engine = new DockerContainerEngine(props.dockerHost());
         if (!engine.ping()) {
             engine.close();
@@ -37,10 +41,5 @@ public class RunnerConfiguration {
     BaseImageBuilder baseImageBuilder(ContainerEngine engine, BerthProperties props) {
         return new BaseImageBuilder(engine, props.imagesDir(), props.imageCacheDir(),
                 props.images().buildTimeout());
-    }
-
-    @Bean
-    RunnerRegistry runnerRegistry(SandboxRunner runner) {
-        return new RunnerRegistry(runner);
     }
 }

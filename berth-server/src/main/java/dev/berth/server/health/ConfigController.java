@@ -18,10 +18,10 @@ import org.springframework.web.bind.annotation.RestController;
 public class ConfigController {
 
     private final BerthProperties props;
-    private final SandboxRunner runner;
+    private final java.util.Optional<SandboxRunner> runner;
     private final SandboxMapper mapper;
 
-    public ConfigController(BerthProperties props, SandboxRunner runner, SandboxMapper mapper) {
+    public ConfigController(BerthProperties props, java.util.Optional<SandboxRunner> runner, SandboxMapper mapper) {
         this.props = props;
         this.runner = runner;
         this.mapper = mapper;
@@ -30,7 +30,8 @@ public class ConfigController {
     @GetMapping("/api/config")
     @dev.berth.server.auth.Access(dev.berth.server.auth.Access.Level.PUBLIC)
     public Map<String, Object> config() {
-        var caps = runner.capabilities();
+        var caps = runner.map(SandboxRunner::capabilities).orElse(
+                new dev.berth.protocol.RunnerCapabilities("remote runners", "overlay2", false, true, true));
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("version", "0.1.0");
         c.put("oidc", Map.of());

@@ -1,54 +1,152 @@
 package dev.berth.server.runner;
 
+import dev.berth.core.error.EngineException;
+import dev.berth.core.error.InvalidRequestException;
 import dev.berth.core.error.UnavailableException;
+import dev.berth.core.placement.Placement;
+import dev.berth.core.placement.PlacementPolicy;
+import dev.berth.core.placement.PlacementRequest;
+import dev.berth.core.placement.RunnerHealth;
+import dev.berth.core.placement.RunnerId;
+import dev.berth.core.placement.RunnerResources;
+import dev.berth.core.placement.RunnerUsage;
+import dev.berth.core.placement.RunnerView;
+import dev.berth.core.placement.SnapshotRef;
+import dev.berth.core.sandbox.Resources;
 import dev.berth.runner.SandboxRunner;
+import dev.berth.server.sandbox.SandboxRepository;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.stereotype.Component;
 
 /**
- * The runners this control plane can place sandboxes on. In embedded mode that is the one
- * in-process runner, usable once its engine answers and the busybox image is imported.
+ * The runners this control plane places sandboxes on, and the adapter for each: the embedded
+ * runner in-process (when this JVM has one) and runner processes through the job queue, by
+ * their protocol version. Placement is {@link PlacementPolicy} over fresh runner views.
  */
+@Component
 public class RunnerRegistry {
 
-    private final SandboxRunner local;
-    private final AtomicReference<String> notReadyReason = new AtomicReference<>("runner is starting");
+    private final Optional<SandboxRunner> local;
+    private final RunnerRepository runners;
+    private final RegionRepository regions;
+    private final SandboxRepository sandboxes;
+    private final JobQueue jobs;
+    private final PlacementPolicy policy = PlacementPolicy.defaults();
+    private final AtomicReference<String> localNotReady = new AtomicReference<>("runner is starting");
 
-    public RunnerRegistry(SandboxRunner local) {
+    public RunnerRegistry(Optional<SandboxRunner> local, RunnerRepository runners, RegionRepository regions,
+            SandboxRepository sandboxes, JobQueue jobs) {
         this.local = local;
+        this.runners = runners;
+        this.regions = regions;
+        this.sandboxes = sandboxes;
+        this.jobs = jobs;
     }
 
     public void markReady() {
-        notReadyReason.set(null);
+        localNotReady.set(null);
     }
 
     public void markNotReady(String reason) {
-        notReadyReason.set(reason);
+        localNotReady.set(reason);
+    }
+
+    public Optional<SandboxRunner> localRunner() {
+        return local;
     }
 
     /** Why no runner can take work, or empty when one can. */
     public Optional<String> notReadyReason() {
-        return Optional.ofNullable(notReadyReason.get());
-    }
-
-    /** The runner a new sandbox goes to. */
-    public SandboxRunner place() {
-        String reason = notReadyReason.get();
-        if (reason != null) {
-            throw new UnavailableException("no runner is ready to take sandboxes: " + reason);
+        if (local.isPresent() && localNotReady.get() == null) {
+            return Optional.empty();
         }
-        return local;
-    }
-
-    /** The runner holding a sandbox. */
-    public SandboxRunner byId(String runnerId) {
-        if (runnerId == null || !runnerId.equals(local.runnerId())) {
-            throw new UnavailableException("runner '" + runnerId + "' is not connected to this control plane");
+        boolean remoteReady = runners.findAll().stream()
+                .anyMatch(r -> !r.isEmbedded() && r.getState() == RunnerState.READY);
+        if (remoteReady) {
+            return Optional.empty();
         }
-        return local;
+        return Optional.of(local.isPresent() ? localNotReady.get() : "no runner has registered and sent heartbeats yet");
     }
 
-    public SandboxRunner local() {
-        return local;
+    /** Chooses the runner for a new sandbox; 400 for an unknown region, 503 when none qualifies. */
+    public RunnerAdapter place(String region, Resources r, String snapshot) {
+        if (!regions.existsById(region)) {
+            throw new InvalidRequestException("unknown target region '" + region + "'; known regions: "
+                    + regions.findAll().stream().map(Region::getId).sorted().toList());
+        }
+        Placement p = policy.place(new PlacementRequest(r, new SnapshotRef(snapshot), region, null), views(),
+                ThreadLocalRandom.current());
+        if (p instanceof Placement.Placed placed) {
+            return byId(placed.runnerId().value());
+        }
+        throw new UnavailableException("no runner can take this sandbox: " + ((Placement.Rejected) p).message());
+    }
+
+    /** Re-checks a runner's capacity inside the caller's transaction (after the runner row is locked). */
+    public boolean admits(String runnerId, Resources r) {
+        Runner runner = runners.findById(runnerId).orElse(null);
+        if (runner == null) {
+            return false;
+        }
+        RunnerView v = view(runner, allocations().getOrDefault(runnerId, RunnerResources.NONE));
+        return v != null && v.capacity().admits(v.allocated(), r, policy.cpuOvercommit());
+    }
+
+    private List<RunnerView> views() {
+        Map<String, RunnerResources> alloc = allocations();
+        List<RunnerView> out = new ArrayList<>();
+        for (Runner r : runners.findAll()) {
+            RunnerView v = view(r, alloc.getOrDefault(r.getId(), RunnerResources.NONE));
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private RunnerView view(Runner r, RunnerResources allocated) {
+        if (r.getCpuCapacity() <= 0 || r.getMemoryCapacity() <= 0 || r.getDiskCapacity() <= 0 || r.getMaxSandboxes() <= 0) {
+            return null; // not registered yet
+        }
+        boolean usable = r.isEmbedded() ? local.isPresent() && localNotReady.get() == null : r.getState() == RunnerState.READY;
+        RunnerHealth health = !usable ? RunnerHealth.UNRESPONSIVE : r.isSchedulable() ? RunnerHealth.HEALTHY : RunnerHealth.DRAINING;
+        return new RunnerView(new RunnerId(r.getId()), r.getRegion(), r.getRunnerClass(), health,
+                new RunnerResources(r.getCpuCapacity(), r.getMemoryCapacity(), r.getDiskCapacity(), r.getMaxSandboxes()),
+                allocated, new RunnerUsage(clamp(r.getCpuUsage()), clamp(r.getMemoryUsage()), clamp(r.getDiskUsage()),
+                        Math.max(0, r.getLoadPerCore())),
+                Set.of(), true);
+    }
+
+    private static double clamp(double v) {
+        return Math.max(0, Math.min(1, v));
+    }
+
+    private Map<String, RunnerResources> allocations() {
+        Map<String, RunnerResources> out = new HashMap<>();
+        for (Object[] row : sandboxes.allocationByRunner()) {
+            out.put((String) row[0], new RunnerResources(((Number) row[1]).intValue(), ((Number) row[2]).intValue(),
+                    ((Number) row[3]).intValue(), ((Number) row[4]).intValue()));
+        }
+        return out;
+    }
+
+    /** The adapter for the runner holding a sandbox. */
+    public RunnerAdapter byId(String runnerId) {
+        if (local.isPresent() && local.get().runnerId().equals(runnerId)) {
+            return new LocalRunnerAdapter(local.get());
+        }
+        Runner r = runners.findById(runnerId == null ? "" : runnerId)
+                .orElseThrow(() -> new EngineException("runner '" + runnerId + "' is not known to this control plane"));
+        if (r.isEmbedded()) {
+            throw new UnavailableException("runner '" + runnerId + "' is embedded in another control-plane process");
+        }
+        return new RemoteRunnerAdapter(r, jobs);
     }
 }

@@ -3,7 +3,7 @@ package dev.berth.server.sandbox;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.protocol.SandboxSpec;
-import dev.berth.runner.SandboxRunner;
+import dev.berth.server.runner.RunnerAdapter;
 import dev.berth.server.config.BerthProperties;
 import dev.berth.server.runner.RunnerRegistry;
 import java.util.Map;
@@ -24,10 +24,13 @@ public class CreateAction {
     private final SandboxMapper mapper;
     private final BerthProperties props;
     private final dev.berth.server.org.QuotaService quotas;
+    private final dev.berth.server.runner.RunnerLocks runnerLocks;
 
     public CreateAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, SandboxMapper mapper,
-            BerthProperties props, dev.berth.server.org.QuotaService quotas) {
+            BerthProperties props, dev.berth.server.org.QuotaService quotas,
+            dev.berth.server.runner.RunnerLocks runnerLocks) {
         this.quotas = quotas;
+        this.runnerLocks = runnerLocks;
         this.store = store;
         this.locks = locks;
         this.runners = runners;
@@ -36,14 +39,21 @@ public class CreateAction {
     }
 
     public Sandbox execute(Sandbox fresh) {
-        SandboxRunner runner = runners.place();
+        var resources = new dev.berth.core.sandbox.Resources(fresh.getCpu(), fresh.getMemoryGib(), fresh.getDiskGib());
+        RunnerAdapter runner = runners.place(fresh.getTarget(), resources, fresh.getImageRef());
         fresh.assignRunner(runner.runnerId());
         ReentrantLock lock = locks.of(fresh.getId());
         lock.lock();
         try {
             try {
-                store.insert(fresh, () -> quotas.lockAndCheckCreate(fresh.getOrganizationId(),
-                        new dev.berth.core.sandbox.Resources(fresh.getCpu(), fresh.getMemoryGib(), fresh.getDiskGib())));
+                store.insert(fresh, () -> {
+                    quotas.lockAndCheckCreate(fresh.getOrganizationId(), resources);
+                    runnerLocks.lock(runner.runnerId());
+                    if (!runners.admits(runner.runnerId(), resources)) {
+                        throw new dev.berth.core.error.UnavailableException("runner " + runner.runnerId()
+                                + " filled up while this sandbox was being placed; retry the request");
+                    }
+                });
             } catch (DataIntegrityViolationException e) {
                 throw new dev.berth.core.error.ConflictException("a sandbox named '" + fresh.getName()
                         + "' already exists in this organization; choose another name or delete that one first");

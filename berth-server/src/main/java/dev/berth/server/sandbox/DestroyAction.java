@@ -2,7 +2,7 @@ package dev.berth.server.sandbox;
 
 import dev.berth.core.sandbox.DesiredState;
 import dev.berth.core.sandbox.SandboxState;
-import dev.berth.runner.SandboxRunner;
+import dev.berth.server.runner.RunnerAdapter;
 import dev.berth.server.runner.RunnerRegistry;
 import java.time.Clock;
 import org.springframework.stereotype.Component;
@@ -35,7 +35,7 @@ public class DestroyAction extends SandboxAction {
     }
 
     @Override
-    protected void onRunner(SandboxRunner runner, Sandbox sandbox) {
+    protected void onRunner(RunnerAdapter runner, Sandbox sandbox) {
         runner.destroy(sandbox.getId());
     }
 }

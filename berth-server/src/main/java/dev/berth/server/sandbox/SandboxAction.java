@@ -4,7 +4,7 @@ import dev.berth.core.error.BerthException;
 import dev.berth.core.sandbox.DesiredState;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.core.sandbox.SandboxTransitions;
-import dev.berth.runner.SandboxRunner;
+import dev.berth.server.runner.RunnerAdapter;
 import dev.berth.server.runner.RunnerRegistry;
 import java.time.Clock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,7 +37,7 @@ public abstract class SandboxAction {
 
     protected abstract SandboxState done();
 
-    protected abstract void onRunner(SandboxRunner runner, Sandbox sandbox);
+    protected abstract void onRunner(RunnerAdapter runner, Sandbox sandbox);
 
     /** Runs in the transaction that records the in-flight state; may refuse (e.g. quota). */
     protected void guard(Sandbox sandbox) {

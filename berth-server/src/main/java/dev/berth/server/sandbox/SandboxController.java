@@ -50,7 +50,9 @@ public class SandboxController {
     @PostMapping
     @RequiresPermission(Permission.WRITE_SANDBOXES)
     public SandboxDto create(Caller caller, @RequestBody(required = false) CreateSandboxRequest body) {
-        return mapper.toDto(service.create(caller, body), true);
+        Sandbox created = service.create(caller, body);
+        dev.berth.server.audit.AuditContext.setTarget("sandbox", created.getId());
+        return mapper.toDto(created, true);
     }
 
     public record ListResponse(List<SandboxDto> items, String nextCursor) {

@@ -70,10 +70,11 @@ public class SandboxReconciler implements SmartLifecycle {
 
     /** One pass over every live sandbox on the local runner. Public for tests that drive it directly. */
     public void reconcileAll() {
-        SandboxRunner runner = runners.local();
-        for (String id : repo.findLiveIdsOnRunner(runner.runnerId())) {
-            reconcile(runner, id);
-        }
+        runners.localRunner().ifPresent(runner -> {
+            for (String id : repo.findLiveIdsOnRunner(runner.runnerId())) {
+                reconcile(runner, id);
+            }
+        });
     }
 
     private void reconcile(SandboxRunner runner, String id) {

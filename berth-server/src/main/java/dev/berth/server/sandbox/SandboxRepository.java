@@ -33,6 +33,12 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
             + " and s.state <> dev.berth.core.sandbox.SandboxState.DESTROYED")
     List<Sandbox> findLiveByOrganization(@Param("org") String organizationId);
 
+    /** Per runner: [runnerId, cpu, memory, disk, count] of its live sandboxes (what Berth has placed there). */
+    @Query("select s.runnerId, sum(s.cpu), sum(s.memoryGib), sum(s.diskGib), count(s) from Sandbox s"
+            + " where s.state <> dev.berth.core.sandbox.SandboxState.DESTROYED and s.runnerId is not null"
+            + " group by s.runnerId")
+    List<Object[]> allocationByRunner();
+
     boolean existsByOrganizationIdAndLiveName(String organizationId, String liveName);
 
     /** One page in (createdAt, id) order after the cursor position; labels are filtered by the caller. */

@@ -71,9 +71,6 @@ public class SandboxService {
         int autoArchive = nonNegative("autoArchiveInterval", req.autoArchiveInterval(), 7 * 24 * 60);
         int autoDelete = req.autoDeleteInterval() == null ? -1 : req.autoDeleteInterval();
         String target = req.target() == null || req.target().isBlank() ? props.region() : req.target();
-        if (!target.equals(props.region())) {
-            throw new InvalidRequestException("unknown target region '" + target + "'; known regions: [" + props.region() + "]");
-        }
         String user = req.user() == null || req.user().isBlank() ? "root" : req.user();
         if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
             throw new InvalidRequestException("user '" + user + "' is not a valid OS user name");

@@ -1,0 +1,21 @@
+package dev.berth.protocol.runner;
+
+import java.time.Duration;
+
+/** Work the control plane hands a runner, each with the time after which an unfinished job is failed. */
+public enum JobType {
+    CREATE_SANDBOX(Duration.ofMinutes(5)),
+    START_SANDBOX(Duration.ofMinutes(2)),
+    STOP_SANDBOX(Duration.ofMinutes(2)),
+    DESTROY_SANDBOX(Duration.ofMinutes(2));
+
+    private final Duration timeout;
+
+    JobType(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+}

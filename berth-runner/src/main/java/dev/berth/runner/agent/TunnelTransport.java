@@ -1,0 +1,70 @@
+package dev.berth.runner.agent;
+
+import dev.berth.protocol.runner.RunnerProtocol;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reaches a sandbox's agent through its runner's tunnel: TCP to the runner's endpoint, a one-line
+ * preamble with the runner's secret and the sandbox id, then the agent protocol end to end.
+ */
+public final class TunnelTransport implements AgentTransport {
+
+    private static final int MAX_REPLY = 256;
+
+    private final String host;
+    private final int port;
+    private final String secret;
+    private final String sandboxId;
+
+    public TunnelTransport(String endpoint, String secret, String sandboxId) {
+        int colon = endpoint.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("runner endpoint must be host:port, got '" + endpoint + "'");
+        }
+        this.host = endpoint.substring(0, colon);
+        this.port = Integer.parseInt(endpoint.substring(colon + 1));
+        this.secret = secret;
+        this.sandboxId = sandboxId;
+    }
+
+    @Override
+    public SocketChannel open() throws IOException {
+        return SocketChannel.open();
+    }
+
+    @Override
+    public void connect(SocketChannel ch) throws IOException {
+        ch.connect(new InetSocketAddress(host, port));
+        ByteBuffer out = ByteBuffer.wrap((RunnerProtocol.TUNNEL_PREAMBLE + " " + secret + " " + sandboxId + "\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        while (out.hasRemaining()) {
+            ch.write(out);
+        }
+        // read the reply one byte at a time so no agent bytes are consumed past the newline
+        StringBuilder reply = new StringBuilder();
+        ByteBuffer one = ByteBuffer.allocate(1);
+        while (reply.length() < MAX_REPLY) {
+            one.clear();
+            if (ch.read(one) < 0) {
+                throw new IOException("runner tunnel " + describe() + " closed the connection: " + reply);
+            }
+            char c = (char) one.get(0);
+            if (c == '\n') {
+                break;
+            }
+            reply.append(c);
+        }
+        if (!reply.toString().equals("OK")) {
+            throw new IOException("runner tunnel " + describe() + " refused: " + reply);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "runner tunnel " + host + ":" + port + " (sandbox " + sandboxId + ")";
+    }
+}

@@ -1,0 +1,160 @@
+package dev.berth.runner.node;
+
+import dev.berth.protocol.runner.RunnerProtocol;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner's endpoint for toolbox traffic: the control plane connects over TCP, proves it knows
+ * this runner's secret, names a sandbox, and is spliced to that sandbox's agent socket. Bind it
+ * where sandboxes cannot reach it (loopback or a management interface, never the sandbox bridge).
+ */
+public final class AgentTunnelServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentTunnelServer.class);
+    private static final Pattern SANDBOX_ID = Pattern.compile("[0-9a-f-]{36}");
+    private static final int MAX_PREAMBLE = 512;
+    private static final int MAX_TUNNELS = 512;
+
+    private final ServerSocket server;
+    private final byte[] secret;
+    private final Function<String, Path> socketOf;
+    private final ExecutorService pool = new ThreadPoolExecutor(0, MAX_TUNNELS * 2, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "agent-tunnel");
+                t.setDaemon(true);
+                return t;
+            });
+    private final Thread acceptor;
+
+    public AgentTunnelServer(InetSocketAddress bind, String secret, Function<String, Path> socketOf) throws IOException {
+        this.server = new ServerSocket();
+        this.server.bind(bind);
+        this.secret = secret.getBytes(StandardCharsets.US_ASCII);
+        this.socketOf = socketOf;
+        this.acceptor = new Thread(this::acceptLoop, "agent-tunnel-accept");
+        this.acceptor.setDaemon(true);
+        this.acceptor.start();
+    }
+
+    /** host:port the control plane should use. */
+    public String endpoint() {
+        return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                try {
+                    pool.execute(() -> serve(s));
+                } catch (java.util.concurrent.RejectedExecutionException full) {
+                    s.close();
+                }
+            } catch (IOException e) {
+                if (!server.isClosed()) {
+                    log.warn("tunnel accept failed: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            s.setSoTimeout(5000);
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            String line = readLine(in);
+            String[] f = line == null ? new String[0] : line.split(" ");
+            if (f.length != 3 || !f[0].equals(RunnerProtocol.TUNNEL_PREAMBLE)
+                    || !MessageDigest.isEqual(f[1].getBytes(StandardCharsets.US_ASCII), secret)) {
+                out.write("ERR unauthorized\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            if (!SANDBOX_ID.matcher(f[2]).matches()) {
+                out.write("ERR bad sandbox id\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            Path socket = socketOf.apply(f[2]);
+            if (!Files.exists(socket)) {
+                out.write("ERR no such sandbox on this runner\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            try (SocketChannel agent = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                agent.connect(UnixDomainSocketAddress.of(socket));
+                out.write("OK\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                s.setSoTimeout(0);
+                splice(s, agent);
+            }
+        } catch (IOException e) {
+            log.debug("tunnel closed: {}", e.getMessage());
+        }
+    }
+
+    private void splice(Socket s, SocketChannel agent) throws IOException {
+        InputStream fromAgent = Channels.newInputStream(agent);
+        OutputStream toAgent = Channels.newOutputStream(agent);
+        InputStream fromClient = s.getInputStream();
+        OutputStream toClient = s.getOutputStream();
+        var up = pool.submit(() -> {
+            try {
+                fromClient.transferTo(toAgent);
+            } catch (IOException ignored) {
+                // either side closed
+            } finally {
+                try {
+                    agent.shutdownOutput();
+                } catch (IOException ignored) {
+                    // already closed
+                }
+            }
+        });
+        try {
+            fromAgent.transferTo(toClient);
+        } finally {
+            up.cancel(true);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < MAX_PREAMBLE; i++) {
+            int c = in.read();
+            if (c < 0) {
+                return null;
+            }
+            if (c == '\n') {
+                return b.toString();
+            }
+            b.append((char) c);
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.berth.runner.node;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.protocol.runner.Heartbeat;
+import dev.berth.protocol.runner.Job;
+import dev.berth.protocol.runner.JobResult;
+import dev.berth.protocol.runner.Registration;
+import dev.berth.protocol.runner.RunnerProtocol;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The runner's side of the pull-based runner protocol: every call goes runner → control plane (NAT friendly). */
+final class ControlPlaneClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI base;
+    private final String token;
+    private final int version;
+
+    ControlPlaneClient(URI base, String token, int version) {
+        this.base = base;
+        this.token = token;
+        this.version = version;
+    }
+
+    String register(Registration r) throws IOException, InterruptedException {
+        Map<String, Object> reply = send("POST", RunnerProtocol.REGISTER, r, Duration.ofSeconds(15),
+                new TypeReference<>() { });
+        return (String) reply.get("runnerId");
+    }
+
+    List<Job> poll(Duration wait) throws IOException, InterruptedException {
+        return send("GET", RunnerProtocol.JOBS + "?waitSeconds=" + wait.toSeconds(), null, wait.plusSeconds(15),
+                new TypeReference<>() { });
+    }
+
+    void report(String jobId, JobResult result) throws IOException, InterruptedException {
+        send("POST", RunnerProtocol.JOBS + "/" + jobId + "/result", result, Duration.ofSeconds(15), null);
+    }
+
+    Map<String, Object> heartbeat(Heartbeat hb) throws IOException, InterruptedException {
+        return send("POST", RunnerProtocol.HEARTBEAT, hb, Duration.ofSeconds(15), new TypeReference<>() { });
+    }
+
+    private <T> T send(String method, String path, Object body, Duration timeout, TypeReference<T> type)
+            throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+                .header("Authorization", "Bearer " + token)
+                .header("X-Berth-Runner-Protocol", String.valueOf(version));
+        if (body != null) {
+            b.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException(method + " " + path + " -> " + r.statusCode() + " "
+                    + new String(r.body(), 0, Math.min(r.body().length, 500), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return type == null || r.body().length == 0 ? null : JSON.readValue(r.body(), type);
+    }
+
+    static <T> T parse(String json, Class<T> type) throws IOException {
+        return JSON.readValue(json, type);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.berth.runner.node;
+
+import dev.berth.protocol.runner.RunnerProtocol;
+import dev.berth.runner.RunnerSettings;
+import dev.berth.runner.SandboxRunner;
+import dev.berth.runner.docker.DockerContainerEngine;
+import dev.berth.runner.image.BaseImage;
+import dev.berth.runner.image.BaseImageBuilder;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./berth runner --region R --class C --api-url URL --token T}: a runner process with its own engine. */
+@Command(name = "berth-runner", mixinStandardHelpOptions = true,
+        description = "Runs a Berth runner: pulls jobs from the control plane and runs sandboxes on its engine.")
+public final class RunnerMain implements Callable<Integer> {
+
+    @Option(names = "--api-url", required = true, description = "control plane base URL, e.g. http://cp:3000")
+    URI apiUrl;
+
+    @Option(names = "--token", required = true, description = "runner token from POST /api/runners (shown once)")
+    String token;
+
+    @Option(names = "--region", description = "informational; the region is fixed when the token is created")
+    String region;
+
+    @Option(names = "--class", defaultValue = "default", description = "runner class")
+    String runnerClass;
+
+    @Option(names = "--docker-host", required = true, description = "this runner's engine, e.g. unix:///.../docker.sock")
+    String dockerHost;
+
+    @Option(names = "--data-dir", required = true, description = "per-sandbox directories and image cache")
+    Path dataDir;
+
+    @Option(names = "--agent-binary", description = "static berth-agent binary")
+    Path agentBinary;
+
+    @Option(names = "--images-dir", required = true, description = "image builder scripts")
+    Path imagesDir;
+
+    @Option(names = "--image-cache", description = "rootfs tarball cache (default: <data-dir>/images)")
+    Path imageCache;
+
+    @Option(names = "--tunnel-bind", defaultValue = "127.0.0.1:0",
+            description = "host:port of the toolbox tunnel; never an address sandboxes can reach")
+    String tunnelBind;
+
+    @Option(names = "--protocol-version", defaultValue = "" + RunnerProtocol.CURRENT)
+    int protocolVersion;
+
+    @Option(names = "--heartbeat", defaultValue = "2s", converter = DurationConverter.class)
+    Duration heartbeat;
+
+    @Option(names = "--max-sandboxes", defaultValue = "100")
+    int maxSandboxes;
+
+    @Option(names = "--runner-id", required = true, description = "the runner id the token was created for")
+    String runnerId;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RunnerMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var engine = new DockerContainerEngine(dockerHost);
+        if (!engine.ping()) {
+            System.err.println("the engine at " + dockerHost + " does not answer");
+            return 2;
+        }
+        var runner = new SandboxRunner(engine, new RunnerSettings(runnerId, dataDir, agentBinary, 1024,
+                Duration.ofSeconds(5), RunnerSettings.DEFAULT_CAPS, "bridge"));
+        new BaseImageBuilder(engine, imagesDir, imageCache != null ? imageCache : dataDir.resolve("images"),
+                Duration.ofMinutes(20)).ensure(BaseImage.BUSYBOX);
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        String secret = HexFormat.of().formatHex(raw);
+        int colon = tunnelBind.lastIndexOf(':');
+        var bind = new InetSocketAddress(tunnelBind.substring(0, colon), Integer.parseInt(tunnelBind.substring(colon + 1)));
+        try (var tunnel = new AgentTunnelServer(bind, secret, runner::agentSocket);
+                var node = new RunnerNode(new NodeSettings(apiUrl, token, runnerClass, bind, protocolVersion, heartbeat,
+                        maxSandboxes, 8), runner, tunnel, secret, dataDir)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(node::close));
+            node.run();
+        }
+        return 0;
+    }
+
+    /** Parses 2s / 500ms / PT2S. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String v) {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            return Duration.parse(v);
+        }
+    }
+}

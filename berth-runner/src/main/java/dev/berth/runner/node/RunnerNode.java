@@ -1,0 +1,174 @@
+package dev.berth.runner.node;
+
+import dev.berth.protocol.ContainerStatus;
+import dev.berth.protocol.SandboxSpec;
+import dev.berth.protocol.runner.Heartbeat;
+import dev.berth.protocol.runner.Job;
+import dev.berth.protocol.runner.JobResult;
+import dev.berth.protocol.runner.Registration;
+import dev.berth.protocol.runner.RunnerProtocol;
+import dev.berth.protocol.runner.SandboxSpecV1;
+import dev.berth.runner.SandboxRunner;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A standalone runner: registers, long-polls jobs, runs them on its engine, reports results and
+ * heartbeats. It keeps no durable state: killed at any moment, it re-registers on start and its
+ * inventory tells the control plane what exists.
+ */
+public final class RunnerNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RunnerNode.class);
+    private static final Duration POLL_WAIT = Duration.ofSeconds(20);
+
+    private final NodeSettings settings;
+    private final SandboxRunner runner;
+    private final AgentTunnelServer tunnel;
+    private final ControlPlaneClient cp;
+    private final HostMetrics metrics;
+    private final String secret;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "runner-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean running = true;
+
+    public RunnerNode(NodeSettings settings, SandboxRunner runner, AgentTunnelServer tunnel, String secret,
+            java.nio.file.Path dataDir) {
+        this.settings = settings;
+        this.runner = runner;
+        this.tunnel = tunnel;
+        this.secret = secret;
+        this.cp = new ControlPlaneClient(settings.apiUrl(), settings.token(), settings.protocolVersion());
+        this.metrics = new HostMetrics(dataDir);
+        this.workers = new ThreadPoolExecutor(settings.jobThreads(), settings.jobThreads(), 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(1000), r -> {
+                    Thread t = new Thread(r, "runner-job");
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** Runs until {@link #close()}; returns normally then. */
+    public void run() throws InterruptedException {
+        registerWithRetry();
+        heartbeats.scheduleWithFixedDelay(this::heartbeat, 0, settings.heartbeatInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+        long backoff = 250;
+        while (running) {
+            try {
+                List<Job> jobs = cp.poll(POLL_WAIT);
+                backoff = 250;
+                for (Job j : jobs) {
+                    workers.execute(() -> execute(j));
+                }
+            } catch (IOException e) {
+                log.warn("job poll failed: {}; retrying in {} ms", e.getMessage(), backoff);
+                TimeUnit.MILLISECONDS.sleep(backoff); // back-off between reconnect attempts, not a wait for state
+                backoff = Math.min(backoff * 2, 5000);
+                if (e.getMessage() != null && e.getMessage().contains("-> 409")) {
+                    registerWithRetry();
+                }
+            }
+        }
+    }
+
+    private void registerWithRetry() throws InterruptedException {
+        var caps = runner.capabilities();
+        var reg = new Registration(tunnel.endpoint(), secret, settings.protocolVersion(), settings.runnerClass(),
+                new Registration.Capacity(HostMetrics.cores(), HostMetrics.memoryGiB(), metrics.diskGiB(),
+                        settings.maxSandboxes()),
+                caps.engineVersion(), caps.storageDriver(), caps.diskQuotaEnforced(), "berth-agent/1");
+        long backoff = 250;
+        while (running) {
+            try {
+                String id = cp.register(reg);
+                log.info("registered as runner {} (protocol v{}, tunnel {})", id, settings.protocolVersion(),
+                        tunnel.endpoint());
+                return;
+            } catch (IOException e) {
+                log.warn("registration failed: {}; retrying in {} ms", e.getMessage(), backoff);
+                TimeUnit.MILLISECONDS.sleep(backoff); // reconnect back-off
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+    }
+
+    private void execute(Job job) {
+        JobResult result;
+        try {
+            result = switch (job.type()) {
+                case CREATE_SANDBOX -> JobResult.success(runner.create(spec(job)).status());
+                case START_SANDBOX -> {
+                    runner.start(job.sandboxId());
+                    yield JobResult.success(runner.observe(job.sandboxId()).status());
+                }
+                case STOP_SANDBOX -> {
+                    runner.stop(job.sandboxId());
+                    yield JobResult.success(runner.observe(job.sandboxId()).status());
+                }
+                case DESTROY_SANDBOX -> {
+                    runner.destroy(job.sandboxId());
+                    yield JobResult.success(ContainerStatus.MISSING);
+                }
+            };
+        } catch (RuntimeException | IOException e) {
+            result = JobResult.failure(e.getMessage());
+        }
+        try {
+            cp.report(job.id(), result);
+        } catch (IOException e) {
+            log.warn("could not report job {}: {} (the control plane will time it out and reconcile)", job.id(),
+                    e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private SandboxSpec spec(Job job) throws IOException {
+        if (settings.protocolVersion() == RunnerProtocol.V1) {
+            SandboxSpecV1 v1 = ControlPlaneClient.parse(job.payload(), SandboxSpecV1.class);
+            return new SandboxSpec(v1.sandboxId(), v1.organizationId(), v1.imageRef(), v1.cpu() * 1_000_000_000L,
+                    v1.memoryGiB() * (1L << 30), v1.diskGiB() * (1L << 30), v1.pidsLimit(), v1.user(), v1.env());
+        }
+        return ControlPlaneClient.parse(job.payload(), SandboxSpec.class);
+    }
+
+    private void heartbeat() {
+        try {
+            Map<String, ContainerStatus> inventory = new HashMap<>();
+            runner.inventory().forEach((id, c) -> inventory.put(id, c.status()));
+            boolean engine = runner.engine().ping();
+            var hb = new Heartbeat(metrics.cpuUsage(), metrics.memoryUsage(), metrics.diskUsage(), metrics.loadPerCore(),
+                    inventory.size(), engine, "berth-agent/1", inventory);
+            Map<String, Object> reply = cp.heartbeat(hb);
+            if (reply != null && Boolean.TRUE.equals(reply.get("reregister"))) {
+                registerWithRetry();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("heartbeat failed: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        heartbeats.shutdownNow();
+        workers.shutdownNow();
+    }
+}

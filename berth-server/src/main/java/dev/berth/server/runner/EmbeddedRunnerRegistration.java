@@ -1,0 +1,78 @@
+package dev.berth.server.runner;
+
+import dev.berth.runner.SandboxRunner;
+import dev.berth.server.config.BerthProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Optional;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Records the configured region and, in embedded mode, this JVM's runner as a runner row (so
+ * placement, allocation and the admin API treat it like any other), with periodic usage updates.
+ */
+@Component
+public class EmbeddedRunnerRegistration {
+
+    private final Optional<SandboxRunner> local;
+    private final RunnerRepository runners;
+    private final RegionRepository regions;
+    private final BerthProperties props;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public EmbeddedRunnerRegistration(Optional<SandboxRunner> local, RunnerRepository runners, RegionRepository regions,
+            BerthProperties props, TransactionTemplate tx, Clock clock) {
+        this.local = local;
+        this.runners = runners;
+        this.regions = regions;
+        this.props = props;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    @Order(0)
+    public void register() {
+        tx.executeWithoutResult(st -> {
+            if (!regions.existsById(props.region())) {
+                regions.save(new Region(props.region(), clock.instant()));
+            }
+        });
+        local.ifPresent(runner -> tx.executeWithoutResult(st -> {
+            Runner r = runners.findById(runner.runnerId())
+                    .orElseGet(() -> new Runner(runner.runnerId(), props.region(), "default", null, true, clock.instant()));
+            var caps = runner.capabilities();
+            long disk;
+            try {
+                Files.createDirectories(props.dataDir());
+                disk = Files.getFileStore(props.dataDir()).getTotalSpace() >> 30;
+            } catch (IOException e) {
+                disk = 100;
+            }
+            int memGiB = (int) Math.max(1, com.sun.management.OperatingSystemMXBean.class.cast(
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() >> 30);
+            // sandboxes are mostly idle: cpu is time-shared under per-sandbox quotas, memory limits are enforced
+            // per sandbox by the kernel; the embedded runner offers 8x its cores and 4x its memory (documented)
+            r.register("in-process", null, 2, "default", Runtime.getRuntime().availableProcessors() * 8, memGiB * 4,
+                    (int) Math.max(1, disk), 1000, caps.engineVersion(), caps.storageDriver(), caps.diskQuotaEnforced(),
+                    clock.instant());
+            r.markReady();
+            runners.save(r);
+        }));
+    }
+
+    @Scheduled(fixedDelay = 5000)
+    public void heartbeat() {
+        local.ifPresent(runner -> tx.executeWithoutResult(st -> runners.findById(runner.runnerId()).ifPresent(r -> {
+            r.heartbeat(0, 0, 0, 0, runner.inventory().size(), runner.engine().ping(), clock.instant());
+            runners.save(r);
+        })));
+    }
+}

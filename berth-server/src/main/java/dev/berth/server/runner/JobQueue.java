@@ -1,0 +1,163 @@
+package dev.berth.server.runner;
+
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.protocol.runner.Job;
+import dev.berth.protocol.runner.JobResult;
+import dev.berth.protocol.runner.JobType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The runner job queue: rows in the {@code job} table, claimed by long polls (compare-and-set on
+ * the version column, so a job goes to exactly one poll even across replicas), completed by the
+ * runner's report. In-process signals make the common path immediate; waiting on another
+ * replica's result falls back to reading the row.
+ */
+@Component
+public class JobQueue {
+
+    private final JobRepository jobs;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final Map<String, Object> runnerSignals = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<JobResult>> waiters = new ConcurrentHashMap<>();
+
+    public JobQueue(JobRepository jobs, TransactionTemplate tx, Clock clock) {
+        this.jobs = jobs;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    public String enqueue(String runnerId, JobType type, String resourceId, String payload) {
+        String id = UUID.randomUUID().toString();
+        waiters.put(id, new CompletableFuture<>());
+        try {
+            tx.executeWithoutResult(st -> jobs.saveAndFlush(new JobRow(id, runnerId, type, resourceId, payload,
+                    null, clock.instant())));
+        } catch (DataIntegrityViolationException e) {
+            waiters.remove(id);
+            throw new ConflictException("another operation on " + resourceId + " is still in progress on runner "
+                    + runnerId + "; retry when it finishes");
+        }
+        Object signal = signal(runnerId);
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        return id;
+    }
+
+    /** Waits for a job's result up to {@code timeout}; reads the row when another replica got the report. */
+    public JobResult await(String jobId, Duration timeout) throws InterruptedException {
+        CompletableFuture<JobResult> f = waiters.computeIfAbsent(jobId, k -> new CompletableFuture<>());
+        Instant deadline = clock.instant().plus(timeout);
+        try {
+            while (clock.instant().isBefore(deadline)) {
+                try {
+                    return f.get(250, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    JobRow row = jobs.findById(jobId).orElse(null);
+                    if (row != null && row.isFinished()) {
+                        return new JobResult(row.getState() == JobState.COMPLETED, row.getError(), null);
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    return JobResult.failure(e.getCause().getMessage());
+                }
+            }
+            return JobResult.failure("the runner did not finish the job within " + timeout.toSeconds() + " s");
+        } finally {
+            waiters.remove(jobId);
+        }
+    }
+
+    /** Claims up to 16 pending jobs of a runner, waiting up to {@code wait} for one to appear. */
+    public List<Job> poll(String runnerId, Duration wait) throws InterruptedException {
+        Instant deadline = clock.instant().plus(wait);
+        Object signal = signal(runnerId);
+        while (true) {
+            List<Job> claimed = claim(runnerId);
+            if (!claimed.isEmpty() || !clock.instant().isBefore(deadline)) {
+                return claimed;
+            }
+            synchronized (signal) {
+                // re-checked after at most a second so another replica's enqueue is seen too
+                signal.wait(Math.max(1, Math.min(1000, Duration.between(clock.instant(), deadline).toMillis())));
+            }
+        }
+    }
+
+    private List<Job> claim(String runnerId) {
+        List<Job> out = new ArrayList<>();
+        for (JobRow row : jobs.pending(runnerId, PageRequest.of(0, 16))) {
+            try {
+                tx.executeWithoutResult(st -> {
+                    JobRow fresh = jobs.findById(row.getId()).orElseThrow();
+                    if (fresh.getState() != JobState.PENDING) {
+                        throw new OptimisticLockingFailureException("already claimed");
+                    }
+                    fresh.claim(clock.instant());
+                    jobs.saveAndFlush(fresh);
+                });
+                out.add(new Job(row.getId(), row.getType(), row.getResourceId(), row.getPayload(), row.getTraceparent()));
+            } catch (OptimisticLockingFailureException e) {
+                // another poll (maybe on another replica) took it
+            }
+        }
+        return out;
+    }
+
+    public void complete(String runnerId, String jobId, JobResult result) {
+        tx.executeWithoutResult(st -> {
+            JobRow row = jobs.findById(jobId).filter(j -> j.getRunnerId().equals(runnerId))
+                    .orElseThrow(() -> new NotFoundException("job " + jobId + " not found for this runner"));
+            if (row.isFinished()) {
+                return; // a late or repeated report: the first outcome stands
+            }
+            row.finish(result.ok(), result.error(), clock.instant());
+            jobs.saveAndFlush(row);
+        });
+        CompletableFuture<JobResult> f = waiters.get(jobId);
+        if (f != null) {
+            f.complete(result);
+        }
+    }
+
+    /** Fails jobs past their per-type timeout, so nothing waits forever on a dead runner. */
+    @Scheduled(fixedDelay = 5000)
+    public void expireOverdue() {
+        for (JobRow row : jobs.overdue(clock.instant())) {
+            String msg = "job " + row.getType() + " timed out on runner " + row.getRunnerId();
+            try {
+                tx.executeWithoutResult(st -> {
+                    JobRow fresh = jobs.findById(row.getId()).orElseThrow();
+                    fresh.finish(false, msg, clock.instant());
+                    jobs.saveAndFlush(fresh);
+                });
+                CompletableFuture<JobResult> f = waiters.get(row.getId());
+                if (f != null) {
+                    f.complete(JobResult.failure(msg));
+                }
+            } catch (OptimisticLockingFailureException e) {
+                // finished concurrently
+            }
+        }
+    }
+
+    private Object signal(String runnerId) {
+        return runnerSignals.computeIfAbsent(runnerId, k -> new Object());
+    }
+}

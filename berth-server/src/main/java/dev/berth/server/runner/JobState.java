@@ -1,0 +1,4 @@
+package dev.berth.server.runner;
+
+/** Lifecycle of a runner job. */
+public enum JobState { PENDING, CLAIMED, COMPLETED, FAILED }

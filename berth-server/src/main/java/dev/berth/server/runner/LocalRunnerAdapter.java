@@ -1,0 +1,46 @@
+package dev.berth.server.runner;
+
+import dev.berth.protocol.ObservedSandbox;
+import dev.berth.protocol.SandboxSpec;
+import dev.berth.runner.SandboxRunner;
+import dev.berth.runner.agent.AgentClient;
+
+/** The embedded runner, called in-process. */
+final class LocalRunnerAdapter implements RunnerAdapter {
+
+    private final SandboxRunner runner;
+
+    LocalRunnerAdapter(SandboxRunner runner) {
+        this.runner = runner;
+    }
+
+    @Override
+    public String runnerId() {
+        return runner.runnerId();
+    }
+
+    @Override
+    public ObservedSandbox create(SandboxSpec spec) {
+        return runner.create(spec);
+    }
+
+    @Override
+    public void start(String sandboxId) {
+        runner.start(sandboxId);
+    }
+
+    @Override
+    public void stop(String sandboxId) {
+        runner.stop(sandboxId);
+    }
+
+    @Override
+    public void destroy(String sandboxId) {
+        runner.destroy(sandboxId);
+    }
+
+    @Override
+    public AgentClient agent(String sandboxId) {
+        return runner.agent(sandboxId);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.berth.server.runner;
+
+import dev.berth.core.error.EngineException;
+import dev.berth.protocol.ContainerStatus;
+import dev.berth.protocol.ObservedSandbox;
+import dev.berth.protocol.SandboxSpec;
+import dev.berth.protocol.runner.JobResult;
+import dev.berth.protocol.runner.JobType;
+import dev.berth.protocol.runner.SandboxSpecV1;
+import dev.berth.runner.agent.AgentClient;
+import dev.berth.runner.agent.TunnelTransport;
+import java.time.Duration;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A runner process reached through the job queue (it pulls) and its tunnel (for the toolbox).
+ * {@code protocolVersion} decides the create payload: v1 sends whole cores and GiB
+ * ({@link SandboxSpecV1}), v2 sends the byte-exact {@link SandboxSpec}.
+ */
+final class RemoteRunnerAdapter implements RunnerAdapter {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Runner runner;
+    private final JobQueue jobs;
+
+    RemoteRunnerAdapter(Runner runner, JobQueue jobs) {
+        this.runner = runner;
+        this.jobs = jobs;
+    }
+
+    @Override
+    public String runnerId() {
+        return runner.getId();
+    }
+
+    @Override
+    public ObservedSandbox create(SandboxSpec spec) {
+        Object payload = runner.getProtocolVersion() == 1
+                ? new SandboxSpecV1(spec.sandboxId(), spec.organizationId(), spec.imageRef(),
+                        (int) (spec.nanoCpus() / 1_000_000_000L), (int) (spec.memoryBytes() >> 30),
+                        (int) (spec.diskBytes() >> 30), spec.pidsLimit(), spec.user(), spec.env())
+                : spec;
+        JobResult r = run(JobType.CREATE_SANDBOX, spec.sandboxId(), JSON.writeValueAsString(payload));
+        return new ObservedSandbox(spec.sandboxId(), r.observed() == null ? ContainerStatus.RUNNING : r.observed(), null,
+                false);
+    }
+
+    @Override
+    public void start(String sandboxId) {
+        run(JobType.START_SANDBOX, sandboxId, "{}");
+    }
+
+    @Override
+    public void stop(String sandboxId) {
+        run(JobType.STOP_SANDBOX, sandboxId, "{}");
+    }
+
+    @Override
+    public void destroy(String sandboxId) {
+        run(JobType.DESTROY_SANDBOX, sandboxId, "{}");
+    }
+
+    private JobResult run(JobType type, String sandboxId, String payload) {
+        String jobId = jobs.enqueue(runner.getId(), type, sandboxId, payload);
+        JobResult r;
+        try {
+            r = jobs.await(jobId, type.timeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while waiting for runner " + runner.getId());
+        }
+        if (!r.ok()) {
+            throw new EngineException("runner " + runner.getId() + " failed " + type + ": " + r.error());
+        }
+        return r;
+    }
+
+    @Override
+    public AgentClient agent(String sandboxId) {
+        if (runner.getEndpoint() == null) {
+            throw new EngineException("runner " + runner.getId() + " has not registered a tunnel endpoint");
+        }
+        return new AgentClient(new TunnelTransport(runner.getEndpoint(), runner.getTunnelSecret(), sandboxId),
+                Duration.ofSeconds(5));
+    }
+}

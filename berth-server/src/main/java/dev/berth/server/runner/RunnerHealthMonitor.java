@@ -1,0 +1,83 @@
+package dev.berth.server.runner;
+
+import dev.berth.core.sandbox.SandboxState;
+import dev.berth.server.sandbox.Sandbox;
+import dev.berth.server.sandbox.SandboxRepository;
+import dev.berth.server.sandbox.SandboxStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Marks runners that miss heartbeats {@code unresponsive} (excluded from placement) and, once a
+ * runner has stayed lost long enough, reports its sandboxes as {@code error} with a reason saying
+ * so. Idempotent, so every replica may run it.
+ */
+@Component
+public class RunnerHealthMonitor {
+
+    private static final Logger log = LoggerFactory.getLogger(RunnerHealthMonitor.class);
+
+    private final RunnerRepository runners;
+    private final SandboxRepository sandboxes;
+    private final SandboxStore store;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final Duration unresponsiveAfter;
+    private final Duration lostAfter;
+
+    public RunnerHealthMonitor(RunnerRepository runners, SandboxRepository sandboxes, SandboxStore store,
+            TransactionTemplate tx, Clock clock,
+            @Value("${berth.runners.unresponsive-after:10s}") Duration unresponsiveAfter,
+            @Value("${berth.runners.lost-after:60s}") Duration lostAfter) {
+        this.runners = runners;
+        this.sandboxes = sandboxes;
+        this.store = store;
+        this.tx = tx;
+        this.clock = clock;
+        this.unresponsiveAfter = unresponsiveAfter;
+        this.lostAfter = lostAfter;
+    }
+
+    @Scheduled(fixedDelay = 1000)
+    public void check() {
+        Instant now = clock.instant();
+        for (Runner r : runners.findAll()) {
+            if (r.isEmbedded() || r.getLastHeartbeatAt() == null) {
+                continue;
+            }
+            if (r.getState() != RunnerState.UNRESPONSIVE
+                    && r.getLastHeartbeatAt().plus(unresponsiveAfter).isBefore(now)) {
+                tx.executeWithoutResult(st -> runners.findById(r.getId()).ifPresent(x -> {
+                    x.markUnresponsive(now);
+                    runners.save(x);
+                }));
+                log.warn("runner {} is unresponsive: no heartbeat since {}", r.getId(), r.getLastHeartbeatAt());
+            } else if (r.getState() == RunnerState.UNRESPONSIVE && r.getUnresponsiveSince() != null
+                    && r.getLastHeartbeatAt().plus(lostAfter).isBefore(now)) {
+                markSandboxesLost(r);
+            }
+        }
+    }
+
+    private void markSandboxesLost(Runner r) {
+        for (String id : sandboxes.findLiveIdsOnRunner(r.getId())) {
+            Sandbox s = store.load(id);
+            if (s.getState() != SandboxState.ERROR && s.getState() != SandboxState.DESTROYED) {
+                try {
+                    store.move(id, SandboxState.ERROR, "runner health",
+                            RunnerHeartbeats.LOST + ": " + r.getId() + " has sent no heartbeat since "
+                                    + r.getLastHeartbeatAt() + "; the sandbox may still exist there");
+                } catch (RuntimeException e) {
+                    log.debug("could not mark {} lost: {}", id, e.getMessage());
+                }
+            }
+        }
+    }
+}

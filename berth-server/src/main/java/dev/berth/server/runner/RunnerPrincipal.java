@@ -1,0 +1,7 @@
+package dev.berth.server.runner;
+
+/** A runner process authenticated by its runner token on the runner-protocol paths. */
+public record RunnerPrincipal(String runnerId) {
+
+    public static final String REQUEST_ATTRIBUTE = RunnerPrincipal.class.getName();
+}

@@ -1,0 +1,66 @@
+package dev.berth.server.runner;
+
+import dev.berth.core.error.UnauthorizedException;
+import dev.berth.protocol.runner.Heartbeat;
+import dev.berth.protocol.runner.Job;
+import dev.berth.protocol.runner.JobResult;
+import dev.berth.protocol.runner.Registration;
+import dev.berth.server.auth.Access;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The runner protocol: runners register, long-poll jobs, report results and heartbeat (all runner → control plane). */
+@RestController
+@Access(Access.Level.RUNNER)
+public class RunnerProtocolController {
+
+    private final FleetService fleet;
+    private final JobQueue jobs;
+    private final RunnerHeartbeats heartbeats;
+
+    public RunnerProtocolController(FleetService fleet, JobQueue jobs, RunnerHeartbeats heartbeats) {
+        this.fleet = fleet;
+        this.jobs = jobs;
+        this.heartbeats = heartbeats;
+    }
+
+    private static String runner(HttpServletRequest req) {
+        Object p = req.getAttribute(RunnerPrincipal.REQUEST_ATTRIBUTE);
+        if (!(p instanceof RunnerPrincipal rp)) {
+            throw new UnauthorizedException("runner-protocol calls need a runner token");
+        }
+        return rp.runnerId();
+    }
+
+    @PostMapping("/api/runner/register")
+    public Map<String, Object> register(HttpServletRequest req, @RequestBody Registration body) {
+        Runner r = fleet.register(runner(req), body);
+        heartbeats.registered(r.getId());
+        return Map.of("runnerId", r.getId(), "region", r.getRegion());
+    }
+
+    @GetMapping("/api/runner/jobs")
+    public List<Job> poll(HttpServletRequest req, @RequestParam(defaultValue = "20") int waitSeconds)
+            throws InterruptedException {
+        return jobs.poll(runner(req), Duration.ofSeconds(Math.max(0, Math.min(waitSeconds, 30))));
+    }
+
+    @PostMapping("/api/runner/jobs/{jobId}/result")
+    public Map<String, Object> result(HttpServletRequest req, @PathVariable String jobId, @RequestBody JobResult body) {
+        jobs.complete(runner(req), jobId, body);
+        return Map.of("ok", true);
+    }
+
+    @PostMapping("/api/runner/heartbeat")
+    public Map<String, Object> heartbeat(HttpServletRequest req, @RequestBody Heartbeat body) {
+        return heartbeats.receive(runner(req), body);
+    }
+}
