@@ -14,5 +14,6 @@ import java.time.Duration;
  * @param heartbeatInterval how often usage and inventory are reported
  */
 public record NodeSettings(URI apiUrl, String token, String runnerClass, InetSocketAddress tunnelBind,
-        int protocolVersion, Duration heartbeatInterval, int maxSandboxes, int jobThreads) {
+        int protocolVersion, Duration heartbeatInterval, int maxSandboxes, int jobThreads, int cpuCapacity,
+        int memoryCapacity) {
 }

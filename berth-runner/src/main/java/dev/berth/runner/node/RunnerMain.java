@@ -62,6 +62,12 @@ public final class RunnerMain implements Callable<Integer> {
     @Option(names = "--max-sandboxes", defaultValue = "100")
     int maxSandboxes;
 
+    @Option(names = "--capacity-cpu", description = "cores offered to sandboxes (default 8x the host's: idle sandboxes share cores under per-sandbox quotas)")
+    Integer capacityCpu;
+
+    @Option(names = "--capacity-memory", description = "GiB offered to sandboxes (default 4x the host's memory; limits are enforced per sandbox)")
+    Integer capacityMemory;
+
     @Option(names = "--runner-id", required = true, description = "the runner id the token was created for")
     String runnerId;
 
@@ -87,7 +93,9 @@ public final class RunnerMain implements Callable<Integer> {
         var bind = new InetSocketAddress(tunnelBind.substring(0, colon), Integer.parseInt(tunnelBind.substring(colon + 1)));
         try (var tunnel = new AgentTunnelServer(bind, secret, runner::agentSocket);
                 var node = new RunnerNode(new NodeSettings(apiUrl, token, runnerClass, bind, protocolVersion, heartbeat,
-                        maxSandboxes, 8), runner, tunnel, secret, dataDir)) {
+                        maxSandboxes, 8, capacityCpu == null ? HostMetrics.cores() * 8 : capacityCpu,
+                        capacityMemory == null ? HostMetrics.memoryGiB() * 4 : capacityMemory), runner, tunnel, secret,
+                        dataDir)) {
             Runtime.getRuntime().addShutdownHook(new Thread(node::close));
             node.run();
         }

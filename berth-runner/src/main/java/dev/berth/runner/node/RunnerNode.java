@@ -89,7 +89,7 @@ public final class RunnerNode implements AutoCloseable {
     private void registerWithRetry() throws InterruptedException {
         var caps = runner.capabilities();
         var reg = new Registration(tunnel.endpoint(), secret, settings.protocolVersion(), settings.runnerClass(),
-                new Registration.Capacity(HostMetrics.cores(), HostMetrics.memoryGiB(), metrics.diskGiB(),
+                new Registration.Capacity(settings.cpuCapacity(), settings.memoryCapacity(), metrics.diskGiB(),
                         settings.maxSandboxes()),
                 caps.engineVersion(), caps.storageDriver(), caps.diskQuotaEnforced(), "berth-agent/1");
         long backoff = 250;

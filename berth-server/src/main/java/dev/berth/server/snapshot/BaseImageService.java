@@ -26,7 +26,7 @@ public class BaseImageService {
     private static final Logger log = LoggerFactory.getLogger(BaseImageService.class);
 
     private final SnapshotRepository snapshots;
-    private final BaseImageBuilder builder;
+    private final java.util.Optional<BaseImageBuilder> builder;
     private final RunnerRegistry runners;
     private final BerthProperties props;
     private final TransactionTemplate tx;
@@ -37,7 +37,8 @@ public class BaseImageService {
         return t;
     });
 
-    public BaseImageService(SnapshotRepository snapshots, BaseImageBuilder builder, RunnerRegistry runners,
+    public BaseImageService(SnapshotRepository snapshots, java.util.Optional<BaseImageBuilder> builder,
+            RunnerRegistry runners,
             BerthProperties props, TransactionTemplate tx, Clock clock) {
         this.snapshots = snapshots;
         this.builder = builder;
@@ -51,6 +52,11 @@ public class BaseImageService {
     public void onReady() {
         for (BaseImage image : BaseImage.values()) {
             register(image);
+        }
+        if (builder.isEmpty()) {
+            // no embedded runner: each runner process imports berth/busybox itself when it starts
+            update(BaseImage.BUSYBOX, s -> s.markActive(0, clock.instant()));
+            return;
         }
         runners.markNotReady("the base image berth/busybox is being prepared");
         worker.submit(this::buildAll);
@@ -74,7 +80,7 @@ public class BaseImageService {
             }
         });
         try {
-            long size = builder.ensure(image);
+            long size = builder.orElseThrow().ensure(image);
             update(image, s -> s.markActive(size, clock.instant()));
             log.info("snapshot {} is active", image.snapshotName());
             return true;
