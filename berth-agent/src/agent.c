@@ -573,6 +573,9 @@ static void do_spawn(struct conn *c, struct req *r)
         }
         if (r->cwd[0] && chdir(r->cwd) != 0)
             child_fail(ctl[1], 3, errno);
+        /* no cwd requested: start in the user's home (the toolbox's work dir), like a login */
+        if (!r->cwd[0] && have_user && u.home[0] && chdir(u.home) != 0 && chdir("/") != 0)
+            child_fail(ctl[1], 3, errno);
         umask(022);
         char **env = child_env(r, &u, have_user);
         if (!env)
