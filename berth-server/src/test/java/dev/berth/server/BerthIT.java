@@ -36,7 +36,7 @@ public abstract class BerthIT {
     @LocalServerPort
     protected int port;
 
-    @Autowired
+    @Autowired(required = false)
     protected ContainerEngine engine;
 
     public static String dockerHost() {
@@ -67,7 +67,7 @@ public abstract class BerthIT {
     }
 
     @BeforeEach
-    void waitUntilHealthy() {
+    protected void waitUntilHealthy() {
         awaitHealthy(port);
     }
 

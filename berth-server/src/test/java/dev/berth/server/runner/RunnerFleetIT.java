@@ -1,0 +1,159 @@
+package dev.berth.server.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.server.BerthIT;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One control plane (no embedded runner) and two runner processes, each with its own Docker
+ * engine (own socket, data-root, exec-root, bridge), one speaking runner protocol v1 and one v2.
+ */
+class RunnerFleetIT extends BerthIT {
+
+    private final Map<String, Process> processes = new HashMap<>();
+    private final List<String> sandboxes = new ArrayList<>();
+
+    @DynamicPropertySource
+    static void serverMode(DynamicPropertyRegistry r) {
+        r.add("berth.embedded-runner", () -> "false");
+        r.add("berth.runners.unresponsive-after", () -> "3s");
+        r.add("berth.runners.lost-after", () -> "6s");
+    }
+
+    @Override
+    protected void waitUntilHealthy() {
+        // in server mode health needs a runner; the test starts them
+    }
+
+    static List<String> fleetHosts() {
+        String v = System.getenv("BERTH_TEST_FLEET_DOCKER_HOSTS");
+        if (v == null || v.split(",").length < 2) {
+            throw new IllegalStateException("BERTH_TEST_FLEET_DOCKER_HOSTS must name two engines (./berth test starts them)");
+        }
+        return List.of(v.split(","));
+    }
+
+    private Process startRunner(String id, String token, String dockerHost, int protocol) throws IOException {
+        Path data = Path.of("/var/tmp/berth-test/fleet-data", id);
+        Files.createDirectories(data);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "dev.berth.runner.node.RunnerMain", "--api-url", "http://localhost:" + port, "--token", token,
+                "--runner-id", id, "--docker-host", dockerHost, "--data-dir", data.toString(),
+                "--agent-binary", System.getProperty("berth.agent.binary"), "--images-dir",
+                System.getProperty("berth.images.dir", "../images"), "--image-cache", imageCache().toString(),
+                "--protocol-version", String.valueOf(protocol), "--heartbeat", "1s");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/runner-" + id + ".log"))).start();
+        processes.put(id, p);
+        return p;
+    }
+
+    private JsonNode runner(String id) {
+        return ok(admin("GET", "/api/runners/" + id, null));
+    }
+
+    private String create() {
+        JsonNode sb = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}"));
+        assertThat(sb.get("state").asString()).isEqualTo("started");
+        sandboxes.add(sb.get("id").asString());
+        return sb.get("runnerId").asString();
+    }
+
+    @Test
+    void sandboxesSpreadSurviveARunnerCrashAndDrainedRunnersGetNothing() throws Exception {
+        List<String> hosts = fleetHosts();
+        String t1 = ok(admin("POST", "/api/runners", "{\"id\":\"fleet-a\",\"region\":\"us\"}")).get("token").asString();
+        String t2 = ok(admin("POST", "/api/runners", "{\"id\":\"fleet-b\",\"region\":\"us\"}")).get("token").asString();
+        startRunner("fleet-a", t1, hosts.get(0), 2);
+        startRunner("fleet-b", t2, hosts.get(1), 1);
+        Awaitility.await("both runners ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "ready".equals(runner("fleet-a").get("state").asString())
+                        && "ready".equals(runner("fleet-b").get("state").asString()));
+        assertThat(runner("fleet-b").get("protocolVersion").asInt()).isEqualTo(1);
+        assertThat(call("GET", "/api/health", null, null).statusCode()).isEqualTo(200);
+
+        Map<String, Integer> spread = new HashMap<>();
+        for (int i = 0; i < 8; i++) {
+            spread.merge(create(), 1, Integer::sum);
+        }
+        assertThat(spread).containsKeys("fleet-a", "fleet-b");
+
+        // the toolbox reaches sandboxes on both runners through their tunnels (v1 and v2)
+        Map<String, String> onRunner = new HashMap<>();
+        for (String id : sandboxes) {
+            onRunner.putIfAbsent(ok(admin("GET", "/api/sandbox/" + id, null)).get("runnerId").asString(), id);
+        }
+        for (String sb : onRunner.values()) {
+            JsonNode r = ok(admin("POST", "/api/toolbox/" + sb + "/process/execute", "{\"command\":\"echo via-tunnel\"}"));
+            assertThat(r.get("result").asString().trim()).isEqualTo("via-tunnel");
+        }
+        // a sandbox cannot reach its runner's tunnel (bound to the host's loopback, not the bridge)
+        String endpoint = runner("fleet-a").get("endpoint").asString();
+        String tunnelPort = endpoint.substring(endpoint.lastIndexOf(':') + 1);
+        JsonNode probe = ok(admin("POST", "/api/toolbox/" + onRunner.get("fleet-a") + "/process/execute",
+                "{\"command\":\"gw=$(ip route | awk '/default/ {print $3}'); for h in $gw 127.0.0.1; do "
+                        + "nc -w 2 $h " + tunnelPort + " </dev/null && echo reached-$h; done; echo done\"}"));
+        assertThat(probe.get("result").asString()).doesNotContain("reached-").contains("done");
+
+        // kill -9 one runner: it becomes unresponsive, new sandboxes go to the other, its sandboxes are reported lost
+        long t0 = System.nanoTime();
+        processes.get("fleet-a").destroyForcibly().waitFor();
+        Awaitility.await("fleet-a unresponsive").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "unresponsive".equals(runner("fleet-a").get("state").asString()));
+        System.out.printf("runner fleet: fleet-a unresponsive %.1f s after kill -9%n", (System.nanoTime() - t0) / 1e9);
+        for (int i = 0; i < 4; i++) {
+            assertThat(create()).isEqualTo("fleet-b");
+        }
+        List<String> onA = sandboxes.stream()
+                .filter(id -> "fleet-a".equals(ok(admin("GET", "/api/sandbox/" + id, null)).get("runnerId").asString()))
+                .toList();
+        Awaitility.await("fleet-a's sandboxes reported lost").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250)).until(() -> onA.stream().allMatch(id -> {
+                    JsonNode s = ok(admin("GET", "/api/sandbox/" + id, null));
+                    return "error".equals(s.get("state").asString())
+                            && s.get("errorReason").asString().contains("runner lost");
+                }));
+
+        // restart it: reconciled (its containers kept running on its engine) and schedulable again
+        startRunner("fleet-a", t1, hosts.get(0), 2);
+        Awaitility.await("fleet-a reconciled").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "ready".equals(runner("fleet-a").get("state").asString())
+                        && onA.stream().allMatch(id -> "started".equals(
+                                ok(admin("GET", "/api/sandbox/" + id, null)).get("state").asString())));
+
+        // a drained runner gets nothing new
+        ok(admin("POST", "/api/runners/fleet-b/drain", null));
+        for (int i = 0; i < 3; i++) {
+            assertThat(create()).isEqualTo("fleet-a");
+        }
+        JsonNode list = ok(admin("GET", "/api/runners", null));
+        assertThat(list.valueStream().map(r -> r.get("id").asString())).contains("fleet-a", "fleet-b");
+    }
+
+    @AfterEach
+    void cleanup() throws InterruptedException {
+        for (String id : sandboxes) {
+            admin("DELETE", "/api/sandbox/" + id, null);
+        }
+        for (Process p : processes.values()) {
+            p.destroy();
+            p.waitFor();
+        }
+    }
+}
