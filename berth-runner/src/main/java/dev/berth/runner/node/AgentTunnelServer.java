@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,14 +111,23 @@ public final class AgentTunnelServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies bytes both ways. The channel is used directly (not through Channels streams, which
+     * serialize reads and writes on the channel's blocking lock and would deadlock a duplex copy).
+     */
     private void splice(Socket s, SocketChannel agent) throws IOException {
-        InputStream fromAgent = Channels.newInputStream(agent);
-        OutputStream toAgent = Channels.newOutputStream(agent);
         InputStream fromClient = s.getInputStream();
         OutputStream toClient = s.getOutputStream();
         var up = pool.submit(() -> {
+            byte[] buf = new byte[64 * 1024];
             try {
-                fromClient.transferTo(toAgent);
+                int n;
+                while ((n = fromClient.read(buf)) > 0) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf, 0, n);
+                    while (b.hasRemaining()) {
+                        agent.write(b);
+                    }
+                }
             } catch (IOException ignored) {
                 // either side closed
             } finally {
@@ -131,7 +139,12 @@ public final class AgentTunnelServer implements AutoCloseable {
             }
         });
         try {
-            fromAgent.transferTo(toClient);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(64 * 1024);
+            while (agent.read(b) > 0) {
+                toClient.write(b.array(), 0, b.position());
+                toClient.flush();
+                b.clear();
+            }
         } finally {
             up.cancel(true);
         }
