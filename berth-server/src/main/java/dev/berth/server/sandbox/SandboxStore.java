@@ -3,6 +3,8 @@ package dev.berth.server.sandbox;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.sandbox.SandboxState;
+import dev.berth.server.event.EventTypes;
+import dev.berth.server.event.Outbox;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -21,10 +23,12 @@ public class SandboxStore {
     private final Clock clock;
 
     private final org.springframework.context.ApplicationEventPublisher events;
+    private final Outbox outbox;
 
     public SandboxStore(SandboxRepository repo, TransactionTemplate tx, Clock clock,
-            org.springframework.context.ApplicationEventPublisher events) {
+            org.springframework.context.ApplicationEventPublisher events, Outbox outbox) {
         this.events = events;
+        this.outbox = outbox;
         this.repo = repo;
         this.tx = tx;
         this.clock = clock;
@@ -53,6 +57,8 @@ public class SandboxStore {
                         + to.wireName() + "'");
             }
             Sandbox saved = repo.saveAndFlush(s);
+            outbox.record(EventTypes.SANDBOX_STATE_UPDATED, SandboxEvents.AGGREGATE, id, saved.getOrganizationId(),
+                    SandboxEvents.stateUpdated(saved, from));
             log.info("sandbox {} state {} -> {} (trigger: {}{})", id, from.wireName(), to.wireName(), trigger,
                     reason == null ? "" : ", reason: " + reason);
             return saved;
@@ -68,7 +74,10 @@ public class SandboxStore {
     public Sandbox insert(Sandbox s, Runnable guard) {
         return tx.execute(status -> {
             guard.run();
-            return repo.saveAndFlush(s);
+            Sandbox saved = repo.saveAndFlush(s);
+            outbox.record(EventTypes.SANDBOX_CREATED, SandboxEvents.AGGREGATE, saved.getId(), saved.getOrganizationId(),
+                    SandboxEvents.created(saved));
+            return saved;
         });
     }
 

@@ -1,0 +1,26 @@
+package dev.berth.server.event;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.springframework.stereotype.Component;
+
+/** Wakes this replica's dispatcher; many wakes before it looks collapse into one round. */
+@Component
+class DispatchSignal {
+
+    private final Semaphore permits = new Semaphore(0);
+
+    void wake() {
+        if (permits.availablePermits() == 0) {
+            permits.release();
+        }
+    }
+
+    /** Waits until woken or {@code timeout} passed; returns whether it was woken. */
+    boolean await(Duration timeout) throws InterruptedException {
+        boolean woken = permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        permits.drainPermits();
+        return woken;
+    }
+}

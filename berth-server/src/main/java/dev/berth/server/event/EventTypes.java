@@ -1,0 +1,13 @@
+package dev.berth.server.event;
+
+/** Event type names; they are stable wire names (subscribers and the admin API filter on them). */
+public final class EventTypes {
+
+    public static final String SANDBOX_CREATED = "sandbox.created";
+    public static final String SANDBOX_STATE_UPDATED = "sandbox.state.updated";
+    public static final String SNAPSHOT_ACTIVATED = "snapshot.activated";
+    public static final String ORGANIZATION_SUSPENDED = "organization.suspended";
+
+    private EventTypes() {
+    }
+}

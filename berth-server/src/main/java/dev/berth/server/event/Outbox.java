@@ -1,0 +1,48 @@
+package dev.berth.server.event;
+
+import java.time.Clock;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Records domain events in the caller's transaction, so an event exists exactly when the change it
+ * describes committed. After the commit the local dispatcher is woken; nothing is published in memory.
+ */
+@Component
+public class Outbox {
+
+    private final EventStore store;
+    private final DispatchSignal signal;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    Outbox(EventStore store, DispatchSignal signal, JsonMapper json, Clock clock) {
+        this.store = store;
+        this.signal = signal;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Inserts an event; fails unless a transaction is active.
+     *
+     * @param payload serialized to a JSON object; must not hold env values or secrets
+     * @return the event's id
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public long record(String type, String aggregateType, String aggregateId, String organizationId, Object payload) {
+        long id = store.insert(type, aggregateType, aggregateId, organizationId, json.writeValueAsString(payload),
+                clock.instant());
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                signal.wake();
+            }
+        });
+        return id;
+    }
+}
