@@ -23,6 +23,7 @@ alter table runner add column sandbox_count integer default 0 not null;
 alter table runner add column engine_healthy boolean default false not null;
 alter table runner add column unresponsive_since timestamp(6) with time zone;
 alter table runner add column version bigint default 0 not null;
+alter table runner add column session_id varchar(36);
 create unique index runner_token on runner(token_hash);
 
 create table job (

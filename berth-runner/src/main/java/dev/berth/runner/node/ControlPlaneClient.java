@@ -27,6 +27,7 @@ final class ControlPlaneClient {
     private final URI base;
     private final String token;
     private final int version;
+    private volatile String session = "";
 
     ControlPlaneClient(URI base, String token, int version) {
         this.base = base;
@@ -37,6 +38,7 @@ final class ControlPlaneClient {
     String register(Registration r) throws IOException, InterruptedException {
         Map<String, Object> reply = send("POST", RunnerProtocol.REGISTER, r, Duration.ofSeconds(15),
                 new TypeReference<>() { });
+        session = String.valueOf(reply.get("sessionId"));
         return (String) reply.get("runnerId");
     }
 
@@ -57,7 +59,8 @@ final class ControlPlaneClient {
             throws IOException, InterruptedException {
         var b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
                 .header("Authorization", "Bearer " + token)
-                .header("X-Berth-Runner-Protocol", String.valueOf(version));
+                .header("X-Berth-Runner-Protocol", String.valueOf(version))
+                .header("X-Berth-Runner-Session", session);
         if (body != null) {
             b.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));

@@ -111,7 +111,9 @@ public final class RunnerNode implements AutoCloseable {
         JobResult result;
         try {
             result = switch (job.type()) {
-                case CREATE_SANDBOX -> JobResult.success(runner.create(spec(job)).status());
+                case CREATE_SANDBOX -> runner.observe(job.sandboxId()).status() == ContainerStatus.RUNNING
+                        ? JobResult.success(ContainerStatus.RUNNING) // a redelivered job that already happened
+                        : JobResult.success(runner.create(spec(job)).status());
                 case START_SANDBOX -> {
                     runner.start(job.sandboxId());
                     yield JobResult.success(runner.observe(job.sandboxId()).status());

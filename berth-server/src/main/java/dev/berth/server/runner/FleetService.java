@@ -18,9 +18,11 @@ public class FleetService {
     private final RegionRepository regions;
     private final dev.berth.server.sandbox.SandboxRepository sandboxes;
     private final Clock clock;
+    private final JobRepository jobs;
 
     public FleetService(RunnerRepository runners, RegionRepository regions,
-            dev.berth.server.sandbox.SandboxRepository sandboxes, Clock clock) {
+            dev.berth.server.sandbox.SandboxRepository sandboxes, Clock clock, JobRepository jobs) {
+        this.jobs = jobs;
         this.runners = runners;
         this.regions = regions;
         this.sandboxes = sandboxes;
@@ -97,6 +99,7 @@ public class FleetService {
                     + "; this control plane speaks 1 and 2");
         }
         Runner r = get(runnerId);
+        jobs.requeueClaimed(runnerId);
         var c = reg.capacity();
         r.register(reg.endpoint(), reg.secret(), reg.protocolVersion(), reg.runnerClass(), c.cpu(), c.memoryGiB(),
                 c.diskGiB(), c.maxSandboxes(), reg.engineVersion(), reg.storageDriver(), reg.diskQuotaEnforced(),

@@ -34,10 +34,12 @@ public class JobQueue {
     private final JobRepository jobs;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final RunnerRepository runners;
     private final Map<String, Object> runnerSignals = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<JobResult>> waiters = new ConcurrentHashMap<>();
 
-    public JobQueue(JobRepository jobs, TransactionTemplate tx, Clock clock) {
+    public JobQueue(JobRepository jobs, TransactionTemplate tx, Clock clock, RunnerRepository runners) {
+        this.runners = runners;
         this.jobs = jobs;
         this.tx = tx;
         this.clock = clock;
@@ -85,10 +87,14 @@ public class JobQueue {
     }
 
     /** Claims up to 16 pending jobs of a runner, waiting up to {@code wait} for one to appear. */
-    public List<Job> poll(String runnerId, Duration wait) throws InterruptedException {
+    public List<Job> poll(String runnerId, String session, Duration wait) throws InterruptedException {
         Instant deadline = clock.instant().plus(wait);
         Object signal = signal(runnerId);
         while (true) {
+            if (!runners.findById(runnerId).map(r -> java.util.Objects.equals(r.getSessionId(), session)).orElse(false)) {
+                throw new dev.berth.core.error.ConflictException("this runner session was replaced by a newer "
+                        + "registration; register again");
+            }
             List<Job> claimed = claim(runnerId);
             if (!claimed.isEmpty() || !clock.instant().isBefore(deadline)) {
                 return claimed;
@@ -155,6 +161,10 @@ public class JobQueue {
                 // finished concurrently
             }
         }
+    }
+
+    public void requeueClaimed(String runnerId) {
+        jobs.requeueClaimed(runnerId);
     }
 
     private Object signal(String runnerId) {

@@ -13,6 +13,12 @@ public interface JobRepository extends JpaRepository<JobRow, String> {
             + " order by j.createdAt")
     List<JobRow> pending(@Param("runner") String runnerId, Pageable page);
 
+    /** A runner process restarted: what its predecessor claimed but never reported goes back to the queue. */
+    @org.springframework.data.jpa.repository.Modifying
+    @Query("update JobRow j set j.state = dev.berth.server.runner.JobState.PENDING, j.version = j.version + 1"
+            + " where j.runnerId = :runner and j.state = dev.berth.server.runner.JobState.CLAIMED")
+    int requeueClaimed(@Param("runner") String runnerId);
+
     @Query("select j from JobRow j where (j.state = dev.berth.server.runner.JobState.PENDING"
             + " or j.state = dev.berth.server.runner.JobState.CLAIMED) and j.timeoutAt < :now")
     List<JobRow> overdue(@Param("now") Instant now);

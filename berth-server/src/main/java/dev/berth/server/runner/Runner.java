@@ -70,6 +70,8 @@ public class Runner {
     private Instant unresponsiveSince;
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
+    @Column(name = "session_id")
+    private String sessionId;
     @Version
     private long version;
 
@@ -103,6 +105,7 @@ public class Runner {
         this.agentAvailable = true;
         this.usernsRemap = true;
         this.state = state == RunnerState.PENDING ? RunnerState.READY : RunnerState.RECONCILING;
+        this.sessionId = java.util.UUID.randomUUID().toString();
         this.lastHeartbeatAt = now;
     }
 
@@ -137,6 +140,8 @@ public class Runner {
     }
 
     public String getId() { return id; }
+    /** Changes on every registration: polls of a previous process of this runner claim nothing. */
+    public String getSessionId() { return sessionId; }
     public String getRegion() { return region; }
     public RunnerState getState() { return state; }
     public String getRunnerClass() { return runnerClass; }

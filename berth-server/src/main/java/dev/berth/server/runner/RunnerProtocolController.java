@@ -44,13 +44,14 @@ public class RunnerProtocolController {
     public Map<String, Object> register(HttpServletRequest req, @RequestBody Registration body) {
         Runner r = fleet.register(runner(req), body);
         heartbeats.registered(r.getId());
-        return Map.of("runnerId", r.getId(), "region", r.getRegion());
+        return Map.of("runnerId", r.getId(), "region", r.getRegion(), "sessionId", r.getSessionId());
     }
 
     @GetMapping("/api/runner/jobs")
-    public List<Job> poll(HttpServletRequest req, @RequestParam(defaultValue = "20") int waitSeconds)
-            throws InterruptedException {
-        return jobs.poll(runner(req), Duration.ofSeconds(Math.max(0, Math.min(waitSeconds, 30))));
+    public List<Job> poll(HttpServletRequest req, @RequestParam(defaultValue = "20") int waitSeconds,
+            @org.springframework.web.bind.annotation.RequestHeader(name = "X-Berth-Runner-Session", required = false)
+            String session) throws InterruptedException {
+        return jobs.poll(runner(req), session, Duration.ofSeconds(Math.max(0, Math.min(waitSeconds, 30))));
     }
 
     @PostMapping("/api/runner/jobs/{jobId}/result")
