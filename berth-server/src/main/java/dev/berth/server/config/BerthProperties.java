@@ -58,7 +58,8 @@ public record BerthProperties(
 
     /** Where built rootfs tarballs are cached: {@code images.cache-dir}, or {@code <data-dir>/images}. */
     public Path imageCacheDir() {
-        return images.cacheDir() != null ? images.cacheDir() : dataDir.resolve("images");
+        return images.cacheDir() != null && !images.cacheDir().toString().isBlank() ? images.cacheDir()
+                : dataDir.resolve("images");
     }
 
     /** The loop that drives sandboxes from their state to their desired state. */
