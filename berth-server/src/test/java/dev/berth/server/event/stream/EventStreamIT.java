@@ -32,7 +32,7 @@ class EventStreamIT extends BerthIT {
 
     @Test
     void socketIoDeliversStateChangesAndPings() throws Exception {
-        String id = createSandbox(ADMIN_KEY);
+        String id = null;
         try (var client = SocketIoTestClient.open(port, null)) {
             JsonNode open = JSON.readTree(client.await(f -> f.startsWith("0"), 0, Duration.ofSeconds(5)).substring(1));
             assertThat(open.get("sid").asString()).isNotBlank();
@@ -42,6 +42,13 @@ class EventStreamIT extends BerthIT {
             assertThat(open.get("maxPayload").asLong()).isPositive();
             String reply = client.connect(ADMIN_KEY);
             assertThat(reply).startsWith("40{\"sid\":\"");
+
+            id = createSandbox(ADMIN_KEY);
+            String created = id;
+            JsonNode dto = payload(client.await(f -> f.startsWith("42[\"sandbox.created\",")
+                    && created.equals(payload(f).get("sandbox").get("id").asString()), 0, EVENT_WAIT)).get("sandbox");
+            assertThat(dto.get("snapshot").asString()).isEqualTo("berth/busybox");
+            assertThat(dto.has("state")).isTrue();
 
             ok(call("POST", "/api/sandbox/" + id + "/stop", ADMIN_KEY, null));
             JsonNode stopped = payload(client.await(stateEvent(id, "stopped"), 0, EVENT_WAIT));
@@ -58,7 +65,9 @@ class EventStreamIT extends BerthIT {
             ok(call("POST", "/api/sandbox/" + id + "/start", ADMIN_KEY, null));
             client.await(stateEvent(id, "started"), 0, EVENT_WAIT);
         } finally {
-            call("DELETE", "/api/sandbox/" + id, ADMIN_KEY, null);
+            if (id != null) {
+                call("DELETE", "/api/sandbox/" + id, ADMIN_KEY, null);
+            }
         }
     }
 
