@@ -62,6 +62,10 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
     }
 
     private JobResult run(JobType type, String sandboxId, String payload) {
+        if (runner.getState() == RunnerState.UNRESPONSIVE) {
+            throw new dev.berth.core.error.UnavailableException("runner " + runner.getId() + " is unresponsive (no "
+                    + "heartbeat since " + runner.getLastHeartbeatAt() + "); " + type + " was not sent, retry when it is back");
+        }
         String jobId = jobs.enqueue(runner.getId(), type, sandboxId, payload);
         JobResult r;
         try {

@@ -28,6 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class RunnerHeartbeats {
 
     public static final String LOST = "runner lost";
+    private static final Duration OBSERVATION_GRACE = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(RunnerHeartbeats.class);
 
     private final RunnerRepository runners;
@@ -88,6 +89,10 @@ public class RunnerHeartbeats {
                 ContainerStatus seen = inventory.getOrDefault(id, ContainerStatus.MISSING);
                 if (s.getState() == SandboxState.ERROR && s.getErrorReason() != null && s.getErrorReason().startsWith(LOST)) {
                     recoverLost(s, seen);
+                    continue;
+                }
+                // an inventory is a snapshot taken before it arrived: never judge a change younger than it
+                if (Duration.between(s.getStateChangedAt(), clock.instant()).compareTo(OBSERVATION_GRACE) < 0) {
                     continue;
                 }
                 var d = policy.decide(s.getState(), s.getDesiredState(), seen, seen == ContainerStatus.EXITED ? 0 : null,
