@@ -12,12 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,10 +23,13 @@ class ConcurrentPlacementTest {
     private static final List<Resources> SIZES = List.of(new Resources(1, 1, 3), new Resources(2, 4, 10),
             new Resources(4, 8, 20), new Resources(1, 2, 5));
 
-    @Property(tries = 50)
-    void concurrentReservationsNeverOvercommitARunner(@ForAll("capacities") List<RunnerResources> capacities,
-            @ForAll("overcommits") double overcommit, @ForAll long seed) throws InterruptedException {
-        run(capacities, overcommit, 8, 150, seed);
+    /** Fifty generated fleets of 1 to 12 runners, 8 threads each making 150 attempts. */
+    @Test
+    void concurrentReservationsNeverOvercommitARunner() {
+        record Case(List<RunnerResources> capacities, double overcommit, long seed) {
+        }
+        Cases.forAll(50, r -> new Case(Fleets.capacities(r), Fleets.overcommit(r), r.nextLong()),
+                c -> run(c.capacities(), c.overcommit(), 8, 150, c.seed()));
     }
 
     @Test
@@ -116,17 +113,5 @@ class ConcurrentPlacementTest {
             assertThat(ledger.allocated(v.id())).contains(sum);
         }
         return reservations.get();
-    }
-
-    @Provide
-    Arbitrary<List<RunnerResources>> capacities() {
-        return Combinators.combine(Arbitraries.integers().between(1, 16), Arbitraries.integers().between(1, 32),
-                        Arbitraries.integers().between(1, 100), Arbitraries.integers().between(1, 10))
-                .as(RunnerResources::new).list().ofMinSize(1).ofMaxSize(12);
-    }
-
-    @Provide
-    Arbitrary<Double> overcommits() {
-        return Fleets.overcommits();
     }
 }
