@@ -64,6 +64,9 @@ public abstract class BerthIT {
         registry.add("berth.images-dir", () -> System.getProperty("berth.images.dir", "../images"));
         registry.add("berth.agent-binary", () -> System.getProperty("berth.agent.binary", ""));
         registry.add("berth.reconciler.interval", () -> "1h");
+        // many cached test contexts share one PostgreSQL (max_connections 100): keep each pool small
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "8");
+        registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
     }
 
     @BeforeEach
