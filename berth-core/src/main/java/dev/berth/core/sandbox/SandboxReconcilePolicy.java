@@ -51,11 +51,18 @@ public final class SandboxReconcilePolicy {
     private ReconcileDecision transitional(SandboxState state, ContainerStatus observed, boolean timedOut) {
         // no action is running for it: the process that started the transition died; finish from what is observed
         return switch (state) {
+            // Not re-driven: the runner may still be working on it (a queued job, an image pull), and a
+            // second create could only fail on the container name berth-<id>. Once the timeout says
+            // nobody is, the truth is that the create was interrupted.
             case CREATING, STARTING, RESTORING -> observed == ContainerStatus.RUNNING
                     ? ReconcileDecision.move(SandboxState.STARTED, null)
-                    : timedOut ? ReconcileDecision.move(SandboxState.ERROR, "sandbox did not reach 'started' within "
-                            + transitionTimeout.toSeconds() + " s (container " + observed.name().toLowerCase() + ")")
-                    : ReconcileDecision.NOTHING;
+                    : !timedOut ? ReconcileDecision.NOTHING
+                    : observed == ContainerStatus.MISSING && state == SandboxState.CREATING
+                    ? ReconcileDecision.move(SandboxState.ERROR, "sandbox did not reach 'started' within "
+                            + transitionTimeout.toSeconds() + " s: create was interrupted before any container existed "
+                            + "(the control plane or runner stopped mid-create); delete it and create it again")
+                    : ReconcileDecision.move(SandboxState.ERROR, "sandbox did not reach 'started' within "
+                            + transitionTimeout.toSeconds() + " s (container " + observed.name().toLowerCase() + ")");
             case STOPPING -> switch (observed) {
                 case EXITED, CREATED -> ReconcileDecision.move(SandboxState.STOPPED, null);
                 case MISSING -> ReconcileDecision.move(SandboxState.ERROR,
@@ -76,7 +83,8 @@ public final class SandboxReconcilePolicy {
                     "the sandbox's init process was killed for exceeding its memory limit (OOM)");
         }
         if (exitCode != null && exitCode == 0) {
-            return ReconcileDecision.move(SandboxState.STOPPED, null);
+            // e.g. the engine restarted and stopped it; not restarted automatically (the user decides)
+            return ReconcileDecision.move(SandboxState.STOPPED, "the sandbox's container stopped outside Berth (exit code 0)");
         }
         return ReconcileDecision.move(SandboxState.ERROR, "the sandbox's container exited unexpectedly"
                 + (exitCode == null ? "" : " with code " + exitCode));

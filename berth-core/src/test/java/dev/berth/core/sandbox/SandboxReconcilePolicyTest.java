@@ -65,6 +65,42 @@ class SandboxReconcilePolicyTest {
     }
 
     @Test
+    void createInterruptedBeforeAnyContainerEndsInErrorOnlyAfterTheTimeout() {
+        // the runner may still be pulling or have the job queued: wait
+        assertThat(policy.decide(SandboxState.CREATING, DesiredState.STARTED, ContainerStatus.MISSING, null, false, SHORT, false))
+                .isEqualTo(ReconcileDecision.NOTHING);
+        var d = policy.decide(SandboxState.CREATING, DesiredState.STARTED, ContainerStatus.MISSING, null, false, LONG, false);
+        assertThat(d.moveTo()).isEqualTo(SandboxState.ERROR);
+        assertThat(d.reason()).contains("create was interrupted");
+        // never re-driven: a second create could only collide with berth-<id>
+        assertThat(d.command()).isEqualTo(RunnerCommand.NONE);
+    }
+
+    @Test
+    void createInterruptedAfterTheContainerStartedFinishesAsStarted() {
+        assertThat(policy.decide(SandboxState.CREATING, DesiredState.STARTED, ContainerStatus.RUNNING, null, false, LONG, false)
+                .moveTo()).isEqualTo(SandboxState.STARTED);
+    }
+
+    @Test
+    void interruptedStopIsFinished() {
+        assertThat(policy.decide(SandboxState.STOPPING, DesiredState.STOPPED, ContainerStatus.RUNNING, null, false, SHORT, false)
+                .command()).isEqualTo(RunnerCommand.STOP_CONTAINER);
+        assertThat(policy.decide(SandboxState.STOPPING, DesiredState.STOPPED, ContainerStatus.EXITED, 0, false, SHORT, false)
+                .moveTo()).isEqualTo(SandboxState.STOPPED);
+    }
+
+    @Test
+    void aContainerStoppedByAnEngineRestartIsStoppedWithAReason() {
+        var d = policy.decide(SandboxState.STARTED, DesiredState.STARTED, ContainerStatus.EXITED, 0, false, SHORT, false);
+        assertThat(d.moveTo()).isEqualTo(SandboxState.STOPPED);
+        assertThat(d.reason()).contains("outside Berth");
+        var killed = policy.decide(SandboxState.STARTED, DesiredState.STARTED, ContainerStatus.EXITED, 137, false, SHORT, false);
+        assertThat(killed.moveTo()).isEqualTo(SandboxState.ERROR);
+        assertThat(killed.reason()).contains("code 137");
+    }
+
+    @Test
     void everyDecidedMoveIsAllowedByTheTransitionTable() {
         for (SandboxState s : SandboxState.values()) {
             for (DesiredState d : DesiredState.values()) {

@@ -218,6 +218,11 @@ public final class DockerContainerEngine implements ContainerEngine {
         }
     }
 
+    @Override
+    public AutoCloseable watch(String labelKey, java.util.function.Consumer<dev.berth.runner.engine.ContainerEvent> listener) {
+        return new DockerEventWatch(docker, labelKey, listener, host);
+    }
+
     /** The raw client, for the engine-exec fallback and for baseline benchmarks only. */
     public DockerClient client() {
         return docker;

@@ -35,6 +35,14 @@ public interface ContainerEngine extends AutoCloseable {
     /** All containers (running or not) that carry the given label key. */
     List<ContainerInfo> listByLabel(String labelKey);
 
+    /**
+     * Streams die, OOM and destroy events of containers carrying {@code labelKey} to {@code listener}
+     * (on the watcher's own thread), reconnecting with back-off when the stream drops; after a
+     * reconnect a {@link ContainerEvent.Kind#STREAM_RESTORED} event says events may have been missed.
+     * Closing the returned handle stops watching.
+     */
+    AutoCloseable watch(String labelKey, java.util.function.Consumer<ContainerEvent> listener);
+
     @Override
     void close();
 }

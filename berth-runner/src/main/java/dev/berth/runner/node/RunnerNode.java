@@ -45,6 +45,7 @@ public final class RunnerNode implements AutoCloseable {
         return t;
     });
     private volatile boolean running = true;
+    private volatile AutoCloseable engineEvents;
 
     public RunnerNode(NodeSettings settings, SandboxRunner runner, AgentTunnelServer tunnel, String secret,
             java.nio.file.Path dataDir) {
@@ -67,6 +68,8 @@ public final class RunnerNode implements AutoCloseable {
         registerWithRetry();
         heartbeats.scheduleWithFixedDelay(this::heartbeat, 0, settings.heartbeatInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
+        // a container that died or vanished is reported at once: the heartbeat carries the inventory
+        engineEvents = runner.engine().watch(SandboxRunner.LABEL_SANDBOX, this::onEngineEvent);
         long backoff = 250;
         while (running) {
             try {
@@ -167,9 +170,28 @@ public final class RunnerNode implements AutoCloseable {
         }
     }
 
+    private void onEngineEvent(dev.berth.runner.engine.ContainerEvent ev) {
+        String owner = ev.label(SandboxRunner.LABEL_RUNNER);
+        if (owner != null && !owner.equals(runner.runnerId())) {
+            return;
+        }
+        try {
+            heartbeats.execute(this::heartbeat);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
     @Override
     public void close() {
         running = false;
+        if (engineEvents != null) {
+            try {
+                engineEvents.close();
+            } catch (Exception e) {
+                log.debug("closing the engine event watch: {}", e.toString());
+            }
+        }
         heartbeats.shutdownNow();
         workers.shutdownNow();
     }

@@ -62,9 +62,15 @@ public record BerthProperties(
                 : dataDir.resolve("images");
     }
 
-    /** The loop that drives sandboxes from their state to their desired state. */
+    /**
+     * The loop that drives sandboxes from their state to their desired state.
+     *
+     * @param orphanGrace how long a container with Berth labels but no live sandbox row is left
+     *                    alone before it is removed (a create may be about to record its row)
+     */
     public record Reconciler(
             @DefaultValue("5s") Duration interval,
-            @DefaultValue("2m") Duration transitionTimeout) {
+            @DefaultValue("2m") Duration transitionTimeout,
+            @DefaultValue("60s") Duration orphanGrace) {
     }
 }

@@ -46,8 +46,22 @@ public class JobQueue {
     }
 
     public String enqueue(String runnerId, JobType type, String resourceId, String payload) {
+        return enqueue(runnerId, type, resourceId, payload, true);
+    }
+
+    /**
+     * Enqueues without anyone waiting for the result (the reconciler learns the outcome from the
+     * runner's next inventory); a conflict means a job for the resource is already in flight.
+     */
+    public String enqueueDetached(String runnerId, JobType type, String resourceId, String payload) {
+        return enqueue(runnerId, type, resourceId, payload, false);
+    }
+
+    private String enqueue(String runnerId, JobType type, String resourceId, String payload, boolean awaited) {
         String id = UUID.randomUUID().toString();
-        waiters.put(id, new CompletableFuture<>());
+        if (awaited) {
+            waiters.put(id, new CompletableFuture<>());
+        }
         try {
             tx.executeWithoutResult(st -> jobs.saveAndFlush(new JobRow(id, runnerId, type, resourceId, payload,
                     null, clock.instant())));

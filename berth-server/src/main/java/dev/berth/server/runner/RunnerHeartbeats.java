@@ -1,18 +1,25 @@
 package dev.berth.server.runner;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.sandbox.OrphanGrace;
 import dev.berth.core.sandbox.SandboxReconcilePolicy;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.protocol.ContainerStatus;
 import dev.berth.protocol.runner.Heartbeat;
+import dev.berth.protocol.runner.JobType;
 import dev.berth.server.config.BerthProperties;
 import dev.berth.server.sandbox.Sandbox;
+import dev.berth.server.sandbox.SandboxLease;
 import dev.berth.server.sandbox.SandboxLocks;
 import dev.berth.server.sandbox.SandboxRepository;
 import dev.berth.server.sandbox.SandboxStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,32 +29,43 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Heartbeats: record usage, and compare the runner's inventory with the database. A runner that
  * was unresponsive is reconciled (its lost sandboxes come back truthfully) before it is READY
- * for new work again.
+ * for new work again. Runner work a decision needs (stop, remove) and the removal of orphan
+ * containers (Berth labels, no live row, for longer than the grace) are queued as jobs without
+ * waiting; the next heartbeat's inventory shows the outcome. Runners send a heartbeat at once
+ * when their engine reports a container event, so this is also how those events arrive.
  */
 @Component
 public class RunnerHeartbeats {
 
     public static final String LOST = "runner lost";
-    private static final Duration OBSERVATION_GRACE = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(RunnerHeartbeats.class);
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration OBSERVATION_GRACE = Duration.ofSeconds(10);
 
     private final RunnerRepository runners;
     private final SandboxRepository sandboxes;
     private final SandboxStore store;
     private final SandboxLocks locks;
+    private final SandboxLease lease;
+    private final JobQueue jobs;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final SandboxReconcilePolicy policy;
+    private final Duration orphanGrace;
+    private final Map<String, OrphanGrace> orphans = new ConcurrentHashMap<>();
 
     public RunnerHeartbeats(RunnerRepository runners, SandboxRepository sandboxes, SandboxStore store, SandboxLocks locks,
-            TransactionTemplate tx, Clock clock, BerthProperties props) {
+            SandboxLease lease, JobQueue jobs, TransactionTemplate tx, Clock clock, BerthProperties props) {
         this.runners = runners;
         this.sandboxes = sandboxes;
         this.store = store;
         this.locks = locks;
+        this.lease = lease;
+        this.jobs = jobs;
         this.tx = tx;
         this.clock = clock;
         this.policy = new SandboxReconcilePolicy(props.reconciler().transitionTimeout());
+        this.orphanGrace = props.reconciler().orphanGrace();
     }
 
     void registered(String runnerId) {
@@ -67,7 +85,9 @@ public class RunnerHeartbeats {
         if (r.getState() == RunnerState.PENDING) {
             return Map.of("reregister", true);
         }
-        reconcile(runnerId, hb.inventory() == null ? Map.of() : hb.inventory());
+        Map<String, ContainerStatus> inventory = hb.inventory() == null ? Map.of() : hb.inventory();
+        reconcile(runnerId, inventory);
+        reapOrphans(runnerId, inventory);
         if (r.getState() == RunnerState.RECONCILING) {
             tx.executeWithoutResult(st -> runners.findById(runnerId).ifPresent(x -> {
                 x.markReady();
@@ -85,25 +105,63 @@ public class RunnerHeartbeats {
                 continue;
             }
             try {
-                Sandbox s = store.load(id);
-                ContainerStatus seen = inventory.getOrDefault(id, ContainerStatus.MISSING);
-                if (s.getState() == SandboxState.ERROR && s.getErrorReason() != null && s.getErrorReason().startsWith(LOST)) {
-                    recoverLost(s, seen);
-                    continue;
-                }
-                // an inventory is a snapshot taken before it arrived: never judge a change younger than it
-                if (Duration.between(s.getStateChangedAt(), clock.instant()).compareTo(OBSERVATION_GRACE) < 0) {
-                    continue;
-                }
-                var d = policy.decide(s.getState(), s.getDesiredState(), seen, seen == ContainerStatus.EXITED ? 0 : null,
-                        false, Duration.between(s.getStateChangedAt(), clock.instant()), false);
-                if (d.moveTo() != null && d.command() == dev.berth.core.sandbox.ReconcileDecision.RunnerCommand.NONE) {
-                    store.move(id, d.moveTo(), "runner heartbeat", d.reason());
-                }
+                lease.runExclusively(id, LEASE, () -> apply(runnerId, id, inventory.getOrDefault(id, ContainerStatus.MISSING)));
             } catch (BerthException e) {
                 log.warn("reconciling sandbox {} on runner {} failed: {}", id, runnerId, e.getMessage());
             } finally {
                 lock.unlock();
+            }
+        }
+    }
+
+    private void apply(String runnerId, String id, ContainerStatus seen) {
+        Sandbox s = store.load(id);
+        if (s.getState() == SandboxState.ERROR && s.getErrorReason() != null && s.getErrorReason().startsWith(LOST)) {
+            recoverLost(s, seen);
+            return;
+        }
+        // an inventory is a snapshot taken before it arrived: never judge a change younger than it
+        if (Duration.between(s.getStateChangedAt(), clock.instant()).compareTo(OBSERVATION_GRACE) < 0) {
+            return;
+        }
+        // the inventory carries no exit code: an exited container counts as a clean stop
+        var d = policy.decide(s.getState(), s.getDesiredState(), seen, seen == ContainerStatus.EXITED ? 0 : null,
+                false, Duration.between(s.getStateChangedAt(), clock.instant()), false);
+        switch (d.command()) {
+            case STOP_CONTAINER -> submit(runnerId, JobType.STOP_SANDBOX, id);
+            case REMOVE_CONTAINER -> submit(runnerId, JobType.DESTROY_SANDBOX, id);
+            case NONE -> {
+                if (d.moveTo() != null) {
+                    store.move(id, d.moveTo(), "runner heartbeat", d.reason());
+                }
+            }
+        }
+        // a move that needs runner work first is recorded from a later inventory, once the work is done
+    }
+
+    private void submit(String runnerId, JobType type, String id) {
+        try {
+            jobs.enqueueDetached(runnerId, type, id, "{}");
+            log.info("reconciler queued {} of sandbox {} on runner {}", type, id, runnerId);
+        } catch (ConflictException e) {
+            // a job for this sandbox is already in flight (maybe queued by a replica that died): it finishes the work
+        }
+    }
+
+    private void reapOrphans(String runnerId, Map<String, ContainerStatus> inventory) {
+        OrphanGrace grace = orphans.computeIfAbsent(runnerId, k -> new OrphanGrace(orphanGrace));
+        Set<String> orphaned = new HashSet<>(inventory.keySet());
+        if (!orphaned.isEmpty()) {
+            orphaned.removeAll(sandboxes.findLiveIds(inventory.keySet()));
+        }
+        synchronized (grace) {
+            for (String id : grace.due(orphaned, clock.instant())) {
+                if (sandboxes.findLiveIds(Set.of(id)).isEmpty()) {
+                    log.info("removing orphan container of sandbox {} on runner {} (no live sandbox row for {} s)", id,
+                            runnerId, orphanGrace.toSeconds());
+                    submit(runnerId, JobType.DESTROY_SANDBOX, id);
+                }
+                grace.forget(id);
             }
         }
     }

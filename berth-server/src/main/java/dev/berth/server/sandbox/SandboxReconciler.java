@@ -1,14 +1,19 @@
 package dev.berth.server.sandbox;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.sandbox.OrphanGrace;
 import dev.berth.core.sandbox.ReconcileDecision;
 import dev.berth.core.sandbox.SandboxReconcilePolicy;
 import dev.berth.protocol.ObservedSandbox;
 import dev.berth.runner.SandboxRunner;
+import dev.berth.runner.engine.ContainerEvent;
 import dev.berth.server.config.BerthProperties;
 import dev.berth.server.runner.RunnerRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,33 +26,45 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The I/O half of reconciliation: periodically compares each live sandbox row with what its
- * runner observes and applies {@link SandboxReconcilePolicy}'s decision. A sandbox whose action
- * is running (its lock is held) is skipped; writes go through the compare-and-set store.
+ * The I/O half of reconciliation for the embedded runner: compares each live sandbox row with
+ * what the engine observes and applies {@link SandboxReconcilePolicy}'s decision. Triggered by
+ * the engine's container events (a died or removed container is reconciled at once; a restored
+ * event stream means a full pass), with a periodic full pass as the safety net. A sandbox whose
+ * action is running (its lock is held) or that another replica is reconciling (its lease is
+ * held) is skipped; writes go through the compare-and-set store. Containers with this runner's
+ * labels but no live row are removed after {@code orphan-grace}.
  */
 @Component
 public class SandboxReconciler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SandboxReconciler.class);
+    private static final Duration LEASE = Duration.ofSeconds(30);
 
     private final SandboxRepository repo;
     private final SandboxStore store;
     private final SandboxLocks locks;
+    private final SandboxLease lease;
     private final RunnerRegistry runners;
     private final Clock clock;
     private final SandboxReconcilePolicy policy;
+    private final OrphanGrace orphans;
     private final Duration interval;
+    private final Duration orphanGrace;
     private ScheduledExecutorService loop;
+    private AutoCloseable watch;
 
-    public SandboxReconciler(SandboxRepository repo, SandboxStore store, SandboxLocks locks, RunnerRegistry runners,
-            BerthProperties props, Clock clock) {
+    public SandboxReconciler(SandboxRepository repo, SandboxStore store, SandboxLocks locks, SandboxLease lease,
+            RunnerRegistry runners, BerthProperties props, Clock clock) {
         this.repo = repo;
         this.store = store;
         this.locks = locks;
+        this.lease = lease;
         this.runners = runners;
         this.clock = clock;
         this.policy = new SandboxReconcilePolicy(props.reconciler().transitionTimeout());
+        this.orphans = new OrphanGrace(props.reconciler().orphanGrace());
         this.interval = props.reconciler().interval();
+        this.orphanGrace = props.reconciler().orphanGrace();
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -57,22 +74,54 @@ public class SandboxReconciler implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        loop.scheduleWithFixedDelay(this::reconcileAllSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        runners.localRunner().ifPresent(runner ->
+                watch = runner.engine().watch(SandboxRunner.LABEL_SANDBOX, ev -> onEngineEvent(runner, ev)));
+        loop.scheduleWithFixedDelay(() -> safely(this::reconcileAll), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void reconcileAllSafely() {
+    private void onEngineEvent(SandboxRunner runner, ContainerEvent ev) {
+        ScheduledExecutorService l = loop;
+        if (l == null || l.isShutdown()) {
+            return;
+        }
+        if (ev.kind() == ContainerEvent.Kind.STREAM_RESTORED) {
+            // events may have been missed while the engine was away; orphans wait for the periodic pass
+            l.execute(() -> safely(() -> runners.localRunner().ifPresent(this::reconcileRows)));
+            return;
+        }
+        String id = ev.label(SandboxRunner.LABEL_SANDBOX);
+        if (id != null && runner.runnerId().equals(ev.label(SandboxRunner.LABEL_RUNNER))) {
+            l.execute(() -> safely(() -> reconcile(id)));
+        }
+    }
+
+    private static void safely(Runnable r) {
         try {
-            reconcileAll();
+            r.run();
         } catch (RuntimeException e) {
             log.warn("reconcile pass failed: {}", e.toString());
         }
     }
 
-    /** One pass over every live sandbox on the local runner. Public for tests that drive it directly. */
+    /** One pass over every live sandbox on the local runner, then its orphans. Public for tests. */
     public void reconcileAll() {
         runners.localRunner().ifPresent(runner -> {
-            for (String id : repo.findLiveIdsOnRunner(runner.runnerId())) {
-                reconcile(runner, id);
+            reconcileRows(runner);
+            reapOrphans(runner);
+        });
+    }
+
+    private void reconcileRows(SandboxRunner runner) {
+        for (String id : repo.findLiveIdsOnRunner(runner.runnerId())) {
+            reconcile(runner, id);
+        }
+    }
+
+    /** Reconciles one sandbox now (e.g. after an engine event about its container). */
+    public void reconcile(String sandboxId) {
+        runners.localRunner().ifPresent(runner -> {
+            if (repo.findById(sandboxId).filter(s -> runner.runnerId().equals(s.getRunnerId())).isPresent()) {
+                reconcile(runner, sandboxId);
             }
         });
     }
@@ -83,27 +132,67 @@ public class SandboxReconciler implements SmartLifecycle {
             return;
         }
         try {
-            Sandbox s = store.load(id);
-            ObservedSandbox seen = runner.observe(id);
-            Duration inState = Duration.between(s.getStateChangedAt(), clock.instant());
-            ReconcileDecision d = policy.decide(s.getState(), s.getDesiredState(), seen.status(), seen.exitCode(),
-                    seen.oomKilled(), inState, false);
-            if (d.isNothing()) {
-                return;
-            }
-            switch (d.command()) {
-                case STOP_CONTAINER -> runner.stop(id);
-                case REMOVE_CONTAINER -> runner.destroy(id);
-                case NONE -> {
-                }
-            }
-            if (d.moveTo() != null) {
-                store.move(id, d.moveTo(), "reconciler", d.reason());
-            }
+            lease.runExclusively(id, LEASE, () -> apply(runner, id));
         } catch (BerthException e) {
             log.warn("reconciling sandbox {} failed: {}", id, e.getMessage());
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void apply(SandboxRunner runner, String id) {
+        Sandbox s = store.load(id);
+        ObservedSandbox seen = runner.observe(id);
+        Duration inState = Duration.between(s.getStateChangedAt(), clock.instant());
+        ReconcileDecision d = policy.decide(s.getState(), s.getDesiredState(), seen.status(), seen.exitCode(),
+                seen.oomKilled(), inState, false);
+        if (d.isNothing()) {
+            return;
+        }
+        switch (d.command()) {
+            case STOP_CONTAINER -> runner.stop(id);
+            case REMOVE_CONTAINER -> runner.destroy(id);
+            case NONE -> {
+            }
+        }
+        if (d.moveTo() != null) {
+            store.move(id, d.moveTo(), "reconciler", d.reason());
+        }
+    }
+
+    /** Containers labelled for this runner whose sandbox has no live row. */
+    private void reapOrphans(SandboxRunner runner) {
+        Set<String> onEngine = new HashSet<>();
+        runner.inventory().forEach((id, c) -> {
+            if (id != null && runner.runnerId().equals(c.labels().get(SandboxRunner.LABEL_RUNNER))) {
+                onEngine.add(id);
+            }
+        });
+        if (onEngine.isEmpty()) {
+            orphans.due(Set.of(), clock.instant());
+            return;
+        }
+        Set<String> orphaned = new HashSet<>(onEngine);
+        orphaned.removeAll(repo.findLiveIds(onEngine));
+        List<String> due = orphans.due(orphaned, clock.instant());
+        for (String id : due) {
+            // re-checked under the sandbox's lock: a row recorded since the scan cancels the removal
+            ReentrantLock lock = locks.of(id);
+            if (!lock.tryLock()) {
+                continue;
+            }
+            try {
+                if (repo.findLiveIds(List.of(id)).isEmpty()) {
+                    runner.destroy(id);
+                    log.info("removed orphan container of sandbox {} (no live sandbox row for {} s)", id,
+                            orphanGrace.toSeconds());
+                }
+                orphans.forget(id);
+            } catch (BerthException e) {
+                log.warn("removing orphan container of sandbox {} failed: {}", id, e.getMessage());
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -113,6 +202,13 @@ public class SandboxReconciler implements SmartLifecycle {
 
     @Override
     public void stop() {
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                log.debug("closing the engine event watch: {}", e.toString());
+            }
+        }
         if (loop != null) {
             loop.shutdownNow();
         }

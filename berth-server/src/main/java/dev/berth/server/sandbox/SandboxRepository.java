@@ -52,4 +52,20 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
     @Query("select s.id from Sandbox s where s.state <> dev.berth.core.sandbox.SandboxState.DESTROYED"
             + " and s.runnerId = :runner")
     List<String> findLiveIdsOnRunner(@Param("runner") String runnerId);
+
+    /** Of {@code ids}, those with a live row (any runner): the rest are orphans. */
+    @Query("select s.id from Sandbox s where s.state <> dev.berth.core.sandbox.SandboxState.DESTROYED and s.id in :ids")
+    List<String> findLiveIds(@Param("ids") Collection<String> ids);
+
+    /** Claims the reconcile lease if it is free, expired or already ours; 1 when claimed. See {@link SandboxLease}. */
+    @org.springframework.data.jpa.repository.Modifying
+    @Query(value = "update sandbox set reconcile_owner = :owner, reconcile_until = :until where id = :id"
+            + " and (reconcile_owner is null or reconcile_owner = :owner or reconcile_until < :now)", nativeQuery = true)
+    int claimReconcileLease(@Param("id") String id, @Param("owner") String owner, @Param("until") Instant until,
+            @Param("now") Instant now);
+
+    @org.springframework.data.jpa.repository.Modifying
+    @Query(value = "update sandbox set reconcile_owner = null, reconcile_until = null where id = :id"
+            + " and reconcile_owner = :owner", nativeQuery = true)
+    int releaseReconcileLease(@Param("id") String id, @Param("owner") String owner);
 }
