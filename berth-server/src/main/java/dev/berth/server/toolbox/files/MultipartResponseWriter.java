@@ -61,10 +61,39 @@ final class MultipartResponseWriter {
 
     private void header(String name, String fileName, String contentType, long length) throws IOException {
         String h = "--" + boundary + "\r\n"
-                + "Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + quote(fileName) + "\"\r\n"
+                + "Content-Disposition: " + disposition(name, fileName) + "\r\n"
                 + "Content-Type: " + contentType + "\r\n"
                 + "Content-Length: " + length + "\r\n\r\n";
         out.write(h.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@code form-data; name="..."; filename="<path>"}, plus {@code filename*=UTF-8''<percent-encoded path>}
+     * (RFC 5987) when the path is not plain ASCII: busboy decodes header parameters as latin1 and would mangle
+     * raw UTF-8, but it prefers {@code filename*}, which comes back as the exact path. The quoted
+     * {@code filename} stays for clients that do not read the extended form.
+     */
+    static String disposition(String name, String fileName) {
+        String d = "form-data; name=\"" + name + "\"; filename=\"" + quote(fileName) + "\"";
+        if (!fileName.chars().allMatch(c -> c < 0x80)) {
+            d += "; filename*=UTF-8''" + extValue(fileName);
+        }
+        return d;
+    }
+
+    /** RFC 5987 ext-value encoding: attr-chars as they are, every other UTF-8 byte as %XX. */
+    static String extValue(String s) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || "!#$&+-.^_`|~".indexOf(c) >= 0)) {
+                b.append((char) c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return b.toString();
     }
 
     /** Quoted-string escaping; CR/LF cannot appear in a header and are percent-encoded. */

@@ -24,6 +24,15 @@ final class GitArgs {
         return value;
     }
 
+    /** A remote URL (or path): never an option, no control characters. */
+    static String url(String value, String field) {
+        require(value, field);
+        if (value.startsWith("-") || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ToolboxException.badRequest(field + " is not a valid git remote url");
+        }
+        return value;
+    }
+
     /** {@code [remote [branch]]}; a branch without a remote goes to origin. */
     static List<String> remoteAndBranch(String remote, String branch) {
         boolean hasRemote = remote != null && !remote.isEmpty();

@@ -28,6 +28,18 @@ public class GitController {
     public record BranchesResponse(List<String> branches, String current) {
     }
 
+    public record Remote(String name, String url) {
+    }
+
+    public record RemotesResponse(List<Remote> remotes) {
+    }
+
+    public record CommitInfo(String hash, String author, String email, String message, String timestamp) {
+    }
+
+    /** Commits returned by {@code /git/history}, newest first. */
+    static final int HISTORY_LIMIT = 10_000;
+
     private final ToolboxTargets targets;
     private final SandboxUsers users;
 
@@ -186,5 +198,68 @@ public class GitController {
         Repo r = repo(caller, sandboxId, req.path());
         r.git().run("checkout", GitRunner.LOCAL,
                 List.of("-C", r.path(), "checkout", GitArgs.ref(req.branch(), "branch")));
+    }
+
+    /**
+     * Adds a remote; an existing one is a 409 unless {@code overwrite}, which sets its URL instead.
+     * {@code fetch} then fetches it (network timeout, no credentials).
+     */
+    @PostMapping("/remotes")
+    public void addRemote(Caller caller, @PathVariable String sandboxId, @RequestBody GitRequests.AddRemote req) {
+        String name = GitArgs.ref(req.name(), "name");
+        String url = GitArgs.url(req.url(), "url");
+        Repo r = repo(caller, sandboxId, req.path());
+        boolean exists = remotes(r).stream().anyMatch(x -> x.name().equals(name));
+        if (exists && !Boolean.TRUE.equals(req.overwrite())) {
+            throw new ToolboxException(409, "CONFLICT", "remote '" + name + "' already exists; pass overwrite to "
+                    + "replace its url");
+        }
+        r.git().run("remote", GitRunner.LOCAL,
+                List.of("-C", r.path(), "remote", exists ? "set-url" : "add", "--", name, url));
+        if (Boolean.TRUE.equals(req.fetch())) {
+            r.git().run("fetch", GitRunner.NETWORK, List.of("-C", r.path(), "fetch", "--", name));
+        }
+    }
+
+    @GetMapping("/remotes")
+    public RemotesResponse listRemotes(Caller caller, @PathVariable String sandboxId, @RequestParam String path) {
+        return new RemotesResponse(remotes(repo(caller, sandboxId, path)));
+    }
+
+    /** The remotes and their fetch URLs, from {@code git remote -v} ({@code name<TAB>url (fetch)}). */
+    private static List<Remote> remotes(Repo r) {
+        String out = r.git().run("remote", GitRunner.LOCAL, List.of("-C", r.path(), "remote", "-v"));
+        List<Remote> remotes = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            int tab = line.indexOf('\t');
+            if (tab > 0 && line.endsWith(" (fetch)")) {
+                remotes.add(new Remote(line.substring(0, tab), line.substring(tab + 1, line.length() - 8)));
+            }
+        }
+        return remotes;
+    }
+
+    /** The commits reachable from HEAD, newest first (at most {@link #HISTORY_LIMIT}); none in an empty repo. */
+    @GetMapping("/history")
+    public List<CommitInfo> history(Caller caller, @PathVariable String sandboxId, @RequestParam String path) {
+        Repo r = repo(caller, sandboxId, path);
+        String out;
+        try {
+            out = r.git().run("log", GitRunner.LOCAL, List.of("-C", r.path(), "log", "--max-count=" + HISTORY_LIMIT,
+                    "--format=%H%x00%an%x00%ae%x00%aI%x00%B%x00%x1e"));
+        } catch (ToolboxException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not have any commits yet")) {
+                return List.of();
+            }
+            throw e;
+        }
+        List<CommitInfo> commits = new ArrayList<>();
+        for (String rec : out.split("\u0000\u001e\n?")) {
+            String[] f = rec.split("\u0000", 5);
+            if (f.length == 5) {
+                commits.add(new CommitInfo(f[0].strip(), f[1], f[2], f[4].stripTrailing(), f[3]));
+            }
+        }
+        return commits;
     }
 }

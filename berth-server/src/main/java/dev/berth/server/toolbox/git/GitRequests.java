@@ -35,4 +35,7 @@ final class GitRequests {
 
     record Init(String path, Boolean bare, @JsonProperty("initial_branch") String initialBranch) {
     }
+
+    record AddRemote(String path, String name, String url, Boolean fetch, Boolean overwrite) {
+    }
 }

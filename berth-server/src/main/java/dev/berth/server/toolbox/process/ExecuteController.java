@@ -32,10 +32,12 @@ class ExecuteController {
 
     private final ToolboxTargets targets;
     private final ProcessProperties props;
+    private final SandboxEnv env;
 
-    ExecuteController(ToolboxTargets targets, ProcessProperties props) {
+    ExecuteController(ToolboxTargets targets, ProcessProperties props, SandboxEnv env) {
         this.targets = targets;
         this.props = props;
+        this.env = env;
     }
 
     @PostMapping("/execute")
@@ -75,6 +77,7 @@ class ExecuteController {
         try {
             req = new ExecRequest(argv, cwd == null || cwd.isBlank() ? null : cwd, envs, false,
                     t.sandbox().getOsUser(), false, 0, 0, timeout);
+            req = env.apply(t, req);
         } catch (IllegalArgumentException e) {
             throw ToolboxException.badRequest(e.getMessage() + " (cwd must be an absolute path)");
         }

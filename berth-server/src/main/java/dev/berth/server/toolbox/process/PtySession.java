@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -54,11 +55,11 @@ final class PtySession implements ProcessListener {
     }
 
     /** Starts the shell ({@code bash -l} if the image has bash, else {@code sh -l}). */
-    void start(AgentClient agent, String user) throws AgentException {
+    void start(AgentClient agent, String user, UnaryOperator<ExecRequest> sandboxEnv) throws AgentException {
         try {
             String shell = hasBash(agent) ? "/bin/bash" : "/bin/sh";
             ExecRequest req = new ExecRequest(List.of(shell, "-l"), cwd, envs, false, user, true, cols, rows, null);
-            process = agent.spawn(req, this);
+            process = agent.spawn(sandboxEnv.apply(req), this);
         } finally {
             started.countDown();
         }

@@ -23,10 +23,12 @@ class PtySocketHandler extends AbstractWebSocketHandler {
 
     private final ProcessProperties props;
     private final Clock clock;
+    private final SandboxEnv env;
 
-    PtySocketHandler(ProcessProperties props, Clock clock) {
+    PtySocketHandler(ProcessProperties props, Clock clock, SandboxEnv env) {
         this.props = props;
         this.clock = clock;
+        this.env = env;
     }
 
     @Override
@@ -50,7 +52,7 @@ class PtySocketHandler extends AbstractWebSocketHandler {
             ws.getAttributes().put(PTY, pty);
             pty.attach(out); // "connected" goes out before any output
             try {
-                pty.start(c.target().agent(), c.target().sandbox().getOsUser());
+                pty.start(c.target().agent(), c.target().sandbox().getOsUser(), r -> env.apply(c.target(), r));
             } catch (AgentException e) {
                 c.sandbox().deletePty(pty.id());
                 PtyFrames.fail(out, "could not start the terminal: " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.berth.server.toolbox.process;
 
 import dev.berth.runner.agent.AgentClient;
 import dev.berth.runner.agent.AgentException;
+import dev.berth.runner.agent.ExecRequest;
 import dev.berth.server.toolbox.ToolboxException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ final class SandboxProcesses {
         return id;
     }
 
-    ShellSession createSession(String id, AgentClient agent, String user, Instant now) throws AgentException {
+    ShellSession createSession(String id, AgentClient agent, ExecRequest shell, Instant now) throws AgentException {
         checkId("session", id);
         if ("entrypoint".equals(id)) {
             throw new ToolboxException(409, "CONFLICT", "session id 'entrypoint' is reserved");
@@ -47,7 +48,7 @@ final class SandboxProcesses {
         }
         ShellSession s = null;
         try {
-            s = ShellSession.start(id, agent, user, props, now);
+            s = ShellSession.start(id, agent, shell, props, now);
             synchronized (this) {
                 if (!closed) {
                     sessions.put(id, s);

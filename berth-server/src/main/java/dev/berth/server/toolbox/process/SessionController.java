@@ -34,12 +34,15 @@ class SessionController {
     private final ProcessSessions sessions;
     private final ProcessProperties props;
     private final Clock clock;
+    private final SandboxEnv env;
 
-    SessionController(ToolboxTargets targets, ProcessSessions sessions, ProcessProperties props, Clock clock) {
+    SessionController(ToolboxTargets targets, ProcessSessions sessions, ProcessProperties props, Clock clock,
+            SandboxEnv env) {
         this.targets = targets;
         this.sessions = sessions;
         this.props = props;
         this.clock = clock;
+        this.env = env;
     }
 
     @PostMapping
@@ -48,7 +51,8 @@ class SessionController {
             throws AgentException {
         Target t = targets.resolve(caller, sandboxId);
         String id = body == null ? null : body.sessionId();
-        sessions.of(t).createSession(id, t.agent(), t.sandbox().getOsUser(), clock.instant());
+        sessions.of(t).createSession(id, t.agent(), env.apply(t, ShellSession.request(t.sandbox().getOsUser())),
+                clock.instant());
     }
 
     @GetMapping

@@ -60,10 +60,16 @@ final class ShellSession implements ProcessListener {
         this.errScan = new MarkerScanner(nonce);
     }
 
-    static ShellSession start(String id, AgentClient agent, String user, ProcessProperties props, Instant now)
+    /** The session's shell: {@code /bin/sh} reading commands from stdin, as {@code user}. */
+    static ExecRequest request(String user) {
+        return ExecRequest.of("/bin/sh").withUser(user);
+    }
+
+    /** Starts the shell of {@code request} (normally {@link #request}, with the sandbox's environment applied). */
+    static ShellSession start(String id, AgentClient agent, ExecRequest request, ProcessProperties props, Instant now)
             throws AgentException {
         ShellSession s = new ShellSession(id, now, props);
-        s.shell = agent.spawn(ExecRequest.of("/bin/sh").withUser(user), s);
+        s.shell = agent.spawn(request, s);
         return s;
     }
 

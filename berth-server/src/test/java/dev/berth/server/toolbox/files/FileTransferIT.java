@@ -81,6 +81,27 @@ class FileTransferIT extends ToolboxIT {
     }
 
     @Test
+    void bulkDownloadOfNonAsciiNamesCarriesAnRfc5987FilenameOnFileAndErrorParts() throws Exception {
+        String id = sandbox("berth/busybox");
+        String name = "/tmp/grüße €.txt";
+        agent(id).write(name, new java.io.ByteArrayInputStream("gruss".getBytes(StandardCharsets.UTF_8)), 0644, true,
+                null, null);
+        HttpResponse<InputStream> down = bulkDownload(id,
+                "[\"/tmp/grüße €.txt\",\"/tmp/nö.txt\",\"/tmp/dq\\\"uote\"]");
+        assertThat(down.statusCode()).isEqualTo(200);
+        String ct = down.headers().firstValue("Content-Type").orElseThrow();
+        String body = new String(down.body().readAllBytes(), StandardCharsets.UTF_8);
+        String[] parts = body.split("--" + ct.substring(ct.indexOf('=') + 1));
+        assertThat(parts).hasSize(5);
+        assertThat(parts[1]).contains("Content-Disposition: form-data; name=\"file\"; filename=\"/tmp/grüße €.txt\"; "
+                + "filename*=UTF-8''%2Ftmp%2Fgr%C3%BC%C3%9Fe%20%E2%82%AC.txt\r\n").endsWith("\r\n\r\ngruss\r\n");
+        assertThat(parts[2]).contains("Content-Disposition: form-data; name=\"error\"; filename=\"/tmp/nö.txt\"; "
+                + "filename*=UTF-8''%2Ftmp%2Fn%C3%B6.txt\r\n");
+        // plain ASCII: the quoted form only (escaped), as before
+        assertThat(parts[3]).contains("Content-Disposition: form-data; name=\"error\"; filename=\"/tmp/dq\\\"uote\"\r\n");
+    }
+
+    @Test
     void uploadV2AndDownload() throws Exception {
         String id = sandbox("berth/busybox");
         HttpResponse<String> up = postMultipart(id, "/files/upload-v2?path=" + q("/tmp/v2/f.txt"),

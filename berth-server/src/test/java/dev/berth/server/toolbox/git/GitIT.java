@@ -100,6 +100,50 @@ class GitIT extends DefaultImageIT {
     }
 
     @Test
+    void remotesAddOverwriteListAndHistory() throws Exception {
+        String id = sandbox(DEFAULT);
+        sh(id, "git init -q --bare /srv/o.git && git init -q -b main /root/r && git init -q /root/empty && cd /root/r "
+                + "&& printf 1 > a && git add a && git -c user.name='Ada L' -c user.email=ada@x.test commit -qm first "
+                + "&& printf 2 > a && git -c user.name=Bob -c user.email=bob@x.test commit -qam 'second; $(touch /tmp/pwned)' "
+                + "-m 'body line' && git push -q /srv/o.git main");
+        assertThat(ok(tb("GET", id, "/git/remotes?path=r", null)).get("remotes")).isEmpty();
+
+        ok(tb("POST", id, "/git/remotes", "{\"path\":\"r\",\"name\":\"origin\",\"url\":\"/srv/nope.git\"}"));
+        daemonError(tb("POST", id, "/git/remotes", "{\"path\":\"r\",\"name\":\"origin\",\"url\":\"/srv/o.git\"}"),
+                409, "CONFLICT");
+        ok(tb("POST", id, "/git/remotes",
+                "{\"path\":\"r\",\"name\":\"origin\",\"url\":\"/srv/o.git\",\"overwrite\":true,\"fetch\":true}"));
+        ok(tb("POST", id, "/git/remotes", "{\"path\":\"/root/r\",\"name\":\"mirror\",\"url\":\"file:///srv/o.git\"}"));
+        daemonError(tb("POST", id, "/git/remotes", "{\"path\":\"r\",\"name\":\"dead\",\"url\":\"/srv/none.git\","
+                + "\"fetch\":true}"), 404, "GIT_REPO_NOT_FOUND");
+        daemonError(tb("POST", id, "/git/remotes", "{\"path\":\"r\",\"name\":\"-x\",\"url\":\"/srv/o.git\"}"),
+                400, "BAD_REQUEST");
+        daemonError(tb("POST", id, "/git/remotes", "{\"path\":\"r\",\"name\":\"x\",\"url\":\"--upload-pack=touch /tmp/pwned\"}"),
+                400, "BAD_REQUEST");
+        daemonError(tb("POST", id, "/git/remotes", "{\"path\":\"r\",\"name\":\"x\"}"), 400, "BAD_REQUEST");
+        daemonError(tb("GET", id, "/git/remotes?path=" + q("/tmp"), null), 404, "GIT_REPO_NOT_FOUND");
+
+        JsonNode remotes = ok(tb("GET", id, "/git/remotes?path=r", null)).get("remotes");
+        List<String> listed = new ArrayList<>();
+        remotes.forEach(r -> listed.add(r.get("name").asString() + "=" + r.get("url").asString()));
+        assertThat(listed).containsExactly("dead=/srv/none.git", "mirror=file:///srv/o.git", "origin=/srv/o.git");
+        assertThat(sh(id, "git -C /root/r rev-parse origin/main")).isEqualTo(sh(id, "git -C /root/r rev-parse main"));
+
+        JsonNode history = ok(tb("GET", id, "/git/history?path=r", null));
+        assertThat(history).hasSize(2);
+        assertThat(history.get(0).get("hash").asString()).isEqualTo(sh(id, "git -C /root/r rev-parse HEAD").strip());
+        assertThat(history.get(0).get("author").asString()).isEqualTo("Bob");
+        assertThat(history.get(0).get("email").asString()).isEqualTo("bob@x.test");
+        assertThat(history.get(0).get("message").asString()).isEqualTo("second; $(touch /tmp/pwned)\n\nbody line");
+        assertThat(history.get(0).get("timestamp").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*");
+        assertThat(history.get(1).get("author").asString()).isEqualTo("Ada L");
+        assertThat(history.get(1).get("message").asString()).isEqualTo("first");
+        assertThat(ok(tb("GET", id, "/git/history?path=empty", null))).isEmpty();
+        daemonError(tb("GET", id, "/git/history?path=" + q("/tmp"), null), 404, "GIT_REPO_NOT_FOUND");
+        assertThat(sh(id, "ls /tmp")).doesNotContain("pwned");
+    }
+
+    @Test
     void credentialsReachGitThroughAskpassOnly() throws Exception {
         String id = sandbox(DEFAULT);
         String user = "alice";

@@ -79,6 +79,65 @@ class ProcessToolboxIT extends BerthIT {
     }
 
     @Test
+    void updateEnvReachesLaterExecuteSessionsAndPtysButNotOtherSandboxes() throws Exception {
+        ok(admin("POST", tb("/env"), "{\"set\":{\"A\":\"1\",\"B\":\"two words\"}}"));
+        String probe = "echo \"$A|${B-none}|${C-none}|${HOME-none}\"";
+        assertThat(execute(JSON.writeValueAsString(java.util.Map.of("command", probe))).get("result").asString())
+                .isEqualTo("1|two words|none|/root\n");
+        assertThat(execute(JSON.writeValueAsString(java.util.Map.of("command", probe, "envs", java.util.Map.of("A", "req")))
+                ).get("result").asString()).as("request envs win").isEqualTo("req|two words|none|/root\n");
+
+        // unset also removes variables the process would inherit (HOME), before set is applied
+        ok(admin("POST", tb("/env"), "{\"set\":{\"C\":\"3\"},\"unset\":[\"B\",\"HOME\",\"C\"]}"));
+        assertThat(execute(JSON.writeValueAsString(java.util.Map.of("command", probe))).get("result").asString())
+                .isEqualTo("1|none|3|none\n");
+        ok(admin("POST", tb("/process/session"), "{\"sessionId\":\"env\"}"));
+        assertThat(sessionExec("env", probe, false).get("stdout").asString()).isEqualTo("1|none|3|none\n");
+        HttpResponse<String> code = admin("POST", tb("/process/code-run"), "{\"code\":\"print(1)\",\"language\":\"python\"}");
+        assertThat(json(code).get("message").asString()).as("code-run through env -u").contains("no 'python3'");
+
+        Recorder r = new Recorder();
+        ToolboxSockets.open(port, tb("/process/pty/create-connect?id=env&cols=80&rows=24"), ADMIN_KEY, r);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !r.texts.isEmpty());
+        // (not HOME: a login shell derives it again)
+        r.send("echo \"pty-$A-${B-none}-$C-end\"\n");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                () -> assertThat(r.text()).as("PTY output; frames %s", r.texts).contains("pty-1-none-3-end"));
+        r.send("exit\n");
+        closed(r);
+
+        ok(admin("POST", tb("/env"), "{\"set\":{\"B\":\"back\",\"HOME\":\"/tmp\"}}"));
+        assertThat(execute(JSON.writeValueAsString(java.util.Map.of("command", probe))).get("result").asString())
+                .isEqualTo("1|back|3|/tmp\n");
+
+        // bounds and validation: nothing is applied from a rejected request
+        for (String bad : new String[] {"{\"set\":{\"X=Y\":\"1\"}}", "{\"unset\":[\"\"]}",
+                "{\"set\":{\"BIG\":\"" + "x".repeat(40_000) + "\"}}", "{\"set\":{\"OK\":\"1\",\"NUL\":\"a\\u0000b\"}}"}) {
+            HttpResponse<String> resp = admin("POST", tb("/env"), bad);
+            assertThat(resp.statusCode()).as(resp.body()).isEqualTo(400);
+            assertThat(resp.body()).doesNotContain("xxxxxxxx");
+        }
+        java.util.Map<String, String> many = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 253; i++) {
+            many.put("V" + i, "v");
+        }
+        assertThat(admin("POST", tb("/env"), JSON.writeValueAsString(java.util.Map.of("set", many))).statusCode())
+                .as("256 kept at most (A, B, C, HOME + 253)").isEqualTo(400);
+        assertThat(execute("{\"command\":\"echo ${OK-none}${V0-none}\"}").get("result").asString()).isEqualTo("nonenone\n");
+
+        // another sandbox of the same organization is unaffected; an unknown one is a 404
+        String other = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}")).get("id").asString();
+        try {
+            assertThat(ok(admin("POST", "/api/toolbox/" + other + "/process/execute", JSON.writeValueAsString(
+                    java.util.Map.of("command", probe)))).get("result").asString()).isEqualTo("|none|none|/root\n");
+        } finally {
+            admin("DELETE", "/api/sandbox/" + other, null);
+        }
+        assertThat(admin("POST", "/api/toolbox/no-such-sandbox/env", "{\"set\":{\"A\":\"1\"}}").statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
     void sessionsKeepShellStateSeparateStreamsAndTakeInput() {
         ok(admin("POST", tb("/process/session"), "{\"sessionId\":\"s1\"}"));
         assertThat(admin("POST", tb("/process/session"), "{\"sessionId\":\"s1\"}").statusCode()).isEqualTo(409);
