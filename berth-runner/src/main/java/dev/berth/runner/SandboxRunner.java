@@ -105,12 +105,38 @@ public final class SandboxRunner {
             dirs.remove(spec.sandboxId());
             throw e;
         }
+        awaitAgent(spec.sandboxId());
         log.info("sandbox {} container started on runner {}", spec.sandboxId(), settings.runnerId());
         return new ObservedSandbox(spec.sandboxId(), ContainerStatus.RUNNING, null, false);
     }
 
     public void start(String sandboxId) {
+        try {
+            Files.deleteIfExists(agentSocket(sandboxId)); // the old process's socket: wait for the new one
+        } catch (IOException e) {
+            log.debug("could not remove stale agent socket of {}: {}", sandboxId, e.getMessage());
+        }
         engine.start(containerName(sandboxId));
+        awaitAgent(sandboxId);
+    }
+
+    /**
+     * "started" promises a working toolbox (the SDK has no readiness probe): wait, with a deadline,
+     * until the agent has created its socket. An image that cannot run the agent fails here loudly.
+     */
+    private void awaitAgent(String sandboxId) {
+        if (!agentAvailable()) {
+            return;
+        }
+        Path socket = agentSocket(sandboxId);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (!Files.exists(socket)) {
+            if (System.nanoTime() > deadline) {
+                throw new EngineException("the agent of sandbox " + sandboxId + " did not start within 15 s; "
+                        + "see the container's log (docker logs " + containerName(sandboxId) + ")");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // poll the socket file, 2 ms
+        }
     }
 
     public void stop(String sandboxId) {

@@ -48,7 +48,7 @@ public class SandboxStore {
     }
 
     private Sandbox moveInTx(String id, SandboxState to, String trigger, String reason, Consumer<Sandbox> guard) {
-        return tx.execute(status -> {
+        return retryingOnStaleRead(() -> tx.execute(status -> {
             Sandbox s = load(id);
             guard.accept(s);
             SandboxState from = s.getState();
@@ -62,7 +62,23 @@ public class SandboxStore {
             log.info("sandbox {} state {} -> {} (trigger: {}{})", id, from.wireName(), to.wireName(), trigger,
                     reason == null ? "" : ", reason: " + reason);
             return saved;
-        });
+        }));
+    }
+
+    /**
+     * Re-runs a compare-and-set write that lost to a concurrent writer (another replica's reconciler, say):
+     * the row is read again, so the transition table judges the current state, never a stale one.
+     */
+    private static <T> T retryingOnStaleRead(java.util.function.Supplier<T> write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return write.get();
+            } catch (org.springframework.dao.OptimisticLockingFailureException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public Sandbox insert(Sandbox s) {
@@ -87,10 +103,10 @@ public class SandboxStore {
 
     /** Loads the row, applies the change and writes it back if the version is unchanged. */
     public Sandbox update(String id, Consumer<Sandbox> change) {
-        return tx.execute(status -> {
+        return retryingOnStaleRead(() -> tx.execute(status -> {
             Sandbox s = load(id);
             change.accept(s);
             return repo.saveAndFlush(s);
-        });
+        }));
     }
 }

@@ -144,6 +144,10 @@ class SandboxApiIT extends BerthIT {
         String id = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}")).get("id").asString();
         engine.remove(SandboxRunner.containerName(id));
         reconciler.reconcileAll();
+        // the engine's destroy event may be reconciling it concurrently: wait for the outcome, bounded
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> "error".equals(ok(admin("GET", "/api/sandbox/" + id, null)).get("state").asString()));
         JsonNode s = ok(admin("GET", "/api/sandbox/" + id, null));
         assertThat(s.get("state").asString()).isEqualTo("error");
         assertThat(s.get("errorReason").asString()).contains("removed outside Berth");
