@@ -68,7 +68,15 @@ public class CreateAction {
                 store.move(fresh.getId(), SandboxState.ERROR, "create", "create failed: " + e.getMessage());
                 throw e;
             }
-            return store.move(fresh.getId(), SandboxState.STARTED, "create", null);
+            try {
+                return store.move(fresh.getId(), SandboxState.STARTED, "create", null);
+            } catch (dev.berth.core.error.ConflictException e) {
+                Sandbox now = store.load(fresh.getId());
+                if (now.getState() == SandboxState.STARTED) {
+                    return now; // a reconciler saw the running container first
+                }
+                throw e;
+            }
         } finally {
             lock.unlock();
         }

@@ -62,7 +62,16 @@ public abstract class SandboxAction {
                 store.move(sandboxId, SandboxState.ERROR, verb(), verb() + " failed: " + e.getMessage());
                 throw e;
             }
-            return store.move(sandboxId, done(), verb(), null);
+            try {
+                return store.move(sandboxId, done(), verb(), null);
+            } catch (dev.berth.core.error.ConflictException e) {
+                // a reconciler (maybe on another replica, woken by the engine's event) recorded the outcome first
+                Sandbox now = store.load(sandboxId);
+                if (now.getState() == done()) {
+                    return now;
+                }
+                throw e;
+            }
         } finally {
             lock.unlock();
         }
