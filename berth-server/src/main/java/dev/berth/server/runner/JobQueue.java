@@ -177,6 +177,11 @@ public class JobQueue {
         }
     }
 
+    /** Sandbox (resource) ids with an unfinished job on a runner: their outcome is still coming. */
+    public java.util.Set<String> inFlight(String runnerId) {
+        return new java.util.HashSet<>(jobs.resourcesInFlight(runnerId));
+    }
+
     public void requeueClaimed(String runnerId) {
         jobs.requeueClaimed(runnerId);
     }

@@ -22,4 +22,9 @@ public interface JobRepository extends JpaRepository<JobRow, String> {
     @Query("select j from JobRow j where (j.state = dev.berth.server.runner.JobState.PENDING"
             + " or j.state = dev.berth.server.runner.JobState.CLAIMED) and j.timeoutAt < :now")
     List<JobRow> overdue(@Param("now") Instant now);
+
+    /** Resources of a runner with a job still pending or claimed (an outcome is on its way). */
+    @Query("select distinct j.resourceId from JobRow j where j.runnerId = :runner and (j.state = dev.berth.server.runner.JobState.PENDING"
+            + " or j.state = dev.berth.server.runner.JobState.CLAIMED)")
+    List<String> resourcesInFlight(@Param("runner") String runnerId);
 }

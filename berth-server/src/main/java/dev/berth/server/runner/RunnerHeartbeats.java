@@ -3,6 +3,7 @@ package dev.berth.server.runner;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.sandbox.OrphanGrace;
+import dev.berth.core.sandbox.ReconcileDecision;
 import dev.berth.core.sandbox.SandboxReconcilePolicy;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.protocol.ContainerStatus;
@@ -99,13 +100,16 @@ public class RunnerHeartbeats {
     }
 
     private void reconcile(String runnerId, Map<String, ContainerStatus> inventory) {
+        // a sandbox with a job in flight is busy: its job (bounded by the job's timeout) decides, not a guess
+        Set<String> busy = jobs.inFlight(runnerId);
         for (String id : sandboxes.findLiveIdsOnRunner(runnerId)) {
             ReentrantLock lock = locks.of(id);
             if (!lock.tryLock()) {
                 continue;
             }
             try {
-                lease.runExclusively(id, LEASE, () -> apply(runnerId, id, inventory.getOrDefault(id, ContainerStatus.MISSING)));
+                lease.runExclusively(id, LEASE,
+                        () -> apply(runnerId, id, inventory.getOrDefault(id, ContainerStatus.MISSING), busy.contains(id)));
             } catch (BerthException e) {
                 log.warn("reconciling sandbox {} on runner {} failed: {}", id, runnerId, e.getMessage());
             } finally {
@@ -114,7 +118,12 @@ public class RunnerHeartbeats {
         }
     }
 
-    private void apply(String runnerId, String id, ContainerStatus seen) {
+    /**
+     * @param busy a job for the sandbox is unfinished: what the inventory confirms (e.g. a container that
+     *             runs although its create job's report was lost with a crashed replica) is recorded, but no
+     *             runner work is queued and no error is declared; the job, bounded by its timeout, decides
+     */
+    private void apply(String runnerId, String id, ContainerStatus seen, boolean busy) {
         Sandbox s = store.load(id);
         if (s.getState() == SandboxState.ERROR && s.getErrorReason() != null && s.getErrorReason().startsWith(LOST)) {
             recoverLost(s, seen);
@@ -127,6 +136,9 @@ public class RunnerHeartbeats {
         // the inventory carries no exit code: an exited container counts as a clean stop
         var d = policy.decide(s.getState(), s.getDesiredState(), seen, seen == ContainerStatus.EXITED ? 0 : null,
                 false, Duration.between(s.getStateChangedAt(), clock.instant()), false);
+        if (busy && (d.command() != ReconcileDecision.RunnerCommand.NONE || d.moveTo() == SandboxState.ERROR)) {
+            return;
+        }
         switch (d.command()) {
             case STOP_CONTAINER -> submit(runnerId, JobType.STOP_SANDBOX, id);
             case REMOVE_CONTAINER -> submit(runnerId, JobType.DESTROY_SANDBOX, id);
@@ -151,6 +163,7 @@ public class RunnerHeartbeats {
     private void reapOrphans(String runnerId, Map<String, ContainerStatus> inventory) {
         OrphanGrace grace = orphans.computeIfAbsent(runnerId, k -> new OrphanGrace(orphanGrace));
         Set<String> orphaned = new HashSet<>(inventory.keySet());
+        orphaned.removeAll(jobs.inFlight(runnerId));
         if (!orphaned.isEmpty()) {
             orphaned.removeAll(sandboxes.findLiveIds(inventory.keySet()));
         }
