@@ -86,6 +86,11 @@ public class RunnerHeartbeats {
         if (r.getState() == RunnerState.PENDING) {
             return Map.of("reregister", true);
         }
+        if (r.getState() == RunnerState.RECONCILING) {
+            // back after a gap (its control plane or itself was away): a job claimed by a poll whose answer was
+            // lost would hold its sandbox until the job's timeout; jobs are idempotent, so hand them out again
+            tx.executeWithoutResult(st -> jobs.requeueClaimed(runnerId));
+        }
         Map<String, ContainerStatus> inventory = hb.inventory() == null ? Map.of() : hb.inventory();
         reconcile(runnerId, inventory);
         reapOrphans(runnerId, inventory);

@@ -39,6 +39,7 @@ public class SandboxReconciler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SandboxReconciler.class);
     private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration DIED_SETTLE = Duration.ofMillis(300);
 
     private final SandboxRepository repo;
     private final SandboxStore store;
@@ -76,7 +77,7 @@ public class SandboxReconciler implements SmartLifecycle {
         });
         runners.localRunner().ifPresent(runner ->
                 watch = runner.engine().watch(SandboxRunner.LABEL_SANDBOX, ev -> onEngineEvent(runner, ev)));
-        loop.scheduleWithFixedDelay(() -> safely(this::reconcileAll), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(() -> safely(this::pass), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onEngineEvent(SandboxRunner runner, ContainerEvent ev) {
@@ -91,7 +92,10 @@ public class SandboxReconciler implements SmartLifecycle {
         }
         String id = ev.label(SandboxRunner.LABEL_SANDBOX);
         if (id != null && runner.runnerId().equals(ev.label(SandboxRunner.LABEL_RUNNER))) {
-            l.execute(() -> safely(() -> reconcile(id)));
+            // a removal is "die" then "destroy" within milliseconds: judge a death a moment later, so a
+            // removed container is reported as removed rather than as killed
+            long delay = ev.kind() == ContainerEvent.Kind.DESTROYED ? 0 : DIED_SETTLE.toMillis();
+            l.schedule(() -> safely(() -> reconcile(id)), delay, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -103,8 +107,26 @@ public class SandboxReconciler implements SmartLifecycle {
         }
     }
 
-    /** One pass over every live sandbox on the local runner, then its orphans. Public for tests. */
+    /**
+     * One pass over every live sandbox on the local runner, then its orphans, on the loop's thread
+     * (after any event-triggered reconcile already queued), returning when it is done. For tests.
+     */
     public void reconcileAll() {
+        ScheduledExecutorService l = loop;
+        if (l == null || l.isShutdown()) {
+            pass();
+            return;
+        }
+        try {
+            l.submit(this::pass).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("reconcile pass failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void pass() {
         runners.localRunner().ifPresent(runner -> {
             reconcileRows(runner);
             reapOrphans(runner);
