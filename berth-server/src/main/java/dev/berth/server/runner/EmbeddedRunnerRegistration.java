@@ -40,6 +40,21 @@ public class EmbeddedRunnerRegistration {
     @EventListener(ApplicationReadyEvent.class)
     @Order(0)
     public void register() {
+        // replicas sharing a database (and a runner id) may write this row at the same moment: retry a lost CAS
+        for (int attempt = 1; ; attempt++) {
+            try {
+                registerOnce();
+                return;
+            } catch (org.springframework.dao.OptimisticLockingFailureException
+                    | org.springframework.dao.DataIntegrityViolationException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void registerOnce() {
         tx.executeWithoutResult(st -> {
             if (!regions.existsById(props.region())) {
                 regions.save(new Region(props.region(), clock.instant()));
@@ -70,9 +85,16 @@ public class EmbeddedRunnerRegistration {
 
     @Scheduled(fixedDelay = 5000)
     public void heartbeat() {
-        local.ifPresent(runner -> tx.executeWithoutResult(st -> runners.findById(runner.runnerId()).ifPresent(r -> {
-            r.heartbeat(0, 0, 0, 0, runner.inventory().size(), runner.engine().ping(), clock.instant());
-            runners.save(r);
-        })));
+        try {
+            local.ifPresent(runner -> tx.executeWithoutResult(st -> runners.findById(runner.runnerId()).ifPresent(r -> {
+                r.heartbeat(0, 0, 0, 0, runner.inventory().size(), runner.engine().ping(), clock.instant());
+                runners.save(r);
+            })));
+        } catch (org.springframework.dao.OptimisticLockingFailureException e) {
+            // another replica with the same embedded runner id wrote it first; the next beat wins
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(EmbeddedRunnerRegistration.class)
+                    .warn("embedded runner heartbeat failed: {}", e.getMessage());
+        }
     }
 }
