@@ -44,7 +44,8 @@ public final class RunnerNode implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private volatile boolean running = true;
+    /** Released by {@link #close()}: back-off waits end at once on shutdown. */
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile AutoCloseable engineEvents;
 
     public RunnerNode(NodeSettings settings, SandboxRunner runner, AgentTunnelServer tunnel, String secret,
@@ -71,7 +72,7 @@ public final class RunnerNode implements AutoCloseable {
         // a container that died or vanished is reported at once: the heartbeat carries the inventory
         engineEvents = runner.engine().watch(SandboxRunner.LABEL_SANDBOX, this::onEngineEvent);
         long backoff = 250;
-        while (running) {
+        while (stopped.getCount() > 0) {
             try {
                 List<Job> jobs = cp.poll(POLL_WAIT);
                 backoff = 250;
@@ -80,7 +81,7 @@ public final class RunnerNode implements AutoCloseable {
                 }
             } catch (IOException e) {
                 log.warn("job poll failed: {}; retrying in {} ms", e.getMessage(), backoff);
-                TimeUnit.MILLISECONDS.sleep(backoff); // back-off between reconnect attempts, not a wait for state
+                stopped.await(backoff, TimeUnit.MILLISECONDS);
                 backoff = Math.min(backoff * 2, 5000);
                 if (e.getMessage() != null && e.getMessage().contains("-> 409")) {
                     registerWithRetry();
@@ -96,7 +97,7 @@ public final class RunnerNode implements AutoCloseable {
                         settings.maxSandboxes()),
                 caps.engineVersion(), caps.storageDriver(), caps.diskQuotaEnforced(), "berth-agent/1");
         long backoff = 250;
-        while (running) {
+        while (stopped.getCount() > 0) {
             try {
                 String id = cp.register(reg);
                 log.info("registered as runner {} (protocol v{}, tunnel {})", id, settings.protocolVersion(),
@@ -104,7 +105,7 @@ public final class RunnerNode implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 log.warn("registration failed: {}; retrying in {} ms", e.getMessage(), backoff);
-                TimeUnit.MILLISECONDS.sleep(backoff); // reconnect back-off
+                stopped.await(backoff, TimeUnit.MILLISECONDS);
                 backoff = Math.min(backoff * 2, 5000);
             }
         }
@@ -184,7 +185,7 @@ public final class RunnerNode implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
+        stopped.countDown();
         if (engineEvents != null) {
             try {
                 engineEvents.close();

@@ -43,7 +43,7 @@ public class SandboxStore {
     /** As {@link #move(String, SandboxState, String, String)}, running {@code guard} first in the same transaction. */
     public Sandbox move(String id, SandboxState to, String trigger, String reason, Consumer<Sandbox> guard) {
         Sandbox moved = moveInTx(id, to, trigger, reason, guard);
-        events.publishEvent(new SandboxStateChanged(id, moved.getOrganizationId(), null, to));
+        events.publishEvent(new SandboxStateChanged(id, moved.getOrganizationId(), to));
         return moved;
     }
 

@@ -2,11 +2,7 @@ package dev.berth.server.toolbox.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.server.auth.ApiKey;
-import dev.berth.server.auth.ApiKeyRepository;
-import dev.berth.server.auth.ApiKeys;
-import dev.berth.server.org.Organization;
-import dev.berth.server.org.OrganizationRepository;
+import dev.berth.server.org.Tenants;
 import dev.berth.server.toolbox.ToolboxIT;
 import java.net.InetAddress;
 import java.net.URI;
@@ -15,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,15 +24,8 @@ import tools.jackson.databind.JsonNode;
  */
 class ToolboxSecurityIT extends ToolboxIT {
 
-    @org.springframework.beans.factory.annotation.Autowired
-    dev.berth.server.org.Tenants tenants;
-
-
     @Autowired
-    OrganizationRepository orgs;
-
-    @Autowired
-    ApiKeyRepository keys;
+    Tenants tenants;
 
     @Test
     void symlinkToRootAndDotDotPathsStayInsideTheSandbox() throws Exception {

@@ -102,23 +102,18 @@ final class TransferSupport {
     /** Samples the heap in use right after a GC (the live set) while a transfer runs. */
     static final class LiveHeapSampler implements AutoCloseable {
         private final AtomicLong peak = new AtomicLong();
-        private final Thread thread;
-        private volatile boolean running = true;
+        private final java.util.concurrent.ScheduledExecutorService sampler =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "live-heap-sampler");
+                    t.setDaemon(true);
+                    return t;
+                });
 
         LiveHeapSampler() {
-            thread = new Thread(() -> {
-                while (running) {
-                    System.gc();
-                    peak.accumulateAndGet(usedHeap(), Math::max);
-                    try {
-                        Thread.sleep(300); // sampling period, not a wait for state
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "live-heap-sampler");
-            thread.setDaemon(true);
-            thread.start();
+            sampler.scheduleWithFixedDelay(() -> {
+                System.gc();
+                peak.accumulateAndGet(usedHeap(), Math::max);
+            }, 0, 300, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
         static long usedHeap() {
@@ -131,9 +126,8 @@ final class TransferSupport {
 
         @Override
         public void close() throws InterruptedException {
-            running = false;
-            thread.interrupt();
-            thread.join();
+            sampler.shutdownNow();
+            sampler.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 }
