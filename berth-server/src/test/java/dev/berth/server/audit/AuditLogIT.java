@@ -20,6 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -156,14 +158,33 @@ class AuditLogIT extends BerthIT {
         assertThat(everything).doesNotContain("s3cr3t-value").doesNotContain(ADMIN_KEY).doesNotContain("force=");
     }
 
-    /** Opens and closes the entrypoint log-follow WebSocket: a toolbox call routed outside the controllers. */
+    /**
+     * Opens and closes the entrypoint log-follow WebSocket: a toolbox call routed outside the controllers. The server
+     * closes the socket itself when the entrypoint has already finished, so either side may close first; the test
+     * waits for the close handshake to finish either way.
+     */
     private void followEntrypointLogs(String sandboxId) {
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + ADMIN_KEY)
                 .buildAsync(URI.create("ws://localhost:" + port + "/api/toolbox/" + sandboxId
                         + "/process/session/entrypoint/logs?follow=true"), new WebSocket.Listener() {
-                        })
+                        @Override
+                        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                            closed.complete(statusCode);
+                            return null;
+                        }
+
+                        @Override
+                        public void onError(WebSocket webSocket, Throwable error) {
+                            closed.completeExceptionally(error);
+                        }
+                    })
                 .orTimeout(30, TimeUnit.SECONDS).join();
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(30, TimeUnit.SECONDS).join();
+        if (!ws.isOutputClosed()) {
+            // the server may close between the check and the send: then its close frame ends the exchange
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> ws).orTimeout(30, TimeUnit.SECONDS).join();
+        }
+        assertThat(closed.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(WebSocket.NORMAL_CLOSURE);
     }
 
     @Test
