@@ -45,8 +45,28 @@ public final class SandboxRunner {
         this.engine = engine;
         this.settings = settings;
         this.engineInfo = engine.info();
-        this.dirs = new SandboxDirectories(settings.dataDir().resolve("sandboxes"),
+        this.dirs = new SandboxDirectories(settings.dataDir().toAbsolutePath().resolve("sandboxes"),
                 engineInfo.userNamespaceRemap() ? RemappedRoot.hostUid() : 0);
+        checkSocketPathFits(settings.dataDir());
+    }
+
+    /** The longest path a unix socket can have (sun_path holds 108 bytes with the terminating NUL). */
+    static final int MAX_SOCKET_PATH = 107;
+
+    /**
+     * Every sandbox's agent socket lives under the data directory; a path longer than a unix socket
+     * allows could never be connected to, so a data directory that is too long is refused at start.
+     */
+    private void checkSocketPathFits(Path dataDir) {
+        String longest = agentSocket("00000000-0000-0000-0000-000000000000").toString();
+        int over = longest.getBytes(java.nio.charset.StandardCharsets.UTF_8).length - MAX_SOCKET_PATH;
+        if (over > 0) {
+            String dir = dataDir.toAbsolutePath().toString();
+            throw new IllegalArgumentException("the data directory " + dir + " is too long: a sandbox's agent socket ("
+                    + longest + ") would exceed the " + MAX_SOCKET_PATH + "-byte limit of unix socket paths; use a "
+                    + "data directory of at most " + (dir.getBytes(java.nio.charset.StandardCharsets.UTF_8).length - over)
+                    + " bytes");
+        }
     }
 
     public static String containerName(String sandboxId) {
@@ -122,7 +142,8 @@ public final class SandboxRunner {
 
     /**
      * "started" promises a working toolbox (the SDK has no readiness probe): wait, with a deadline,
-     * until the agent has created its socket. An image that cannot run the agent fails here loudly.
+     * until the agent accepts a connection on its socket (the file alone appears at bind, before the
+     * agent listens). An image that cannot run the agent fails here loudly.
      */
     private void awaitAgent(String sandboxId) {
         if (!agentAvailable()) {
@@ -130,12 +151,23 @@ public final class SandboxRunner {
         }
         Path socket = agentSocket(sandboxId);
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-        while (!Files.exists(socket)) {
+        while (!accepts(socket)) {
             if (System.nanoTime() > deadline) {
                 throw new EngineException("the agent of sandbox " + sandboxId + " did not start within 15 s; "
                         + "see the container's log (docker logs " + containerName(sandboxId) + ")");
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // poll the socket file, 2 ms
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // poll the socket, 2 ms
+        }
+    }
+
+    private static boolean accepts(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (var ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            return ch.connect(java.net.UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            return false; // bound but not listening yet
         }
     }
 

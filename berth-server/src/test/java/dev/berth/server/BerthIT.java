@@ -26,7 +26,14 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code ./berth test} starts (BERTH_TEST_DOCKER_HOST). Missing infrastructure fails the test
  * instead of skipping it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // defaults a test class may override with its own @DynamicPropertySource (those take precedence here;
+        // a second registration of one name in a DynamicPropertySource would be shadowed by this base class's)
+        "berth.docker-host=${BERTH_TEST_DOCKER_HOST}",
+        "berth.reconciler.interval=1h",
+        // many cached test contexts share one PostgreSQL (max_connections 100): keep each pool small
+        "spring.datasource.hikari.maximum-pool-size=8",
+        "spring.datasource.hikari.minimum-idle=1"})
 public abstract class BerthIT {
 
     public static final String ADMIN_KEY = "bth_it_admin_key_0123456789";
@@ -55,18 +62,14 @@ public abstract class BerthIT {
 
     @DynamicPropertySource
     static void berthProperties(DynamicPropertyRegistry registry) throws IOException {
+        dockerHost(); // fails early, with the fix, when the suite is not run by ./berth test
         Path data = Files.createTempDirectory("berth-it-");
         registry.add("berth.data-dir", data::toString);
-        registry.add("berth.docker-host", BerthIT::dockerHost);
         registry.add("berth.admin-api-key", () -> ADMIN_KEY);
         registry.add("berth.images.cache-dir", () -> imageCache().toString());
         registry.add("berth.images.build-default", () -> "false");
         registry.add("berth.images-dir", () -> System.getProperty("berth.images.dir", "../images"));
         registry.add("berth.agent-binary", () -> System.getProperty("berth.agent.binary", ""));
-        registry.add("berth.reconciler.interval", () -> "1h");
-        // many cached test contexts share one PostgreSQL (max_connections 100): keep each pool small
-        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "8");
-        registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
     }
 
     @BeforeEach

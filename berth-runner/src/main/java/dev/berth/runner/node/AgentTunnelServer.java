@@ -100,7 +100,14 @@ public final class AgentTunnelServer implements AutoCloseable {
                 return;
             }
             try (SocketChannel agent = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                agent.connect(UnixDomainSocketAddress.of(socket));
+                try {
+                    agent.connect(UnixDomainSocketAddress.of(socket));
+                } catch (IOException e) {
+                    log.warn("tunnel to the agent of sandbox {} failed: {}", f[2], e.getMessage());
+                    out.write(("ERR agent not accepting connections: " + e.getMessage() + "\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    return;
+                }
                 out.write("OK\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 s.setSoTimeout(0);

@@ -1,5 +1,6 @@
 package dev.berth.runner.node;
 
+import dev.berth.core.error.EngineException;
 import dev.berth.protocol.ContainerStatus;
 import dev.berth.protocol.SandboxSpec;
 import dev.berth.protocol.runner.Heartbeat;
@@ -155,11 +156,12 @@ public final class RunnerNode implements AutoCloseable {
 
     private void heartbeat() {
         try {
-            Map<String, ContainerStatus> inventory = new HashMap<>();
-            runner.inventory().forEach((id, c) -> inventory.put(id, c.status()));
-            boolean engine = runner.engine().ping();
+            // an engine that does not answer is reported as such, with no inventory (unknown, not empty): the
+            // control plane keeps this runner's records and places nothing here until the engine is back
+            Map<String, ContainerStatus> inventory = engineInventory();
+            boolean engine = inventory != null && runner.engine().ping();
             var hb = new Heartbeat(metrics.cpuUsage(), metrics.memoryUsage(), metrics.diskUsage(), metrics.loadPerCore(),
-                    inventory.size(), engine, "berth-agent/1", inventory);
+                    inventory == null ? 0 : inventory.size(), engine, "berth-agent/1", inventory);
             Map<String, Object> reply = cp.heartbeat(hb);
             if (reply != null && Boolean.TRUE.equals(reply.get("reregister"))) {
                 registerWithRetry();
@@ -168,6 +170,18 @@ public final class RunnerNode implements AutoCloseable {
             log.warn("heartbeat failed: {}", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Every Berth container of this runner and its status, or null when the engine cannot be read. */
+    private Map<String, ContainerStatus> engineInventory() {
+        try {
+            Map<String, ContainerStatus> inventory = new HashMap<>();
+            runner.inventory().forEach((id, c) -> inventory.put(id, c.status()));
+            return inventory;
+        } catch (EngineException e) {
+            log.warn("engine unavailable, heartbeat without inventory: {}", e.getMessage());
+            return null;
         }
     }
 

@@ -87,7 +87,10 @@ public class EmbeddedRunnerRegistration {
     public void heartbeat() {
         try {
             local.ifPresent(runner -> tx.executeWithoutResult(st -> runners.findById(runner.runnerId()).ifPresent(r -> {
-                r.heartbeat(0, 0, 0, 0, runner.inventory().size(), runner.engine().ping(), clock.instant());
+                // an engine that does not answer is recorded (no new sandboxes are placed here), not an error
+                boolean engineUp = runner.engine().ping();
+                r.heartbeat(0, 0, 0, 0, engineUp ? runner.inventory().size() : r.getSandboxCount(), engineUp,
+                        clock.instant());
                 runners.save(r);
             })));
         } catch (org.springframework.dao.OptimisticLockingFailureException e) {

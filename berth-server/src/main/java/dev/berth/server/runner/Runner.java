@@ -104,6 +104,7 @@ public class Runner {
         this.diskQuota = diskQuota;
         this.agentAvailable = true;
         this.usernsRemap = true;
+        this.engineHealthy = true; // its capabilities were just read from the engine
         this.state = state == RunnerState.PENDING ? RunnerState.READY : RunnerState.RECONCILING;
         this.sessionId = java.util.UUID.randomUUID().toString();
         this.lastHeartbeatAt = now;

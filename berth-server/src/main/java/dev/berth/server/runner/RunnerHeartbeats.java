@@ -91,7 +91,12 @@ public class RunnerHeartbeats {
             // lost would hold its sandbox until the job's timeout; jobs are idempotent, so hand them out again
             tx.executeWithoutResult(st -> jobs.requeueClaimed(runnerId));
         }
-        Map<String, ContainerStatus> inventory = hb.inventory() == null ? Map.of() : hb.inventory();
+        if (hb.inventory() == null) {
+            // the runner is alive but could not read its engine: no inventory is no evidence. Nothing is judged,
+            // and a runner back after a gap stays RECONCILING (unschedulable) until an inventory arrives
+            return Map.of("reregister", false);
+        }
+        Map<String, ContainerStatus> inventory = hb.inventory();
         reconcile(runnerId, inventory);
         reapOrphans(runnerId, inventory);
         if (r.getState() == RunnerState.RECONCILING) {

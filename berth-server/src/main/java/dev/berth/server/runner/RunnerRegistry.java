@@ -116,7 +116,9 @@ public class RunnerRegistry {
             return null; // not registered yet
         }
         boolean usable = r.isEmbedded() ? local.isPresent() && localNotReady.get() == null : r.getState() == RunnerState.READY;
-        RunnerHealth health = !usable ? RunnerHealth.UNRESPONSIVE : r.isSchedulable() ? RunnerHealth.HEALTHY : RunnerHealth.DRAINING;
+        RunnerHealth health = !usable ? RunnerHealth.UNRESPONSIVE
+                : !r.isEngineHealthy() ? RunnerHealth.ENGINE_DOWN
+                : r.isSchedulable() ? RunnerHealth.HEALTHY : RunnerHealth.DRAINING;
         return new RunnerView(new RunnerId(r.getId()), r.getRegion(), r.getRunnerClass(), health,
                 new RunnerResources(r.getCpuCapacity(), r.getMemoryCapacity(), r.getDiskCapacity(), r.getMaxSandboxes()),
                 allocated, new RunnerUsage(clamp(r.getCpuUsage()), clamp(r.getMemoryUsage()), clamp(r.getDiskUsage()),

@@ -31,7 +31,8 @@ final class FleetEngines {
 
     static Process startRunner(String apiUrl, String id, String token, String dockerHost, Path imageCache)
             throws IOException {
-        Path data = Path.of("/var/tmp/berth-test/fleet-data", id);
+        // kept short: the agent sockets below it must fit a unix socket path (107 bytes)
+        Path data = Path.of("/var/tmp/berth-test/fd", id);
         Files.createDirectories(data);
         List<String> cmd = List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "dev.berth.runner.node.RunnerMain", "--api-url", apiUrl, "--token", token, "--runner-id", id,

@@ -49,7 +49,7 @@ class RunnerFleetIT extends BerthIT {
     }
 
     private Process startRunner(String id, String token, String dockerHost, int protocol) throws IOException {
-        Path data = Path.of("/var/tmp/berth-test/fleet-data", id);
+        Path data = Path.of("/var/tmp/berth-test/fd", id);
         Files.createDirectories(data);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
