@@ -41,6 +41,9 @@ final class RestartableEngine {
                 .resolve("berth-engine");
         var pb = new ProcessBuilder(script.toString(), command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/restart-engine.log")));
+        // ./berth test exports the main test engine's bridge settings; they would win over the ones this
+        // engine recorded at its first start
+        pb.environment().keySet().removeIf(k -> k.startsWith("BERTH_"));
         pb.environment().put("BERTH_ENGINE_DIR", dir().toString());
         try {
             Process p = pb.start();
