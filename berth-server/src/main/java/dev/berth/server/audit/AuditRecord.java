@@ -76,25 +76,6 @@ public class AuditRecord {
     protected AuditRecord() {
     }
 
-    AuditRecord(String id, AuditStart start, Instant createdAt) {
-        this.id = id;
-        this.organizationId = start.organizationId();
-        this.actor = start.actor();
-        this.userId = start.userId();
-        this.apiKeyId = start.apiKeyId();
-        this.action = start.action();
-        this.httpMethod = start.httpMethod();
-        this.pathPattern = start.pathPattern();
-        this.pathVariables = start.pathVariablesJson();
-        this.targetType = start.targetType();
-        this.targetId = start.targetId();
-        this.clientIp = start.clientIp();
-        this.userAgent = start.userAgent();
-        this.requestId = start.requestId();
-        this.outcome = AuditOutcome.PENDING;
-        this.createdAt = createdAt;
-    }
-
     public String getId() { return id; }
     public String getOrganizationId() { return organizationId; }
     public String getActor() { return actor; }

@@ -9,7 +9,7 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Request rate limits on /api (health and config exempt), as token buckets refilled greedily.
  * The defaults are far above what one SDK client or the test suite does (a tight exec loop
- * runs ~50 calls/s), so they only stop runaway clients. Env: BERTH_RATE_LIMIT_PER_KEY_PER_SECOND, ...
+ * runs ~200 calls/s through one key), so they only stop runaway clients. Env: BERTH_RATE_LIMIT_PER_KEY_PER_SECOND, ...
  *
  * @param enabled           false turns rate limiting off
  * @param perKeyPerSecond   sustained requests per second of one API key (or, without a key, one user)
@@ -20,8 +20,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("berth.rate-limit")
 public record RateLimitProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("100") @Min(1) long perKeyPerSecond,
-        @DefaultValue("400") @Min(1) long perOrgPerSecond,
+        @DefaultValue("500") @Min(1) long perKeyPerSecond,
+        @DefaultValue("2000") @Min(1) long perOrgPerSecond,
         @DefaultValue("2") @DecimalMin("1.0") double burstMultiplier) {
 
     long keyCapacity() {
