@@ -10,19 +10,22 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Records domain events in the caller's transaction, so an event exists exactly when the change it
- * describes committed. After the commit the local dispatcher is woken; nothing is published in memory.
+ * describes committed. After the commit the local dispatcher is woken; nothing is published in memory. On
+ * PostgreSQL the same transaction notifies every replica's live clients ({@link CommitNotifications}).
  */
 @Component
 public class Outbox {
 
     private final EventStore store;
     private final DispatchSignal signal;
+    private final CommitNotifications notifications;
     private final JsonMapper json;
     private final Clock clock;
 
-    Outbox(EventStore store, DispatchSignal signal, JsonMapper json, Clock clock) {
+    Outbox(EventStore store, DispatchSignal signal, CommitNotifications notifications, JsonMapper json, Clock clock) {
         this.store = store;
         this.signal = signal;
+        this.notifications = notifications;
         this.json = json;
         this.clock = clock;
     }
@@ -37,6 +40,7 @@ public class Outbox {
     public long record(String type, String aggregateType, String aggregateId, String organizationId, Object payload) {
         long id = store.insert(type, aggregateType, aggregateId, organizationId, json.writeValueAsString(payload),
                 clock.instant());
+        notifications.publish(id); // every replica's live clients hear of it at commit (PostgreSQL)
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {

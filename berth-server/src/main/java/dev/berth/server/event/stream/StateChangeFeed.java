@@ -4,8 +4,8 @@ import java.util.function.Consumer;
 
 /**
  * Where the stream learns of committed sandbox changes. Listeners are called after commit, must return quickly,
- * and may be called from any thread. Implemented over the durable outbox's {@code EventBus}
- * ({@link EventBusStateChangeFeed}); another source is one more small adapter.
+ * and may be called from any thread. Implemented over the durable outbox
+ * ({@link OutboxStateChangeFeed}); another source is one more small adapter.
  */
 public interface StateChangeFeed {
 

@@ -1,6 +1,7 @@
 package dev.berth.server.event.stream;
 
 import dev.berth.core.sandbox.SandboxState;
+import dev.berth.server.event.CommitNotifications;
 import dev.berth.server.event.Event;
 import dev.berth.server.event.EventBus;
 import dev.berth.server.event.EventTypes;
@@ -11,26 +12,35 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@link StateChangeFeed} over the durable outbox's {@link EventBus}: sandbox events this replica dispatches, after
- * commit, at least once and possibly out of order. Both are harmless to clients: each event carries the sandbox as
- * read when it is sent, and the SDK applies a state idempotently.
+ * {@link StateChangeFeed} over the durable outbox's sandbox events. On PostgreSQL it follows
+ * {@link CommitNotifications}: every committed event, whichever replica wrote it, in commit order, once per
+ * replica, right at commit. On H2 (one instance) it follows {@link EventBus}: the events this replica dispatches,
+ * after commit, at least once and possibly out of order. Both are harmless to clients: each event carries the
+ * sandbox as read when it is sent, and the SDK applies a state idempotently.
  */
 @Component
-class EventBusStateChangeFeed implements StateChangeFeed {
+class OutboxStateChangeFeed implements StateChangeFeed {
 
     private static final String SANDBOX = "sandbox";
 
     private final EventBus bus;
+    private final CommitNotifications notifications;
     private final JsonMapper json;
 
-    EventBusStateChangeFeed(EventBus bus, JsonMapper json) {
+    OutboxStateChangeFeed(EventBus bus, CommitNotifications notifications, JsonMapper json) {
         this.bus = bus;
+        this.notifications = notifications;
         this.json = json;
     }
 
     @Override
     public void subscribe(Consumer<StateChange> listener) {
-        bus.subscribe(e -> toChange(e).ifPresent(listener));
+        Consumer<Event> convert = e -> toChange(e).ifPresent(listener);
+        if (notifications != null && notifications.available()) {
+            notifications.subscribe(convert);
+        } else {
+            bus.subscribe(convert);
+        }
     }
 
     Optional<StateChange> toChange(Event e) {

@@ -9,9 +9,9 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-class EventBusStateChangeFeedTest {
+class OutboxStateChangeFeedTest {
 
-    private final EventBusStateChangeFeed feed = new EventBusStateChangeFeed(new EventBus(), JsonMapper.builder().build());
+    private final OutboxStateChangeFeed feed = new OutboxStateChangeFeed(new EventBus(), null, JsonMapper.builder().build());
 
     private static Event event(String type, String aggregate, String payload) {
         return new Event(1, type, aggregate, "sb-1", "org-1", payload, Instant.EPOCH, 0);
