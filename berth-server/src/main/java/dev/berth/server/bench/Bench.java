@@ -53,10 +53,13 @@ public final class Bench {
         b.engine.close();
     }
 
+    private static final int CREATE_WARM_UP = Integer.getInteger("berth.bench.create-warmup", 30);
+
     private void create(int n) throws Exception {
         List<Double> berth = new ArrayList<>();
         List<Double> raw = new ArrayList<>();
-        for (int i = -3; i < n; i++) {
+        // warm-up rounds: the server's create path is interpreted code until it has run a few dozen times
+        for (int i = -CREATE_WARM_UP; i < n; i++) {
             // raw engine: the same image, limits, capabilities and network, straight through docker-java
             String name = "berth-bench-raw-" + UUID.randomUUID();
             var spec = new ContainerSpec(name, "berth/busybox:latest",

@@ -100,8 +100,9 @@ public class Sandbox {
     @Column(name = "last_activity_at")
     private Instant lastActivityAt;
 
+    /** A wrapper, null until the first insert: that is how Spring Data tells a new row (persist, no lookup first). */
     @Version
-    private long version;
+    private Long version;
 
     protected Sandbox() {
     }
@@ -266,6 +267,9 @@ public class Sandbox {
     }
 
     public long getVersion() {
+        if (version == null) {
+            return 0;
+        }
         return version;
     }
 }
