@@ -110,6 +110,18 @@ public abstract class BerthIT {
         return call(method, path, ADMIN_KEY, body);
     }
 
+    /** {@code GET /api/sandbox/{id}} as the admin. */
+    protected JsonNode getSandbox(String id) {
+        return ok(admin("GET", "/api/sandbox/" + id, null));
+    }
+
+    /** Creates a {@code berth/busybox} sandbox as the admin and checks that it answered {@code started}. */
+    protected JsonNode createBusybox() {
+        JsonNode sb = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}"));
+        assertThat(sb.get("state").asString()).isEqualTo("started");
+        return sb;
+    }
+
     protected JsonNode json(HttpResponse<String> r) {
         return JSON.readTree(r.body());
     }

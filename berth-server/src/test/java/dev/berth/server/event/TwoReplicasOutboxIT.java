@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.server.BerthIT;
-import dev.berth.server.BerthServerApplication;
-import java.nio.file.Files;
+import dev.berth.server.SecondReplica;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
@@ -51,21 +49,8 @@ class TwoReplicasOutboxIT extends BerthIT {
         registry.add("berth.events.sweep", () -> "200ms");
     }
 
-    private ConfigurableApplicationContext startSecond() throws Exception {
-        return new SpringApplicationBuilder(BerthServerApplication.class, RecordingHandler.Config.class).run(
-                "--server.port=0",
-                "--spring.datasource.url=" + url,
-                "--spring.datasource.username=postgres",
-                "--spring.datasource.password=",
-                "--berth.data-dir=" + Files.createTempDirectory("berth-it-second-"),
-                "--berth.docker-host=" + BerthIT.dockerHost(),
-                "--berth.admin-api-key=" + ADMIN_KEY,
-                "--berth.images.cache-dir=" + BerthIT.imageCache(),
-                "--berth.images.build-default=false",
-                "--berth.images-dir=" + System.getProperty("berth.images.dir", "../images"),
-                "--berth.agent-binary=" + System.getProperty("berth.agent.binary", ""),
-                "--berth.reconciler.interval=1h",
-                "--berth.events.batch-size=20",
+    private ConfigurableApplicationContext startSecond() {
+        return SecondReplica.start(url, List.of(RecordingHandler.Config.class), "--berth.events.batch-size=20",
                 "--berth.events.sweep=200ms");
     }
 

@@ -1,14 +1,10 @@
 package dev.berth.server.org;
 
-import dev.berth.server.BerthIT;
-import dev.berth.server.BerthServerApplication;
 import dev.berth.server.Postgres;
-import java.nio.file.Files;
+import dev.berth.server.SecondReplica;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -36,25 +32,9 @@ class TwoInstancesQuotaRaceIT extends QuotaRaceContract {
     @Override
     protected List<Integer> ports() {
         if (second == null) {
-            try {
-                second = new SpringApplicationBuilder(BerthServerApplication.class).run(
-                        "--server.port=0",
-                        "--spring.datasource.url=" + url,
-                        "--spring.datasource.username=postgres",
-                        "--spring.datasource.password=",
-                        "--berth.data-dir=" + Files.createTempDirectory("berth-it-second-"),
-                        "--berth.docker-host=" + BerthIT.dockerHost(),
-                        "--berth.admin-api-key=" + ADMIN_KEY,
-                        "--berth.images.cache-dir=" + BerthIT.imageCache(),
-                        "--berth.images.build-default=false",
-                        "--berth.images-dir=" + System.getProperty("berth.images.dir", "../images"),
-                        "--berth.agent-binary=" + System.getProperty("berth.agent.binary", ""),
-                        "--berth.reconciler.interval=1h");
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
+            second = SecondReplica.start(url, List.of());
         }
-        int secondPort = ((WebServerApplicationContext) second).getWebServer().getPort();
+        int secondPort = SecondReplica.port(second);
         awaitHealthy(secondPort);
         return List.of(port, secondPort);
     }

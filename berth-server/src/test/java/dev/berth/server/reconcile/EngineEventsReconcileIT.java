@@ -44,15 +44,10 @@ class EngineEventsReconcileIT extends BerthIT {
         r.add("berth.reconciler.orphan-grace", () -> "2s");
     }
 
-    private JsonNode sandbox(String id) {
-        return ok(admin("GET", "/api/sandbox/" + id, null));
-    }
-
     private String create() {
-        JsonNode sb = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}"));
-        assertThat(sb.get("state").asString()).isEqualTo("started");
-        sandboxes.add(sb.get("id").asString());
-        return sb.get("id").asString();
+        String id = createBusybox().get("id").asString();
+        sandboxes.add(id);
+        return id;
     }
 
     @Test
@@ -66,13 +61,13 @@ class EngineEventsReconcileIT extends BerthIT {
         docker.killContainerCmd(SandboxRunner.containerName(killed)).exec();
         docker.removeContainerCmd(SandboxRunner.containerName(removed)).withForce(true).exec();
         Awaitility.await("rows follow the engine").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                .until(() -> "error".equals(sandbox(killed).get("state").asString())
-                        && "error".equals(sandbox(removed).get("state").asString()));
+                .until(() -> "error".equals(getSandbox(killed).get("state").asString())
+                        && "error".equals(getSandbox(removed).get("state").asString()));
         System.out.printf("convergence (container killed / removed behind Berth's back, events only): %.1f s%n",
                 (System.nanoTime() - t0) / 1e9);
-        assertThat(sandbox(killed).get("errorReason").asString()).contains("code 137");
-        assertThat(sandbox(removed).get("errorReason").asString()).containsAnyOf("removed outside Berth", "exited");
-        assertThat(sandbox(untouched).get("state").asString()).isEqualTo("started");
+        assertThat(getSandbox(killed).get("errorReason").asString()).contains("code 137");
+        assertThat(getSandbox(removed).get("errorReason").asString()).containsAnyOf("removed outside Berth", "exited");
+        assertThat(getSandbox(untouched).get("state").asString()).isEqualTo("started");
         // nothing duplicated: one container per live sandbox, none for the removed one
         Map<String, ?> inventory = ((SandboxRunner) runnerOf()).inventory();
         assertThat(inventory).containsKeys(killed, untouched).doesNotContainKey(removed);
@@ -99,7 +94,7 @@ class EngineEventsReconcileIT extends BerthIT {
             System.out.printf("convergence (orphan container, grace 2 s): %.1f s%n", took);
             assertThat(took).isGreaterThanOrEqualTo(2.0);
             assertThat(engine.inspect(SandboxRunner.containerName(kept))).isPresent();
-            assertThat(sandbox(kept).get("state").asString()).isEqualTo("started");
+            assertThat(getSandbox(kept).get("state").asString()).isEqualTo("started");
         } finally {
             engine.remove(SandboxRunner.containerName(orphan));
         }

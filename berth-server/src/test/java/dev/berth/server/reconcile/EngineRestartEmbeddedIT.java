@@ -39,15 +39,10 @@ class EngineRestartEmbeddedIT extends BerthIT {
         r.add("berth.reconciler.orphan-grace", () -> "2s");
     }
 
-    private JsonNode sandbox(String id) {
-        return ok(admin("GET", "/api/sandbox/" + id, null));
-    }
-
     private String create() {
-        JsonNode sb = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}"));
-        assertThat(sb.get("state").asString()).isEqualTo("started");
-        sandboxes.add(sb.get("id").asString());
-        return sb.get("id").asString();
+        String id = createBusybox().get("id").asString();
+        sandboxes.add(id);
+        return id;
     }
 
     @Test
@@ -56,7 +51,7 @@ class EngineRestartEmbeddedIT extends BerthIT {
         String b = create();
         String idle = create();
         ok(admin("POST", "/api/sandbox/" + idle + "/stop", null));
-        assertThat(sandbox(idle).get("state").asString()).isEqualTo("stopped");
+        assertThat(getSandbox(idle).get("state").asString()).isEqualTo("stopped");
 
         long t0 = System.nanoTime();
         RestartableEngine.stop();
@@ -66,19 +61,19 @@ class EngineRestartEmbeddedIT extends BerthIT {
 
         Awaitility.await("rows follow the restarted engine").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> settledNotRunning(sandbox(a)) && settledNotRunning(sandbox(b)));
+                .until(() -> settledNotRunning(getSandbox(a)) && settledNotRunning(getSandbox(b)));
         long converged = System.nanoTime();
         System.out.printf("convergence (engine restarted under running sandboxes, embedded runner): %.1f s after the "
                 + "restart began (engine stop %.1f s, start %.1f s), %.1f s after the engine was back -> %s=%s %s=%s%n",
                 (converged - t0) / 1e9, (down - t0) / 1e9, (up - down) / 1e9, (converged - up) / 1e9, a,
-                describe(sandbox(a)), b, describe(sandbox(b)));
+                describe(getSandbox(a)), b, describe(getSandbox(b)));
         for (String id : List.of(a, b)) {
-            JsonNode s = sandbox(id);
+            JsonNode s = getSandbox(id);
             if ("error".equals(s.get("state").asString())) {
                 assertThat(s.get("errorReason").asString()).as("an error names its cause").isNotBlank();
             }
         }
-        assertThat(sandbox(idle).get("state").asString()).isEqualTo("stopped");
+        assertThat(getSandbox(idle).get("state").asString()).isEqualTo("stopped");
 
         // nothing lost or duplicated: one container per sandbox, none running, no other container of this runner
         Map<String, ContainerInfo> mine = containers();

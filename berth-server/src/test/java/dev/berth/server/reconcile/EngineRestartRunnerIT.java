@@ -49,15 +49,10 @@ class EngineRestartRunnerIT extends BerthIT {
         return ok(admin("GET", "/api/runners/" + RUNNER, null));
     }
 
-    private JsonNode sandbox(String id) {
-        return ok(admin("GET", "/api/sandbox/" + id, null));
-    }
-
     private String create() {
-        JsonNode sb = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}"));
-        assertThat(sb.get("state").asString()).isEqualTo("started");
-        sandboxes.add(sb.get("id").asString());
-        return sb.get("id").asString();
+        String id = createBusybox().get("id").asString();
+        sandboxes.add(id);
+        return id;
     }
 
     @Test
@@ -78,19 +73,19 @@ class EngineRestartRunnerIT extends BerthIT {
                 .until(() -> !runnerRow().get("engineHealthy").asBoolean());
         var refused = admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}");
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
-        assertThat(List.of(sandbox(a).get("state").asString(), sandbox(b).get("state").asString()))
+        assertThat(List.of(getSandbox(a).get("state").asString(), getSandbox(b).get("state").asString()))
                 .as("no verdict without an inventory").doesNotContain("error");
         RestartableEngine.start();
         long up = System.nanoTime();
 
         Awaitility.await("rows follow the restarted engine").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> settledNotRunning(sandbox(a)) && settledNotRunning(sandbox(b)));
+                .until(() -> settledNotRunning(getSandbox(a)) && settledNotRunning(getSandbox(b)));
         long converged = System.nanoTime();
         System.out.printf("convergence (engine restarted under running sandboxes, runner process): %.1f s after the "
                 + "restart began (engine stop %.1f s, start %.1f s), %.1f s after the engine was back -> %s=%s %s=%s%n",
                 (converged - t0) / 1e9, (down - t0) / 1e9, (up - down) / 1e9, (converged - up) / 1e9, a,
-                sandbox(a).get("state").asString(), b, sandbox(b).get("state").asString());
+                getSandbox(a).get("state").asString(), b, getSandbox(b).get("state").asString());
         Awaitility.await("runner schedulable again").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                 .until(() -> "ready".equals(runnerRow().get("state").asString()) && runnerRow().get("engineHealthy").asBoolean());
 

@@ -69,8 +69,7 @@ class RunnerFleetIT extends BerthIT {
     }
 
     private String create() {
-        JsonNode sb = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}"));
-        assertThat(sb.get("state").asString()).isEqualTo("started");
+        JsonNode sb = createBusybox();
         sandboxes.add(sb.get("id").asString());
         return sb.get("runnerId").asString();
     }

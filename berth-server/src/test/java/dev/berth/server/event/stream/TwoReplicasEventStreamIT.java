@@ -3,18 +3,16 @@ package dev.berth.server.event.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.server.BerthIT;
-import dev.berth.server.BerthServerApplication;
 import dev.berth.server.Postgres;
+import dev.berth.server.SecondReplica;
 import dev.berth.server.event.CommitNotifications;
 import dev.berth.server.org.Tenants;
-import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -43,23 +41,6 @@ class TwoReplicasEventStreamIT extends BerthIT {
         registry.add("spring.datasource.password", () -> "");
     }
 
-    private static ConfigurableApplicationContext startSecond() throws Exception {
-        return new SpringApplicationBuilder(BerthServerApplication.class).run(
-                "--server.port=0",
-                "--spring.datasource.url=" + url,
-                "--spring.datasource.username=postgres",
-                "--spring.datasource.password=",
-                "--spring.datasource.hikari.maximum-pool-size=5",
-                "--berth.data-dir=" + Files.createTempDirectory("berth-it-stream-b-"),
-                "--berth.docker-host=" + BerthIT.dockerHost(),
-                "--berth.admin-api-key=" + ADMIN_KEY,
-                "--berth.images.cache-dir=" + BerthIT.imageCache(),
-                "--berth.images.build-default=false",
-                "--berth.images-dir=" + System.getProperty("berth.images.dir", "../images"),
-                "--berth.agent-binary=" + System.getProperty("berth.agent.binary", ""),
-                "--berth.reconciler.interval=1h");
-    }
-
     @AfterAll
     static void stopSecond() {
         if (second != null) {
@@ -69,8 +50,8 @@ class TwoReplicasEventStreamIT extends BerthIT {
 
     @Test
     void aClientOnOneReplicaHearsOfChangesMadeThroughTheOther() throws Exception {
-        second = startSecond();
-        int portB = ((WebServerApplicationContext) second).getWebServer().getPort();
+        second = SecondReplica.start(url, List.of(), "--spring.datasource.hikari.maximum-pool-size=5");
+        int portB = SecondReplica.port(second);
         awaitHealthy(portB);
         var alice = tenants.owner();
         var bob = tenants.owner();
