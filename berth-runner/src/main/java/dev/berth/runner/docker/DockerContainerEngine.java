@@ -212,7 +212,7 @@ public final class DockerContainerEngine implements ContainerEngine {
                     c.getNames() == null || c.getNames().length == 0 ? "" : stripSlash(c.getNames()[0]),
                     "running".equals(c.getState()) ? ContainerStatus.RUNNING
                             : "created".equals(c.getState()) ? ContainerStatus.CREATED : ContainerStatus.EXITED,
-                    null, false, 0, c.getLabels() == null ? Map.of() : c.getLabels())).toList();
+                    exitCodeOf(c.getStatus()), false, 0, c.getLabels() == null ? Map.of() : c.getLabels())).toList();
         } catch (RuntimeException e) {
             throw failure("list containers", e);
         }
@@ -235,6 +235,17 @@ public final class DockerContainerEngine implements ContainerEngine {
         } catch (IOException e) {
             throw new EngineException("closing the engine client failed: " + e.getMessage(), e);
         }
+    }
+
+    private static final java.util.regex.Pattern EXITED = java.util.regex.Pattern.compile("^Exited \\((-?\\d+)\\)");
+
+    /** The exit code in a container list's status text ("Exited (137) 3 seconds ago"), or null. */
+    static Integer exitCodeOf(String status) {
+        if (status == null) {
+            return null;
+        }
+        var m = EXITED.matcher(status);
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
     }
 
     private static String stripSlash(String name) {

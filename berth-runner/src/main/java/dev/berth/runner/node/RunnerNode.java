@@ -2,6 +2,7 @@ package dev.berth.runner.node;
 
 import dev.berth.core.error.EngineException;
 import dev.berth.protocol.ContainerStatus;
+import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.SandboxSpec;
 import dev.berth.protocol.runner.Heartbeat;
 import dev.berth.protocol.runner.Job;
@@ -48,6 +49,9 @@ public final class RunnerNode implements AutoCloseable {
     /** Released by {@link #close()}: back-off waits end at once on shutdown. */
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile AutoCloseable engineEvents;
+
+    /** Sandboxes whose container the kernel OOM-killed, from the engine's events, until it runs again or is gone. */
+    private final java.util.Set<String> oomKilled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RunnerNode(NodeSettings settings, SandboxRunner runner, AgentTunnelServer tunnel, String secret,
             java.nio.file.Path dataDir) {
@@ -158,10 +162,17 @@ public final class RunnerNode implements AutoCloseable {
         try {
             // an engine that does not answer is reported as such, with no inventory (unknown, not empty): the
             // control plane keeps this runner's records and places nothing here until the engine is back
-            Map<String, ContainerStatus> inventory = engineInventory();
+            Map<String, ObservedSandbox> observed = engineInventory();
+            Map<String, ContainerStatus> inventory = null;
+            if (observed != null) {
+                inventory = new HashMap<>();
+                for (ObservedSandbox o : observed.values()) {
+                    inventory.put(o.sandboxId(), o.status());
+                }
+            }
             boolean engine = inventory != null && runner.engine().ping();
             var hb = new Heartbeat(metrics.cpuUsage(), metrics.memoryUsage(), metrics.diskUsage(), metrics.loadPerCore(),
-                    inventory == null ? 0 : inventory.size(), engine, "berth-agent/1", inventory);
+                    inventory == null ? 0 : inventory.size(), engine, "berth-agent/1", inventory, observed);
             Map<String, Object> reply = cp.heartbeat(hb);
             if (reply != null && Boolean.TRUE.equals(reply.get("reregister"))) {
                 registerWithRetry();
@@ -173,11 +184,22 @@ public final class RunnerNode implements AutoCloseable {
         }
     }
 
-    /** Every Berth container of this runner and its status, or null when the engine cannot be read. */
-    private Map<String, ContainerStatus> engineInventory() {
+    /**
+     * Every Berth container of this runner: its status, exit code (from the engine's list) and whether the
+     * kernel OOM-killed it (from the engine's events since this runner started); null when the engine cannot
+     * be read.
+     */
+    private Map<String, ObservedSandbox> engineInventory() {
         try {
-            Map<String, ContainerStatus> inventory = new HashMap<>();
-            runner.inventory().forEach((id, c) -> inventory.put(id, c.status()));
+            Map<String, ObservedSandbox> inventory = new HashMap<>();
+            runner.inventory().forEach((id, c) -> {
+                if (c.status() == ContainerStatus.RUNNING) {
+                    oomKilled.remove(id); // started again since
+                }
+                inventory.put(id, new ObservedSandbox(id, c.status(), c.exitCode(),
+                        c.status() == ContainerStatus.EXITED && oomKilled.contains(id)));
+            });
+            oomKilled.retainAll(inventory.keySet());
             return inventory;
         } catch (EngineException e) {
             log.warn("engine unavailable, heartbeat without inventory: {}", e.getMessage());
@@ -189,6 +211,10 @@ public final class RunnerNode implements AutoCloseable {
         String owner = ev.label(SandboxRunner.LABEL_RUNNER);
         if (owner != null && !owner.equals(runner.runnerId())) {
             return;
+        }
+        String sandbox = ev.label(SandboxRunner.LABEL_SANDBOX);
+        if (ev.kind() == dev.berth.runner.engine.ContainerEvent.Kind.OOM_KILLED && sandbox != null) {
+            oomKilled.add(sandbox);
         }
         try {
             heartbeats.execute(this::heartbeat);

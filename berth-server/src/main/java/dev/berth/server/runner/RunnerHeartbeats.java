@@ -7,6 +7,7 @@ import dev.berth.core.sandbox.ReconcileDecision;
 import dev.berth.core.sandbox.SandboxReconcilePolicy;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.protocol.ContainerStatus;
+import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.runner.Heartbeat;
 import dev.berth.protocol.runner.JobType;
 import dev.berth.server.config.BerthProperties;
@@ -97,7 +98,7 @@ public class RunnerHeartbeats {
             return Map.of("reregister", false);
         }
         Map<String, ContainerStatus> inventory = hb.inventory();
-        reconcile(runnerId, inventory);
+        reconcile(runnerId, inventory, hb.observed() == null ? Map.of() : hb.observed());
         reapOrphans(runnerId, inventory);
         if (r.getState() == RunnerState.RECONCILING) {
             tx.executeWithoutResult(st -> runners.findById(runnerId).ifPresent(x -> {
@@ -109,7 +110,8 @@ public class RunnerHeartbeats {
         return Map.of("reregister", false);
     }
 
-    private void reconcile(String runnerId, Map<String, ContainerStatus> inventory) {
+    private void reconcile(String runnerId, Map<String, ContainerStatus> inventory,
+            Map<String, ObservedSandbox> observed) {
         // a sandbox with a job in flight is busy: its job (bounded by the job's timeout) decides, not a guess
         Set<String> busy = jobs.inFlight(runnerId);
         for (String id : sandboxes.findLiveIdsOnRunner(runnerId)) {
@@ -119,7 +121,8 @@ public class RunnerHeartbeats {
             }
             try {
                 lease.runExclusively(id, LEASE,
-                        () -> apply(runnerId, id, inventory.getOrDefault(id, ContainerStatus.MISSING), busy.contains(id)));
+                        () -> apply(runnerId, id, inventory.getOrDefault(id, ContainerStatus.MISSING), observed.get(id),
+                                busy.contains(id)));
             } catch (BerthException e) {
                 log.warn("reconciling sandbox {} on runner {} failed: {}", id, runnerId, e.getMessage());
             } finally {
@@ -133,7 +136,7 @@ public class RunnerHeartbeats {
      *             runs although its create job's report was lost with a crashed replica) is recorded, but no
      *             runner work is queued and no error is declared; the job, bounded by its timeout, decides
      */
-    private void apply(String runnerId, String id, ContainerStatus seen, boolean busy) {
+    private void apply(String runnerId, String id, ContainerStatus seen, ObservedSandbox how, boolean busy) {
         Sandbox s = store.load(id);
         if (s.getState() == SandboxState.ERROR && s.getErrorReason() != null && s.getErrorReason().startsWith(LOST)) {
             recoverLost(s, seen);
@@ -143,9 +146,12 @@ public class RunnerHeartbeats {
         if (Duration.between(s.getStateChangedAt(), clock.instant()).compareTo(OBSERVATION_GRACE) < 0) {
             return;
         }
-        // the inventory carries no exit code: an exited container counts as a clean stop
-        var d = policy.decide(s.getState(), s.getDesiredState(), seen, seen == ContainerStatus.EXITED ? 0 : null,
-                false, Duration.between(s.getStateChangedAt(), clock.instant()), false);
+        // how it ended, when the runner says (an older runner does not: an exit then counts as a clean stop)
+        Integer exitCode = seen != ContainerStatus.EXITED ? null
+                : how != null && how.status() == seen ? how.exitCode() : Integer.valueOf(0);
+        boolean oom = how != null && how.status() == seen && how.oomKilled();
+        var d = policy.decide(s.getState(), s.getDesiredState(), seen, exitCode, oom,
+                Duration.between(s.getStateChangedAt(), clock.instant()), false);
         if (busy && (d.command() != ReconcileDecision.RunnerCommand.NONE || d.moveTo() == SandboxState.ERROR)) {
             return;
         }

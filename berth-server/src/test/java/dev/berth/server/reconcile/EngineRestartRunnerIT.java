@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  */
 class EngineRestartRunnerIT extends BerthIT {
 
-    static final String RUNNER = "recon-err-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String runnerId = "recon-err-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<String> sandboxes = new ArrayList<>();
     private Process runner;
 
@@ -46,7 +46,7 @@ class EngineRestartRunnerIT extends BerthIT {
     }
 
     private JsonNode runnerRow() {
-        return ok(admin("GET", "/api/runners/" + RUNNER, null));
+        return ok(admin("GET", "/api/runners/" + runnerId, null));
     }
 
     private String create() {
@@ -58,8 +58,8 @@ class EngineRestartRunnerIT extends BerthIT {
     @Test
     void rowsFollowARestartedEngineOnARunnerProcess() throws Exception {
         String host = RestartableEngine.host();
-        String token = ok(admin("POST", "/api/runners", "{\"id\":\"" + RUNNER + "\",\"region\":\"us\"}")).get("token").asString();
-        runner = FleetEngines.startRunner("http://localhost:" + port, RUNNER, token, host, imageCache());
+        String token = ok(admin("POST", "/api/runners", "{\"id\":\"" + runnerId + "\",\"region\":\"us\"}")).get("token").asString();
+        runner = FleetEngines.startRunner("http://localhost:" + port, runnerId, token, host, imageCache());
         Awaitility.await("runner ready").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
                 .until(() -> "ready".equals(runnerRow().get("state").asString()));
         String a = create();
@@ -89,7 +89,7 @@ class EngineRestartRunnerIT extends BerthIT {
         Awaitility.await("runner schedulable again").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
                 .until(() -> "ready".equals(runnerRow().get("state").asString()) && runnerRow().get("engineHealthy").asBoolean());
 
-        Map<String, ContainerInfo> mine = FleetEngines.containersOf(host, RUNNER);
+        Map<String, ContainerInfo> mine = FleetEngines.containersOf(host, runnerId);
         assertThat(mine.keySet()).containsExactlyInAnyOrder(a, b);
         assertThat(mine.values()).allMatch(c -> c.status() != ContainerStatus.RUNNING);
 
@@ -99,7 +99,30 @@ class EngineRestartRunnerIT extends BerthIT {
         JsonNode exec = ok(admin("POST", "/api/toolbox/" + a + "/process/execute", "{\"command\":\"echo back\"}"));
         assertThat(exec.get("result").asString()).contains("back");
         String c = create();
-        assertThat(FleetEngines.containersOf(host, RUNNER).get(c).status()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(FleetEngines.containersOf(host, runnerId).get(c).status()).isEqualTo(ContainerStatus.RUNNING);
+    }
+
+    @Test
+    void aContainerKilledBehindBerthsBackIsReportedWithItsExitCode() throws Exception {
+        String host = RestartableEngine.host();
+        String token = ok(admin("POST", "/api/runners", "{\"id\":\"" + runnerId + "\",\"region\":\"us\"}")).get("token").asString();
+        runner = FleetEngines.startRunner("http://localhost:" + port, runnerId, token, host, imageCache());
+        Awaitility.await("runner ready").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "ready".equals(runnerRow().get("state").asString()));
+        String killed = create();
+        String stopped = create();
+        try (var engine = new dev.berth.runner.docker.DockerContainerEngine(host)) {
+            long t0 = System.nanoTime();
+            engine.client().killContainerCmd(dev.berth.runner.SandboxRunner.containerName(killed)).exec();
+            engine.stop(dev.berth.runner.SandboxRunner.containerName(stopped), Duration.ofSeconds(5));
+            // a state younger than the inventory grace (10 s) is not judged: at most that long plus a heartbeat
+            Awaitility.await("rows follow").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> "error".equals(getSandbox(killed).get("state").asString())
+                            && "stopped".equals(getSandbox(stopped).get("state").asString()));
+            System.out.printf("convergence (container killed / stopped behind Berth's back, runner process): %.1f s%n",
+                    (System.nanoTime() - t0) / 1e9);
+        }
+        assertThat(getSandbox(killed).get("errorReason").asString()).contains("code 137");
     }
 
     private static boolean settledNotRunning(JsonNode s) {
@@ -114,7 +137,8 @@ class EngineRestartRunnerIT extends BerthIT {
         if (runner != null) {
             runner.destroy();
             runner.waitFor();
+            admin("DELETE", "/api/runners/" + runnerId, null); // so the next test's placements cannot pick it
         }
-        FleetEngines.removeAll(RestartableEngine.host(), RUNNER);
+        FleetEngines.removeAll(RestartableEngine.host(), runnerId);
     }
 }
