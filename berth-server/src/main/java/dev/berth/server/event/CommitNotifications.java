@@ -48,7 +48,7 @@ public class CommitNotifications implements SmartLifecycle {
     private final DataSourceProperties dataSource;
     private final boolean postgres;
     private final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile CountDownLatch stopped = new CountDownLatch(0);
     private volatile Thread listener;
     private volatile Connection connection;
     private long lastDelivered = -1;
@@ -77,7 +77,7 @@ public class CommitNotifications implements SmartLifecycle {
         }
     }
 
-    private void listen() {
+    private void listen(CountDownLatch stopped) {
         long backoff = 250;
         while (stopped.getCount() > 0) {
             try (Connection c = DriverManager.getConnection(dataSource.determineUrl(), connectionProperties())) {
@@ -171,10 +171,13 @@ public class CommitNotifications implements SmartLifecycle {
         }
     }
 
+    /** Starts listening; also after a {@link #stop()} (a paused and resumed context). */
     @Override
-    public void start() {
-        if (postgres && listener == null) {
-            Thread t = new Thread(this::listen, "event-notifications");
+    public synchronized void start() {
+        if (postgres && !isRunning()) {
+            CountDownLatch latch = new CountDownLatch(1);
+            stopped = latch;
+            Thread t = new Thread(() -> listen(latch), "event-notifications");
             t.setDaemon(true);
             listener = t;
             t.start();
@@ -182,7 +185,7 @@ public class CommitNotifications implements SmartLifecycle {
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         stopped.countDown();
         Connection c = connection;
         if (c != null) {
@@ -204,6 +207,6 @@ public class CommitNotifications implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return listener != null && stopped.getCount() > 0;
+        return stopped.getCount() > 0;
     }
 }

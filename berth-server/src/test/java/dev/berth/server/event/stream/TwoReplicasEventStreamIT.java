@@ -85,12 +85,22 @@ class TwoReplicasEventStreamIT extends BerthIT {
             // the listening connections are cut (a database failover, a proxy timeout) and a change commits before
             // they are back: it is read on reconnection, not lost
             int cut = jdbc.queryForObject("select count(pg_terminate_backend(pid)) from pg_stat_activity"
-                    + " where application_name = ?", Integer.class, CommitNotifications.APPLICATION_NAME);
+                    + " where application_name = ? and datname = current_database()", Integer.class,
+                    CommitNotifications.APPLICATION_NAME);
             assertThat(cut).isEqualTo(2);
             ok(call("POST", "/api/sandbox/" + id + "/start", alice.key(), null));
             Awaitility.await("start heard after the listener reconnected").atMost(Duration.ofSeconds(15))
                     .pollInterval(Duration.ofMillis(20)).until(() -> io.count(f -> f.startsWith(
                             "42[\"sandbox.state.updated\"") && f.contains(sid) && f.contains("\"newState\":\"started\"")) == 1);
+
+            // a lifecycle stop and start (a paused and resumed context) leaves the listener working
+            var notifications = second.getBean(CommitNotifications.class);
+            notifications.stop();
+            assertThat(notifications.isRunning()).isFalse();
+            notifications.start();
+            ok(call("POST", "/api/sandbox/" + id + "/stop", alice.key(), null));
+            Awaitility.await("stop heard after a lifecycle restart").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> stoppedEvents(sse, sid) == 2);
         } finally {
             if (id != null) {
                 call("DELETE", "/api/sandbox/" + id, alice.key(), null);
