@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,9 +64,15 @@ public final class BaseImageBuilder {
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
                     .start();
-            if (!p.waitFor(buildTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+            boolean finished;
+            try {
+                finished = p.waitFor(buildTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                stopTree(p); // Berth is stopping: the build must not outlive it
+                throw e;
+            }
+            if (!finished) {
+                stopTree(p);
                 throw new EngineException("building " + image.imageRef() + " took longer than " + buildTimeout
                         + "; see " + logFile);
             }
@@ -80,6 +87,27 @@ public final class BaseImageBuilder {
             Thread.currentThread().interrupt();
             throw new EngineException("interrupted while building " + image.imageRef(), e);
         }
+    }
+
+    /**
+     * Stops a builder and everything it started: SIGTERM to the children first (a shell runs its EXIT trap,
+     * which removes the half-built rootfs, only once its foreground child is gone), then to the builder,
+     * then SIGKILL to whatever is left after a grace period.
+     */
+    static void stopTree(Process p) {
+        List<ProcessHandle> all = new java.util.ArrayList<>(p.descendants().toList());
+        all.forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            p.onExit().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // forced below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // forced below, without waiting
+        }
+        all.addAll(p.descendants().toList());
+        all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     private static String tail(Path logFile) {

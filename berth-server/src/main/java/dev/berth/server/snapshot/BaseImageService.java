@@ -108,7 +108,12 @@ public class BaseImageService {
                 }));
     }
 
-    public void shutdown() {
+    /** Stops a base-image build in progress (its builder processes with it) before the JVM exits. */
+    @jakarta.annotation.PreDestroy
+    public void shutdown() throws InterruptedException {
         worker.shutdownNow();
+        if (!worker.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            log.warn("a base-image build did not stop within 20 s");
+        }
     }
 }
