@@ -85,6 +85,11 @@ public class BaseImageService {
             log.info("snapshot {} is active", image.snapshotName());
             return true;
         } catch (BerthException e) {
+            if (worker.isShutdown()) {
+                // not a failure: Berth is stopping; the next start builds it again
+                log.info("build of snapshot {} stopped: Berth is shutting down", image.snapshotName());
+                return false;
+            }
             log.error("snapshot {} failed to build: {}", image.snapshotName(), e.getMessage());
             update(image, s -> s.markFailed(e.getMessage(), clock.instant()));
             return false;
