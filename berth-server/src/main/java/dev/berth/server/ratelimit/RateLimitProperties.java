@@ -21,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
 public record RateLimitProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("500") @Min(1) long perKeyPerSecond,
-        @DefaultValue("2000") @Min(1) long perOrgPerSecond,
+        @DefaultValue("1000") @Min(1) long perOrgPerSecond,
         @DefaultValue("2") @DecimalMin("1.0") double burstMultiplier) {
 
     long keyCapacity() {
