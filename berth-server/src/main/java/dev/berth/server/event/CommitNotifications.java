@@ -52,6 +52,14 @@ public class CommitNotifications implements SmartLifecycle {
     private volatile Thread listener;
     private volatile Connection connection;
     private long lastDelivered = -1;
+    /** Ids delivered lately (listener thread only), so an event reaches subscribers once. */
+    private final java.util.Set<Long> recent = java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                    return size() > 10_000;
+                }
+            });
 
     CommitNotifications(NamedParameterJdbcTemplate jdbc, DataSourceProperties dataSource) {
         this.jdbc = jdbc;
@@ -160,6 +168,9 @@ public class CommitNotifications implements SmartLifecycle {
 
     private void deliver(List<Event> events) {
         for (Event e : events) {
+            if (!recent.add(e.id())) {
+                continue; // read by a catch-up and notified too (committed between LISTEN and the catch-up)
+            }
             lastDelivered = Math.max(lastDelivered, e.id());
             for (Consumer<Event> s : subscribers) {
                 try {
