@@ -23,10 +23,12 @@ public final class Postgres {
         return "jdbc:postgresql://127.0.0.1:5432/" + db;
     }
 
-    public static void register(DynamicPropertyRegistry registry) {
+    /** Points the test's context at a fresh database; returns its URL (a second replica can join it). */
+    public static String register(DynamicPropertyRegistry registry) {
         String url = freshDatabaseUrl();
         registry.add("spring.datasource.url", () -> url);
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "");
+        return url;
     }
 }

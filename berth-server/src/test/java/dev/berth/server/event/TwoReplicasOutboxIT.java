@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.server.BerthIT;
+import dev.berth.server.Postgres;
 import dev.berth.server.SecondReplica;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,10 +42,7 @@ class TwoReplicasOutboxIT extends BerthIT {
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        url = dev.berth.server.Postgres.freshDatabaseUrl();
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
+        url = Postgres.register(registry);
         registry.add("berth.events.batch-size", () -> "20");
         registry.add("berth.events.sweep", () -> "200ms");
     }

@@ -17,10 +17,7 @@ class TwoInstancesQuotaRaceIT extends QuotaRaceContract {
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        url = Postgres.freshDatabaseUrl();
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
+        url = Postgres.register(registry);
     }
 
     @BeforeAll

@@ -45,6 +45,14 @@ class EngineRestartRunnerIT extends BerthIT {
         // server mode: healthy once a runner is ready, which the test starts
     }
 
+    /** Registers this test's runner and starts its process on {@code host}, then waits until it is ready. */
+    private void startRunner(String host) throws Exception {
+        String token = ok(admin("POST", "/api/runners", "{\"id\":\"" + runnerId + "\",\"region\":\"us\"}")).get("token").asString();
+        runner = FleetEngines.startRunner("http://localhost:" + port, runnerId, token, host, imageCache());
+        Awaitility.await("runner ready").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "ready".equals(runnerRow().get("state").asString()));
+    }
+
     private JsonNode runnerRow() {
         return ok(admin("GET", "/api/runners/" + runnerId, null));
     }
@@ -58,10 +66,7 @@ class EngineRestartRunnerIT extends BerthIT {
     @Test
     void rowsFollowARestartedEngineOnARunnerProcess() throws Exception {
         String host = RestartableEngine.host();
-        String token = ok(admin("POST", "/api/runners", "{\"id\":\"" + runnerId + "\",\"region\":\"us\"}")).get("token").asString();
-        runner = FleetEngines.startRunner("http://localhost:" + port, runnerId, token, host, imageCache());
-        Awaitility.await("runner ready").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
-                .until(() -> "ready".equals(runnerRow().get("state").asString()));
+        startRunner(host);
         String a = create();
         String b = create();
 
@@ -105,10 +110,7 @@ class EngineRestartRunnerIT extends BerthIT {
     @Test
     void aContainerKilledBehindBerthsBackIsReportedWithItsExitCode() throws Exception {
         String host = RestartableEngine.host();
-        String token = ok(admin("POST", "/api/runners", "{\"id\":\"" + runnerId + "\",\"region\":\"us\"}")).get("token").asString();
-        runner = FleetEngines.startRunner("http://localhost:" + port, runnerId, token, host, imageCache());
-        Awaitility.await("runner ready").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
-                .until(() -> "ready".equals(runnerRow().get("state").asString()));
+        startRunner(host);
         String killed = create();
         String stopped = create();
         try (var engine = new dev.berth.runner.docker.DockerContainerEngine(host)) {

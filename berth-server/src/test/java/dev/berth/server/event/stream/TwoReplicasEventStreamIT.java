@@ -35,10 +35,7 @@ class TwoReplicasEventStreamIT extends BerthIT {
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        url = Postgres.freshDatabaseUrl();
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
+        url = Postgres.register(registry);
     }
 
     @AfterAll
