@@ -85,10 +85,8 @@ public class ProblemHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unknown(Exception e, HttpServletRequest req) {
         log.error("unhandled error on {} {}", req.getMethod(), req.getRequestURI(), e);
-        return ResponseEntity.status(500).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.of(ErrorCode.INTERNAL, "internal error; see the server log for request "
-                        + RequestIds.current(req), RequestIds.current(req)))
-                ;
+        return respond(ErrorCode.INTERNAL, "internal error; see the server log for request " + RequestIds.current(req),
+                req);
     }
 
     private static ResponseEntity<Object> respond(ErrorCode code, String detail, HttpServletRequest req) {

@@ -35,6 +35,14 @@ public final class Problems {
         return pd;
     }
 
+    /** Writes the problem as the whole response, with its status, for code paths outside Spring MVC (filters). */
+    public static void write(jakarta.servlet.http.HttpServletResponse res, tools.jackson.databind.json.JsonMapper json,
+            ProblemDetail pd) throws java.io.IOException {
+        res.setStatus(pd.getStatus());
+        res.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        res.getOutputStream().write(json.writeValueAsBytes(asMap(pd)));
+    }
+
     /** The same problem as a plain map, for code paths outside Spring MVC (filters). */
     public static Map<String, Object> asMap(ProblemDetail pd) {
         Map<String, Object> m = new LinkedHashMap<>();

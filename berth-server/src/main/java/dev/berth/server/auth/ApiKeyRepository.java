@@ -14,7 +14,6 @@ public interface ApiKeyRepository extends JpaRepository<ApiKey, String> {
 
     boolean existsBySystemAdminTrue();
 
-    java.util.List<ApiKey> findByOrganizationIdAndUserId(String organizationId, String userId);
 
     java.util.List<ApiKey> findByOrganizationId(String organizationId);
 

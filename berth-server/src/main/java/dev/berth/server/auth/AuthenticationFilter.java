@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.MDC;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +29,8 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     private static final Set<String> PUBLIC = Set.of("/api/health", "/api/config", "/api/socket.io/",
             "/api/socket.io");
 
+    private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+
     private final Authenticator authenticator;
     private final JsonMapper json;
     private final dev.berth.server.runner.RunnerTokens runnerTokens;
@@ -45,7 +46,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws ServletException, IOException {
         String requestId = Optional.ofNullable(req.getHeader(RequestIds.HEADER))
-                .filter(h -> h.length() <= 64 && h.matches("[A-Za-z0-9._-]+"))
+                .filter(h -> h.length() <= 64 && REQUEST_ID.matcher(h).matches())
                 .orElseGet(() -> UUID.randomUUID().toString());
         req.setAttribute(RequestIds.ATTRIBUTE, requestId);
         res.setHeader(RequestIds.HEADER, requestId);
@@ -59,7 +60,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             if (path.startsWith("/api/runner/")) {
                 Optional<String> runnerId = runnerTokens.authenticate(req.getHeader("Authorization"));
                 if (runnerId.isEmpty()) {
-                    reject(res, requestId, 401, ErrorCode.UNAUTHORIZED, "missing or invalid runner token");
+                    reject(res, requestId, ErrorCode.UNAUTHORIZED, "missing or invalid runner token");
                     return;
                 }
                 req.setAttribute(dev.berth.server.runner.RunnerPrincipal.REQUEST_ATTRIBUTE,
@@ -70,12 +71,12 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             }
             Optional<Caller> caller = authenticate(req);
             if (caller.isEmpty()) {
-                reject(res, requestId, 401, ErrorCode.UNAUTHORIZED,
+                reject(res, requestId, ErrorCode.UNAUTHORIZED,
                         "missing or invalid API key; send 'Authorization: Bearer <api key>'");
                 return;
             }
             if (path.startsWith("/api/toolbox/") && !caller.get().has(Permission.WRITE_SANDBOXES)) {
-                reject(res, requestId, 403, ErrorCode.FORBIDDEN,
+                reject(res, requestId, ErrorCode.FORBIDDEN,
                         "toolbox calls need the 'write:sandboxes' permission, which this caller does not have");
                 return;
             }
@@ -97,11 +98,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         return authenticator.authenticate(header.substring(7).trim(), req.getHeader("X-Daytona-Organization-ID"));
     }
 
-    private void reject(HttpServletResponse res, String requestId, int status, ErrorCode code, String message)
-            throws IOException {
-        var pd = Problems.of(code, message, requestId);
-        res.setStatus(status);
-        res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        res.getOutputStream().write(json.writeValueAsBytes(Problems.asMap(pd)));
+    private void reject(HttpServletResponse res, String requestId, ErrorCode code, String message) throws IOException {
+        Problems.write(res, json, Problems.of(code, message, requestId));
     }
 }

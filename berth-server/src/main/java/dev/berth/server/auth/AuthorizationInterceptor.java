@@ -12,14 +12,22 @@ import org.springframework.web.servlet.HandlerInterceptor;
 /** Enforces each handler's declared access ({@link Access} or {@link RequiresPermission}); undeclared is refused. */
 public class AuthorizationInterceptor implements HandlerInterceptor {
 
+    /** A handler's declared rule, looked up by reflection once per handler method. */
+    private record Rule(RequiresPermission perm, Access access) {
+    }
+
+    private final java.util.Map<java.lang.reflect.Method, Rule> rules = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public boolean preHandle(HttpServletRequest req, HttpServletResponse res, Object handler) {
         if (!(handler instanceof HandlerMethod hm)) {
             return true;
         }
         Caller caller = (Caller) req.getAttribute(Caller.REQUEST_ATTRIBUTE);
-        RequiresPermission perm = find(hm, RequiresPermission.class);
-        Access access = find(hm, Access.class);
+        Rule rule = rules.computeIfAbsent(hm.getMethod(),
+                m -> new Rule(find(hm, RequiresPermission.class), find(hm, Access.class)));
+        RequiresPermission perm = rule.perm();
+        Access access = rule.access();
         if (perm == null && access == null) {
             if (req.getRequestURI().startsWith("/api/toolbox/")) {
                 return true; // toolbox routes are authorized by path in AuthenticationFilter

@@ -86,15 +86,15 @@ public final class Bench {
         report("cold create -> started", berth, raw, "engine create+start (docker-java)");
     }
 
+    /** Steady state is what a long-running server shows: enough calls for the JIT to compile the hot path. */
+    private static final int WARM_UP = Integer.getInteger("berth.bench.warmup", 1000);
+
     /**
      * Warms both paths up (a server's JIT is cold for its first requests; the engine needs none), then
      * alternates blocks of 20 calls: interleaved in time so both see the same machine noise, but in
      * blocks because an engine exec leaves dockerd, containerd and runc cleaning up on these 2 cores,
      * which would otherwise land on the very next Berth call.
      */
-    /** Steady state is what a long-running server shows: enough calls for the JIT to compile the hot path. */
-    private static final int WARM_UP = Integer.getInteger("berth.bench.warmup", 1000);
-
     private void exec(int n) throws Exception {
         JsonNode sb = post("/api/sandbox", "{\"snapshot\":\"berth/busybox\"}");
         String id = sb.get("id").asString();

@@ -17,6 +17,17 @@ class DispatchSignal {
         }
     }
 
+    /** Wakes the dispatcher once the current transaction has committed (its events are visible then). */
+    void wakeAfterCommit() {
+        org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                new org.springframework.transaction.support.TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        wake();
+                    }
+                });
+    }
+
     /** Waits until woken or {@code timeout} passed; returns whether it was woken. */
     boolean await(Duration timeout) throws InterruptedException {
         boolean woken = permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -56,11 +56,6 @@ class EventDispatcher implements SmartLifecycle {
         this.clock = clock;
     }
 
-    /** The lease holder name of this replica. */
-    String owner() {
-        return owner;
-    }
-
     @Override
     public synchronized void start() {
         AtomicInteger n = new AtomicInteger();

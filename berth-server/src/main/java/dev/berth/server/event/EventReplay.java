@@ -7,8 +7,6 @@ import java.util.Map;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Re-queues an event: a parked one gets its parked deliveries back with a fresh attempt budget
@@ -54,12 +52,7 @@ class EventReplay {
         if (updated == 0) {
             throw new ConflictException("event " + id + " is pending; only parked or processed events can be replayed");
         }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                signal.wake();
-            }
-        });
+        signal.wakeAfterCommit();
         return query.get(id);
     }
 }

@@ -5,8 +5,6 @@ public final class EventTypes {
 
     public static final String SANDBOX_CREATED = "sandbox.created";
     public static final String SANDBOX_STATE_UPDATED = "sandbox.state.updated";
-    public static final String SNAPSHOT_ACTIVATED = "snapshot.activated";
-    public static final String ORGANIZATION_SUSPENDED = "organization.suspended";
 
     private EventTypes() {
     }

@@ -4,8 +4,6 @@ import java.time.Clock;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,12 +39,7 @@ public class Outbox {
         long id = store.insert(type, aggregateType, aggregateId, organizationId, json.writeValueAsString(payload),
                 clock.instant());
         notifications.publish(id); // every replica's live clients hear of it at commit (PostgreSQL)
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                signal.wake();
-            }
-        });
+        signal.wakeAfterCommit();
         return id;
     }
 }

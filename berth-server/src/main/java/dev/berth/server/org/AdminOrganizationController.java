@@ -1,7 +1,6 @@
 package dev.berth.server.org;
 
 import dev.berth.core.error.InvalidRequestException;
-import dev.berth.core.error.NotFoundException;
 import dev.berth.core.quota.Quota;
 import dev.berth.server.auth.Access;
 import dev.berth.server.auth.Caller;
@@ -35,7 +34,7 @@ public class AdminOrganizationController {
     @PatchMapping("/{orgId}/quota")
     @org.springframework.transaction.annotation.Transactional
     public Quota quota(Caller caller, @PathVariable String orgId, @RequestBody QuotaPatch p) {
-        Organization o = orgs.lockById(orgId).orElseThrow(() -> new NotFoundException("organization " + orgId + " not found"));
+        Organization o = orgs.lockExisting(orgId);
         Quota q = o.getQuota().toQuota();
         Quota next = new Quota(v("totalCpuQuota", p.totalCpuQuota(), q.totalCpu()),
                 v("totalMemoryQuota", p.totalMemoryQuota(), q.totalMemory()),

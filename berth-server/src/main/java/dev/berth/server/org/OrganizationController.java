@@ -78,8 +78,8 @@ public class OrganizationController {
 
     @GetMapping("/{orgId}/usage")
     public UsageDto usage(Caller caller, @PathVariable String orgId) {
-        orgs.visible(caller, orgId);
-        return new UsageDto(quotas.usage(orgId), quotas.quota(orgId));
+        Organization o = orgs.visible(caller, orgId);
+        return new UsageDto(quotas.usage(orgId), o.getQuota().toQuota());
     }
 
     public record MemberDto(String userId, String organizationId, String role, Set<String> permissions, String createdAt) {

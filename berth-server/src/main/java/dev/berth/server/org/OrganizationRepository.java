@@ -13,4 +13,10 @@ public interface OrganizationRepository extends JpaRepository<Organization, Stri
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select o from Organization o where o.id = :id")
     Optional<Organization> lockById(@Param("id") String id);
+
+    /** Locks the organization's row for the rest of the transaction; 404 when there is none. */
+    default Organization lockExisting(String id) {
+        return lockById(id).orElseThrow(() -> new dev.berth.core.error.NotFoundException(
+                "organization " + id + " not found"));
+    }
 }

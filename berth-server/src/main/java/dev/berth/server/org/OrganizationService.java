@@ -59,16 +59,16 @@ public class OrganizationService {
     }
 
     public List<Organization> mine(Caller caller) {
-        return members.findByUserId(userOf(caller)).stream()
-                .map(m -> orgs.findById(m.getOrganizationId()).orElse(null))
-                .filter(java.util.Objects::nonNull).toList();
+        List<String> ids = members.findByUserId(userOf(caller)).stream().map(Member::getOrganizationId).toList();
+        java.util.Map<String, Organization> byId = new java.util.HashMap<>();
+        orgs.findAllById(ids).forEach(o -> byId.put(o.getId(), o));
+        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
     }
 
     /** The organization if the caller is a member (system admins see all), else 404. */
     public Organization visible(Caller caller, String orgId) {
         Organization o = orgs.findById(orgId).orElseThrow(() -> notFound(orgId));
-        if (!caller.systemAdmin() && (caller.userId() == null
-                || members.findByOrganizationIdAndUserId(orgId, caller.userId()).isEmpty())) {
+        if (!caller.systemAdmin() && membership(caller, orgId).isEmpty()) {
             throw notFound(orgId);
         }
         return o;
@@ -76,11 +76,11 @@ public class OrganizationService {
 
     /** Visible and the caller is an owner (403 for plain members). */
     public Organization owned(Caller caller, String orgId) {
-        Organization o = visible(caller, orgId);
+        Organization o = orgs.findById(orgId).orElseThrow(() -> notFound(orgId));
         if (caller.systemAdmin()) {
             return o;
         }
-        Member m = members.findByOrganizationIdAndUserId(orgId, caller.userId()).orElseThrow(() -> notFound(orgId));
+        Member m = membership(caller, orgId).orElseThrow(() -> notFound(orgId));
         if (m.getRole() != Role.OWNER) {
             throw new ForbiddenException("only owners of organization " + orgId + " may do this");
         }
@@ -139,6 +139,11 @@ public class OrganizationService {
             throw new ConflictException("cannot remove the last owner of organization " + orgId);
         }
         members.delete(m);
+    }
+
+    private java.util.Optional<Member> membership(Caller caller, String orgId) {
+        return caller.userId() == null ? java.util.Optional.empty()
+                : members.findByOrganizationIdAndUserId(orgId, caller.userId());
     }
 
     static NotFoundException notFound(String orgId) {

@@ -1,8 +1,6 @@
 package dev.berth.server.org;
 
 import dev.berth.core.error.ForbiddenException;
-import dev.berth.core.error.NotFoundException;
-import dev.berth.core.quota.Quota;
 import dev.berth.core.quota.QuotaPolicy;
 import dev.berth.core.quota.Usage;
 import dev.berth.core.sandbox.Resources;
@@ -66,7 +64,7 @@ public class QuotaService {
     }
 
     private Organization lockActive(String orgId) {
-        Organization o = orgs.lockById(orgId).orElseThrow(() -> new NotFoundException("organization " + orgId + " not found"));
+        Organization o = orgs.lockExisting(orgId);
         ensureNotSuspended(o);
         return o;
     }
@@ -76,10 +74,5 @@ public class QuotaService {
             throw new ForbiddenException("organization " + o.getId() + " is suspended: " + o.getSuspensionReason()
                     + (o.getSuspendedUntil() == null ? "" : " (until " + o.getSuspendedUntil() + ")"));
         }
-    }
-
-    public Quota quota(String orgId) {
-        return orgs.findById(orgId).orElseThrow(() -> new NotFoundException("organization " + orgId + " not found"))
-                .getQuota().toQuota();
     }
 }

@@ -1,7 +1,6 @@
 package dev.berth.server.org;
 
 import dev.berth.core.error.BerthException;
-import dev.berth.core.error.NotFoundException;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.server.sandbox.Sandbox;
 import dev.berth.server.sandbox.SandboxRepository;
@@ -33,7 +32,7 @@ public class SuspensionService {
 
     public Organization suspend(String orgId, String reason, Instant until) {
         Organization o = tx.execute(st -> {
-            Organization org = orgs.lockById(orgId).orElseThrow(() -> new NotFoundException("organization " + orgId + " not found"));
+            Organization org = orgs.lockExisting(orgId);
             org.suspend(reason, until);
             return orgs.save(org);
         });
@@ -51,7 +50,7 @@ public class SuspensionService {
 
     public Organization unsuspend(String orgId) {
         return tx.execute(st -> {
-            Organization org = orgs.lockById(orgId).orElseThrow(() -> new NotFoundException("organization " + orgId + " not found"));
+            Organization org = orgs.lockExisting(orgId);
             org.unsuspend();
             return orgs.save(org);
         });

@@ -12,7 +12,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,9 +52,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
         }
         var pd = Problems.of(ErrorCode.QUOTA_EXCEEDED, d.message(), RequestIds.current(req));
         pd.setProperty("limit", d.scope().name().toLowerCase(java.util.Locale.ROOT));
-        res.setStatus(429);
         res.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(d.retryAfterSeconds()));
-        res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        res.getOutputStream().write(json.writeValueAsBytes(Problems.asMap(pd)));
+        Problems.write(res, json, pd);
     }
 }

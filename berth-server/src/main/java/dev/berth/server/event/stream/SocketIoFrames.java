@@ -65,10 +65,6 @@ final class SocketIoFrames {
         return "" + MESSAGE + '4' + prefix(namespace) + JSON.writeValueAsString(Map.of("message", message));
     }
 
-    static String disconnect(String namespace) {
-        return "" + MESSAGE + '1' + prefix(namespace);
-    }
-
     /** {@code 42["name",<json>]}; {@code json} is already serialized. */
     static String event(String name, String json) {
         return "" + MESSAGE + '2' + '[' + JSON.writeValueAsString(name) + ',' + json + ']';

@@ -72,11 +72,6 @@ class StreamRegistry implements SmartLifecycle {
         }
     }
 
-    int subscriberCount(String organizationId) {
-        Set<StreamSubscriber> subs = byOrg.get(organizationId);
-        return subs == null ? 0 : subs.size();
-    }
-
     @Override
     public void start() {
         running = true;
