@@ -19,10 +19,14 @@ public final class SandboxReconcilePolicy {
      * @param inState how long the sandbox has been in {@code state}
      * @param busy    true while an action for this sandbox is running (its outcome is pending)
      */
+    /** False for states no observation can change (decide answers NOTHING for them): no need to look. */
+    public boolean needsObservation(SandboxState state) {
+        return state != SandboxState.DESTROYED && state != SandboxState.ERROR && state != SandboxState.BUILD_FAILED;
+    }
+
     public ReconcileDecision decide(SandboxState state, DesiredState desired, ContainerStatus observed,
             Integer exitCode, boolean oomKilled, Duration inState, boolean busy) {
-        if (busy || state == SandboxState.DESTROYED || state == SandboxState.ERROR
-                || state == SandboxState.BUILD_FAILED) {
+        if (busy || !needsObservation(state)) {
             return ReconcileDecision.NOTHING;
         }
         boolean timedOut = inState.compareTo(transitionTimeout) > 0;

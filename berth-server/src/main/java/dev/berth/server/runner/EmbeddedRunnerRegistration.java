@@ -86,13 +86,16 @@ public class EmbeddedRunnerRegistration {
     @Scheduled(fixedDelay = 5000)
     public void heartbeat() {
         try {
-            local.ifPresent(runner -> tx.executeWithoutResult(st -> runners.findById(runner.runnerId()).ifPresent(r -> {
-                // an engine that does not answer is recorded (no new sandboxes are placed here), not an error
+            local.ifPresent(runner -> {
+                // the engine is asked before the transaction, so no connection waits on it; an engine that does not
+                // answer is recorded (no new sandboxes are placed here), not an error
                 boolean engineUp = runner.engine().ping();
-                r.heartbeat(0, 0, 0, 0, engineUp ? runner.inventory().size() : r.getSandboxCount(), engineUp,
-                        clock.instant());
-                runners.save(r);
-            })));
+                Integer count = engineUp ? runner.inventory().size() : null;
+                tx.executeWithoutResult(st -> runners.findById(runner.runnerId()).ifPresent(r -> {
+                    r.heartbeat(0, 0, 0, 0, count != null ? count : r.getSandboxCount(), engineUp, clock.instant());
+                    runners.save(r);
+                }));
+            });
         } catch (org.springframework.dao.OptimisticLockingFailureException e) {
             // another replica with the same embedded runner id wrote it first; the next beat wins
         } catch (RuntimeException e) {

@@ -80,5 +80,4 @@ public class JobRow {
     public JobState getState() { return state; }
     public String getTraceparent() { return traceparent; }
     public String getError() { return error; }
-    public Instant getTimeoutAt() { return timeoutAt; }
 }

@@ -98,8 +98,10 @@ public class RunnerHeartbeats {
             return Map.of("reregister", false);
         }
         Map<String, ContainerStatus> inventory = hb.inventory();
-        reconcile(runnerId, inventory, hb.observed() == null ? Map.of() : hb.observed());
-        reapOrphans(runnerId, inventory);
+        // a sandbox with a job in flight is busy: its job (bounded by the job's timeout) decides, not a guess
+        Set<String> busy = jobs.inFlight(runnerId);
+        reconcile(runnerId, inventory, hb.observed() == null ? Map.of() : hb.observed(), busy);
+        reapOrphans(runnerId, inventory, busy);
         if (r.getState() == RunnerState.RECONCILING) {
             tx.executeWithoutResult(st -> runners.findById(runnerId).ifPresent(x -> {
                 x.markReady();
@@ -111,9 +113,7 @@ public class RunnerHeartbeats {
     }
 
     private void reconcile(String runnerId, Map<String, ContainerStatus> inventory,
-            Map<String, ObservedSandbox> observed) {
-        // a sandbox with a job in flight is busy: its job (bounded by the job's timeout) decides, not a guess
-        Set<String> busy = jobs.inFlight(runnerId);
+            Map<String, ObservedSandbox> observed, Set<String> busy) {
         for (String id : sandboxes.findLiveIdsOnRunner(runnerId)) {
             ReentrantLock lock = locks.of(id);
             if (!lock.tryLock()) {
@@ -176,10 +176,10 @@ public class RunnerHeartbeats {
         }
     }
 
-    private void reapOrphans(String runnerId, Map<String, ContainerStatus> inventory) {
+    private void reapOrphans(String runnerId, Map<String, ContainerStatus> inventory, Set<String> inFlight) {
         OrphanGrace grace = orphans.computeIfAbsent(runnerId, k -> new OrphanGrace(orphanGrace));
         Set<String> orphaned = new HashSet<>(inventory.keySet());
-        orphaned.removeAll(jobs.inFlight(runnerId));
+        orphaned.removeAll(inFlight);
         if (!orphaned.isEmpty()) {
             orphaned.removeAll(sandboxes.findLiveIds(inventory.keySet()));
         }

@@ -67,8 +67,7 @@ public class RunnerRegistry {
         if (local.isPresent() && localNotReady.get() == null) {
             return Optional.empty();
         }
-        boolean remoteReady = runners.findAll().stream()
-                .anyMatch(r -> !r.isEmbedded() && r.getState() == RunnerState.READY);
+        boolean remoteReady = runners.existsByEmbeddedFalseAndState(RunnerState.READY);
         if (remoteReady) {
             return Optional.empty();
         }
@@ -95,7 +94,7 @@ public class RunnerRegistry {
         if (runner == null) {
             return false;
         }
-        RunnerView v = view(runner, allocations().getOrDefault(runnerId, RunnerResources.NONE));
+        RunnerView v = view(runner, allocationOf(runnerId));
         return v != null && v.capacity().admits(v.allocated(), r, policy.cpuOvercommit());
     }
 
@@ -128,6 +127,17 @@ public class RunnerRegistry {
 
     private static double clamp(double v) {
         return Math.max(0, Math.min(1, v));
+    }
+
+    /** One runner's allocation, without aggregating every other runner's (this runs under the row locks). */
+    private RunnerResources allocationOf(String runnerId) {
+        List<Object[]> rows = sandboxes.allocationOfRunner(runnerId);
+        Object[] row = rows.isEmpty() ? null : rows.get(0);
+        if (row == null || row[3] == null || ((Number) row[3]).intValue() == 0) {
+            return RunnerResources.NONE;
+        }
+        return new RunnerResources(((Number) row[0]).intValue(), ((Number) row[1]).intValue(),
+                ((Number) row[2]).intValue(), ((Number) row[3]).intValue());
     }
 
     private Map<String, RunnerResources> allocations() {

@@ -1,6 +1,5 @@
 package dev.berth.server.runner;
 
-import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 
@@ -8,5 +7,5 @@ public interface RunnerRepository extends JpaRepository<Runner, String> {
 
     Optional<Runner> findByTokenHash(String tokenHash);
 
-    List<Runner> findByRegion(String region);
+    boolean existsByEmbeddedFalseAndState(RunnerState state);
 }

@@ -266,10 +266,4 @@ public class Sandbox {
         return lastActivityAt;
     }
 
-    public long getVersion() {
-        if (version == null) {
-            return 0;
-        }
-        return version;
-    }
 }

@@ -50,7 +50,4 @@ public class SandboxLease {
         return true;
     }
 
-    public String owner() {
-        return owner;
-    }
 }

@@ -141,11 +141,7 @@ public class SandboxReconciler implements SmartLifecycle {
 
     /** Reconciles one sandbox now (e.g. after an engine event about its container). */
     public void reconcile(String sandboxId) {
-        runners.localRunner().ifPresent(runner -> {
-            if (repo.findById(sandboxId).filter(s -> runner.runnerId().equals(s.getRunnerId())).isPresent()) {
-                reconcile(runner, sandboxId);
-            }
-        });
+        runners.localRunner().ifPresent(runner -> reconcile(runner, sandboxId));
     }
 
     private void reconcile(SandboxRunner runner, String id) {
@@ -164,6 +160,9 @@ public class SandboxReconciler implements SmartLifecycle {
 
     private void apply(SandboxRunner runner, String id) {
         Sandbox s = store.load(id);
+        if (!runner.runnerId().equals(s.getRunnerId()) || !policy.needsObservation(s.getState())) {
+            return; // another runner's sandbox, or a state no observation changes: no engine call
+        }
         ObservedSandbox seen = runner.observe(id);
         Duration inState = Duration.between(s.getStateChangedAt(), clock.instant());
         ReconcileDecision d = policy.decide(s.getState(), s.getDesiredState(), seen.status(), seen.exitCode(),

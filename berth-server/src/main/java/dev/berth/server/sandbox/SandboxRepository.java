@@ -54,6 +54,11 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
             + " group by s.runnerId")
     List<Object[]> allocationByRunner();
 
+    /** The same for one runner: [cpu, memory, disk, count] of its live sandboxes (sums are null when none). */
+    @Query("select sum(s.cpu), sum(s.memoryGib), sum(s.diskGib), count(s) from Sandbox s"
+            + " where s.state in " + LIVE + " and s.runnerId = :runner")
+    List<Object[]> allocationOfRunner(@Param("runner") String runnerId);
+
     boolean existsByOrganizationIdAndLiveName(String organizationId, String liveName);
 
     /** One page in (createdAt, id) order after the cursor position; labels are filtered by the caller. */

@@ -96,10 +96,6 @@ public class Snapshot {
         return scope;
     }
 
-    public boolean isGeneral() {
-        return GENERAL.equals(scope);
-    }
-
     public String getName() {
         return name;
     }
