@@ -199,8 +199,9 @@ public class RunnerHeartbeats {
         switch (seen) {
             case RUNNING -> store.move(s.getId(), SandboxState.STARTED, "runner returned", null);
             case EXITED, CREATED -> store.move(s.getId(), SandboxState.STOPPED, "runner returned", null);
-            case MISSING -> store.move(s.getId(), SandboxState.ERROR, "runner returned",
-                    "the runner came back but the sandbox's container is gone");
+            // already in error: only its reason changes (an error-to-error move is refused on every heartbeat)
+            case MISSING -> store.update(s.getId(), x -> x.explainError(
+                    "the runner came back but the sandbox's container is gone", clock.instant()));
         }
     }
 }

@@ -137,6 +137,15 @@ public class Sandbox {
         this.lastActivityAt = now;
     }
 
+    /** Replaces the reason of a sandbox already in {@code error} (there is no error-to-error transition). */
+    public void explainError(String reason, Instant now) {
+        if (state != SandboxState.ERROR) {
+            throw new IllegalStateException("sandbox " + id + " is '" + state.wireName() + "', not 'error'");
+        }
+        this.errorReason = reason;
+        this.updatedAt = now;
+    }
+
     /** Moves to {@code to} if the transition table allows it; returns false (and changes nothing) otherwise. */
     public boolean transition(SandboxState to, String errorReason, Instant now) {
         if (!SandboxTransitions.isAllowed(state, to)) {
