@@ -98,7 +98,7 @@ public final class Bench {
     private void exec(int n) throws Exception {
         JsonNode sb = post("/api/sandbox", "{\"snapshot\":\"berth/busybox\"}");
         String id = sb.get("id").asString();
-        String container = "berth-" + id;
+        String container = dev.berth.runner.SandboxRunner.containerName(id);
         DockerClient docker = engine.client();
         List<Double> berth = new ArrayList<>();
         List<Double> raw = new ArrayList<>();

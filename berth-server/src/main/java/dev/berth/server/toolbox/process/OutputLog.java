@@ -64,10 +64,6 @@ final class OutputLog {
         listeners.forEach(Runnable::run);
     }
 
-    synchronized boolean isComplete() {
-        return complete;
-    }
-
     synchronized long size() {
         return size;
     }

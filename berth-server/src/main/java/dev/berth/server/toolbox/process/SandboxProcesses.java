@@ -4,7 +4,6 @@ import dev.berth.runner.agent.AgentClient;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ExecRequest;
 import dev.berth.server.toolbox.ToolboxException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +29,9 @@ final class SandboxProcesses {
         return id;
     }
 
-    ShellSession createSession(String id, AgentClient agent, ExecRequest shell, Instant now) throws AgentException {
+    ShellSession createSession(String id, AgentClient agent, ExecRequest shell) throws AgentException {
         checkId("session", id);
-        if ("entrypoint".equals(id)) {
+        if (EntrypointController.ID.equals(id)) {
             throw new ToolboxException(409, "CONFLICT", "session id 'entrypoint' is reserved");
         }
         synchronized (this) {
@@ -48,7 +47,7 @@ final class SandboxProcesses {
         }
         ShellSession s = null;
         try {
-            s = ShellSession.start(id, agent, shell, props, now);
+            s = ShellSession.start(id, agent, shell, props);
             synchronized (this) {
                 if (!closed) {
                     sessions.put(id, s);

@@ -13,7 +13,6 @@ import dev.berth.server.toolbox.process.ProcessDtos.SessionDto;
 import dev.berth.server.toolbox.process.ProcessDtos.SessionExecuteRequest;
 import dev.berth.server.toolbox.process.ProcessDtos.SessionExecuteResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -33,15 +32,12 @@ class SessionController {
     private final ToolboxTargets targets;
     private final ProcessSessions sessions;
     private final ProcessProperties props;
-    private final Clock clock;
     private final SandboxEnv env;
 
-    SessionController(ToolboxTargets targets, ProcessSessions sessions, ProcessProperties props, Clock clock,
-            SandboxEnv env) {
+    SessionController(ToolboxTargets targets, ProcessSessions sessions, ProcessProperties props, SandboxEnv env) {
         this.targets = targets;
         this.sessions = sessions;
         this.props = props;
-        this.clock = clock;
         this.env = env;
     }
 
@@ -51,8 +47,7 @@ class SessionController {
             throws AgentException {
         Target t = targets.resolve(caller, sandboxId);
         String id = body == null ? null : body.sessionId();
-        sessions.of(t).createSession(id, t.agent(), env.apply(t, ShellSession.request(t.sandbox().getOsUser())),
-                clock.instant());
+        sessions.of(t).createSession(id, t.agent(), env.apply(t, ShellSession.request(t.sandbox().getOsUser())));
     }
 
     @GetMapping

@@ -10,7 +10,6 @@ import dev.berth.server.toolbox.ToolboxException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -28,7 +27,6 @@ final class ShellSession implements ProcessListener {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String id;
-    private final Instant createdAt;
     private final ProcessProperties props;
     private final String nonce;
     private final CommandBook book;
@@ -48,9 +46,8 @@ final class ShellSession implements ProcessListener {
     private boolean ended;
     private long seq;
 
-    private ShellSession(String id, Instant createdAt, ProcessProperties props) {
+    private ShellSession(String id, ProcessProperties props) {
         this.id = id;
-        this.createdAt = createdAt;
         this.props = props;
         byte[] n = new byte[8];
         RANDOM.nextBytes(n);
@@ -66,19 +63,15 @@ final class ShellSession implements ProcessListener {
     }
 
     /** Starts the shell of {@code request} (normally {@link #request}, with the sandbox's environment applied). */
-    static ShellSession start(String id, AgentClient agent, ExecRequest request, ProcessProperties props, Instant now)
+    static ShellSession start(String id, AgentClient agent, ExecRequest request, ProcessProperties props)
             throws AgentException {
-        ShellSession s = new ShellSession(id, now, props);
+        ShellSession s = new ShellSession(id, props);
         s.shell = agent.spawn(request, s);
         return s;
     }
 
     String id() {
         return id;
-    }
-
-    Instant createdAt() {
-        return createdAt;
     }
 
     synchronized List<SessionCommand> commands() {
