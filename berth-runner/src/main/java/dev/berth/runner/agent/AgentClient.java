@@ -67,10 +67,6 @@ public final class AgentClient {
         this.maxListEntries = maxListEntries;
     }
 
-    public AgentTransport transport() {
-        return transport;
-    }
-
     private AgentConnection connect() throws AgentException {
         return AgentConnection.open(transport, connectTimeout);
     }

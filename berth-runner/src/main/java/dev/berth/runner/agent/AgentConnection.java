@@ -2,11 +2,8 @@ package dev.berth.runner.agent;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,16 +28,9 @@ final class AgentConnection implements Closeable {
     private final Object writeLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean expired;
-    private int agentVersion;
-    private String agentName = "";
 
     private AgentConnection(SocketChannel channel) {
         this.channel = channel;
-    }
-
-    /** Connects and performs the HELLO handshake, both within {@code timeout}. */
-    static AgentConnection open(Path socket, Duration timeout) throws AgentException {
-        return open(AgentTransport.unix(socket), timeout);
     }
 
     /** Connects through {@code transport} and performs the HELLO handshake, both within {@code timeout}. */
@@ -68,11 +58,11 @@ final class AgentConnection implements Closeable {
                 throw AgentException.protocol("expected HELLO, got frame 0x" + Integer.toHexString(f.type()));
             }
             Wire.In in = new Wire.In(f.payload());
-            c.agentVersion = in.u16();
-            c.agentName = in.str(256);
+            int agentVersion = in.u16();
+            in.str(256); // the agent's name: not used, but part of the frame
             in.end();
-            if (c.agentVersion != Wire.VERSION) {
-                throw AgentException.protocol("unsupported agent protocol version " + c.agentVersion);
+            if (agentVersion != Wire.VERSION) {
+                throw AgentException.protocol("unsupported agent protocol version " + agentVersion);
             }
             return c;
         } catch (AgentException e) {
@@ -81,10 +71,6 @@ final class AgentConnection implements Closeable {
         } finally {
             disarm(guard);
         }
-    }
-
-    String agentName() {
-        return agentName;
     }
 
     /** Schedules a close of this connection after {@code d} (null = no deadline). */

@@ -50,7 +50,7 @@ public final class TunnelTransport implements AgentTransport {
         while (reply.length() < MAX_REPLY) {
             one.clear();
             if (ch.read(one) < 0) {
-                throw new IOException("runner tunnel " + describe() + " closed the connection: " + reply);
+                throw new IOException(describe() + " closed the connection: " + reply);
             }
             char c = (char) one.get(0);
             if (c == '\n') {
@@ -59,7 +59,7 @@ public final class TunnelTransport implements AgentTransport {
             reply.append(c);
         }
         if (!reply.toString().equals("OK")) {
-            throw new IOException("runner tunnel " + describe() + " refused: " + reply);
+            throw new IOException(describe() + " refused: " + reply);
         }
     }
 

@@ -50,6 +50,8 @@ public final class RunnerNode implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile AutoCloseable engineEvents;
 
+    private final java.util.concurrent.atomic.AtomicBoolean eventBeatPending = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Sandboxes whose container the kernel OOM-killed, from the engine's events, until it runs again or is gone. */
     private final java.util.Set<String> oomKilled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -152,8 +154,9 @@ public final class RunnerNode implements AutoCloseable {
     private SandboxSpec spec(Job job) throws IOException {
         if (settings.protocolVersion() == RunnerProtocol.V1) {
             SandboxSpecV1 v1 = ControlPlaneClient.parse(job.payload(), SandboxSpecV1.class);
-            return new SandboxSpec(v1.sandboxId(), v1.organizationId(), v1.imageRef(), v1.cpu() * 1_000_000_000L,
-                    v1.memoryGiB() * (1L << 30), v1.diskGiB() * (1L << 30), v1.pidsLimit(), v1.user(), v1.env());
+            var r = new dev.berth.core.sandbox.Resources(v1.cpu(), v1.memoryGiB(), v1.diskGiB());
+            return new SandboxSpec(v1.sandboxId(), v1.organizationId(), v1.imageRef(), r.nanoCpus(), r.memoryBytes(),
+                    r.diskBytes(), v1.pidsLimit(), v1.user(), v1.env());
         }
         return ControlPlaneClient.parse(job.payload(), SandboxSpec.class);
     }
@@ -170,7 +173,7 @@ public final class RunnerNode implements AutoCloseable {
                     inventory.put(o.sandboxId(), o.status());
                 }
             }
-            boolean engine = inventory != null && runner.engine().ping();
+            boolean engine = inventory != null; // it just answered the container list
             var hb = new Heartbeat(metrics.cpuUsage(), metrics.memoryUsage(), metrics.diskUsage(), metrics.loadPerCore(),
                     inventory == null ? 0 : inventory.size(), engine, "berth-agent/1", inventory, observed);
             Map<String, Object> reply = cp.heartbeat(hb);
@@ -216,10 +219,17 @@ public final class RunnerNode implements AutoCloseable {
         if (ev.kind() == dev.berth.runner.engine.ContainerEvent.Kind.OOM_KILLED && sandbox != null) {
             oomKilled.add(sandbox);
         }
-        try {
-            heartbeats.execute(this::heartbeat);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closing
+        // events come in bursts (die + destroy, oom + die): one queued heartbeat reports them all; the flag is
+        // cleared before the beat reads the engine, so a later event queues another
+        if (eventBeatPending.compareAndSet(false, true)) {
+            try {
+                heartbeats.execute(() -> {
+                    eventBeatPending.set(false);
+                    heartbeat();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                eventBeatPending.set(false); // closing
+            }
         }
     }
 

@@ -60,7 +60,7 @@ public class CreateAction {
             }
             Map<String, String> env = mapper.fromJson(fresh.getEnvJson());
             var spec = new SandboxSpec(fresh.getId(), fresh.getOrganizationId(), fresh.getImageRef(),
-                    fresh.getCpu() * 1_000_000_000L, fresh.getMemoryGib() * (1L << 30), fresh.getDiskGib() * (1L << 30),
+                    resources.nanoCpus(), resources.memoryBytes(), resources.diskBytes(),
                     props.sandbox().pidsLimit(), fresh.getOsUser(), env);
             try {
                 runner.create(spec);
