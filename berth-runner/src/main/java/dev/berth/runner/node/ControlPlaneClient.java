@@ -69,10 +69,24 @@ final class ControlPlaneClient {
         }
         HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() / 100 != 2) {
-            throw new IOException(method + " " + path + " -> " + r.statusCode() + " "
+            throw new StatusException(r.statusCode(), method + " " + path + " -> " + r.statusCode() + " "
                     + new String(r.body(), 0, Math.min(r.body().length, 500), java.nio.charset.StandardCharsets.UTF_8));
         }
         return type == null || r.body().length == 0 ? null : JSON.readValue(r.body(), type);
+    }
+
+    /** The control plane answered, with a status other than 2xx. */
+    static final class StatusException extends IOException {
+        private final int status;
+
+        StatusException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
     }
 
     static <T> T parse(String json, Class<T> type) throws IOException {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /** Live usage of the runner host, read from /proc and the data directory's filesystem. */
 final class HostMetrics {
@@ -53,9 +52,38 @@ final class HostMetrics {
     }
 
     double memoryUsage() {
-        long total = memInfo("MemTotal:");
-        long avail = memInfo("MemAvailable:");
+        long total = 0;
+        long avail = 0;
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (l.startsWith("MemTotal:")) {
+                    total = kib(l);
+                } else if (l.startsWith("MemAvailable:")) {
+                    avail = kib(l);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
         return total == 0 ? 0 : 1.0 - (double) avail / total;
+    }
+
+    private static long memInfo(String key) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (l.startsWith(key)) {
+                    return kib(l);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** The number in a /proc/meminfo line ("MemTotal:  16384 kB"). */
+    private static long kib(String line) {
+        return Long.parseLong(line.substring(line.indexOf(':') + 1).trim().split("\\s+")[0]);
     }
 
     double diskUsage() {
@@ -73,19 +101,5 @@ final class HostMetrics {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
-    }
-
-    private static long memInfo(String key) {
-        try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/meminfo"));
-            for (String l : lines) {
-                if (l.startsWith(key)) {
-                    return Long.parseLong(l.substring(key.length()).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-        return 0;
     }
 }

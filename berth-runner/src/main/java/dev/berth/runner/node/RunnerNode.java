@@ -90,7 +90,7 @@ public final class RunnerNode implements AutoCloseable {
                 log.warn("job poll failed: {}; retrying in {} ms", e.getMessage(), backoff);
                 stopped.await(backoff, TimeUnit.MILLISECONDS);
                 backoff = Math.min(backoff * 2, 5000);
-                if (e.getMessage() != null && e.getMessage().contains("-> 409")) {
+                if (e instanceof ControlPlaneClient.StatusException s && s.status() == 409) {
                     registerWithRetry();
                 }
             }

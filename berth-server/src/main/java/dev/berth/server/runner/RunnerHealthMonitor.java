@@ -66,17 +66,18 @@ public class RunnerHealthMonitor {
         }
     }
 
+    /** Runs every tick while the runner stays lost: one query, and a write only for rows not yet in error. */
     private void markSandboxesLost(Runner r) {
-        for (String id : sandboxes.findLiveIdsOnRunner(r.getId())) {
-            Sandbox s = store.load(id);
-            if (s.getState() != SandboxState.ERROR && s.getState() != SandboxState.DESTROYED) {
-                try {
-                    store.move(id, SandboxState.ERROR, "runner health",
-                            RunnerHeartbeats.LOST + ": " + r.getId() + " has sent no heartbeat since "
-                                    + r.getLastHeartbeatAt() + "; the sandbox may still exist there");
-                } catch (RuntimeException e) {
-                    log.debug("could not mark {} lost: {}", id, e.getMessage());
-                }
+        for (Sandbox s : sandboxes.findLiveOnRunner(r.getId())) {
+            if (s.getState() == SandboxState.ERROR) {
+                continue;
+            }
+            try {
+                store.move(s.getId(), SandboxState.ERROR, "runner health",
+                        RunnerHeartbeats.LOST + ": " + r.getId() + " has sent no heartbeat since "
+                                + r.getLastHeartbeatAt() + "; the sandbox may still exist there");
+            } catch (RuntimeException e) {
+                log.debug("could not mark {} lost: {}", s.getId(), e.getMessage());
             }
         }
     }

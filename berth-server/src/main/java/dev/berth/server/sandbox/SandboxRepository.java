@@ -72,6 +72,10 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
     @Query("select s.id from Sandbox s where s.state in " + LIVE + " and s.runnerId = :runner")
     List<String> findLiveIdsOnRunner(@Param("runner") String runnerId);
 
+    /** The live sandboxes of one runner, as rows. */
+    @Query("select s from Sandbox s where s.state in " + LIVE + " and s.runnerId = :runner")
+    List<Sandbox> findLiveOnRunner(@Param("runner") String runnerId);
+
     /** Of {@code ids}, those with a live row (any runner): the rest are orphans. */
     @Query("select s.id from Sandbox s where s.state in " + LIVE + " and s.id in :ids")
     List<String> findLiveIds(@Param("ids") Collection<String> ids);

@@ -79,7 +79,8 @@ public class FileSearchController {
             try {
                 String p = user.resolve(file);
                 try (ReadStream in = t.agent().openRead(p)) {
-                    SandboxFileWriter.write(t, user, p, new ReplacingInputStream(in, pattern, value));
+                    // the open already stat-ed the file: keep its mode and owner without asking again
+                    SandboxFileWriter.write(t, user, p, new ReplacingInputStream(in, pattern, value), in.info());
                 }
                 out.add(new ReplaceResult(file, true, null));
             } catch (AgentException e) {

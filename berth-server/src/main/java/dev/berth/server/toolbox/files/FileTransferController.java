@@ -103,11 +103,7 @@ public class FileTransferController {
             response.setHeader("Content-Disposition",
                     "attachment; filename=\"" + MultipartResponseWriter.quote(in.info().name()) + "\"");
             OutputStream out = response.getOutputStream();
-            byte[] buf = new byte[64 * 1024];
-            long left = size;
-            for (int n; left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0; left -= n) {
-                out.write(buf, 0, n);
-            }
+            MultipartResponseWriter.copyAtMost(in, out, size);
             out.flush();
         }
     }

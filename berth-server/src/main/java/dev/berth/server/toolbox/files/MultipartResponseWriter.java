@@ -35,6 +35,12 @@ final class MultipartResponseWriter {
     /** Copies at most {@code length} bytes of {@code data} (the size the file had when it was opened). */
     void filePart(String fileName, long length, InputStream data) throws IOException {
         header("file", fileName, "application/octet-stream", length);
+        copyAtMost(data, out, length);
+        out.write(crlf());
+    }
+
+    /** Copies at most {@code length} bytes, stopping early at the end of {@code data}. */
+    static void copyAtMost(InputStream data, OutputStream out, long length) throws IOException {
         byte[] buf = new byte[COPY_BUFFER];
         long left = length;
         while (left > 0) {
@@ -45,7 +51,6 @@ final class MultipartResponseWriter {
             out.write(buf, 0, n);
             left -= n;
         }
-        out.write(crlf());
     }
 
     void errorPart(String fileName, byte[] json) throws IOException {

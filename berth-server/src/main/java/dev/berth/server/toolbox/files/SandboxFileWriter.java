@@ -16,20 +16,27 @@ final class SandboxFileWriter {
     }
 
     static void write(Target target, SandboxUser user, String path, InputStream data) throws AgentException {
-        int mode = 0644;
-        String owner = user.ownerForNewFiles();
-        String group = null;
+        FileInfo existing = null;
         try {
-            FileInfo existing = target.agent().stat(path);
-            if (!existing.isDirectory()) {
-                mode = existing.mode();
-                owner = Long.toString(existing.uid());
-                group = Long.toString(existing.gid());
-            }
+            existing = target.agent().stat(path);
         } catch (AgentException e) {
             if (e.code() != AgentErrorCode.FILE_NOT_FOUND && e.code() != AgentErrorCode.NOT_A_DIRECTORY) {
                 throw e;
             }
+        }
+        write(target, user, path, data, existing);
+    }
+
+    /** As {@link #write(Target, SandboxUser, String, InputStream)}, with the file's stat already at hand (or null). */
+    static void write(Target target, SandboxUser user, String path, InputStream data, FileInfo existing)
+            throws AgentException {
+        int mode = 0644;
+        String owner = user.ownerForNewFiles();
+        String group = null;
+        if (existing != null && !existing.isDirectory()) {
+            mode = existing.mode();
+            owner = Long.toString(existing.uid());
+            group = Long.toString(existing.gid());
         }
         target.agent().write(path, data, mode, true, owner, group);
     }
