@@ -88,7 +88,8 @@ class TwoReplicasEventStreamIT extends BerthIT {
             ok(call("POST", "/api/sandbox/" + id + "/start", alice.key(), null));
             Awaitility.await("start heard after the listener reconnected").atMost(Duration.ofSeconds(15))
                     .pollInterval(Duration.ofMillis(20)).until(() -> io.count(f -> f.startsWith(
-                            "42[\"sandbox.state.updated\"") && f.contains(sid) && f.contains("\"newState\":\"started\"")) == 1);
+                            "42[\"sandbox.state.updated\"") && f.contains(sid) && f.contains("\"oldState\":\"starting\"")
+                            && f.contains("\"newState\":\"started\"")) == 1);
 
             // a lifecycle stop and start (a paused and resumed context) leaves the listener working
             var notifications = second.getBean(CommitNotifications.class);
