@@ -8,7 +8,7 @@ static void check_req(const struct req *r)
 {
     /* touch every string so ASan catches unterminated / dangling ones */
     volatile size_t sink = 0;
-    const char *s[] = {r->path, r->path2, r->cwd, r->user, r->group};
+    const char *s[] = {r->path, r->path2, r->cwd, r->user, r->group, r->token};
     for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
         if (s[i])
             sink += strlen(s[i]);

@@ -46,7 +46,7 @@ extern char **environ;
 
 /* ------------------------------------------------------------------ state */
 
-enum cstate { C_HELLO, C_REQ, C_SPAWN, C_READ, C_LIST, C_WRITE, C_LOGS };
+enum cstate { C_AUTH, C_HELLO, C_REQ, C_SPAWN, C_READ, C_LIST, C_WRITE, C_LOGS };
 
 struct proc;
 
@@ -87,6 +87,11 @@ static int nconns;
 static struct proc *procs;
 static int listen_fd = -1, sig_fd = -1;
 static const char *socket_path;
+/* This sandbox's token (see load_token); empty = none, and then every connection is refused. */
+static char auth_token[AUTH_TOKEN_MAX + 1];
+static size_t auth_token_len;
+static char token_path[4096];
+static char token_problem[256];
 static int opt_exit_with_entrypoint;
 static int got_term;
 static int had_conns; /* trim the heap when the last connection is gone */
@@ -1161,6 +1166,62 @@ static void op_logs(struct conn *c, struct req *r)
     pump_logs(c);
 }
 
+/* ------------------------------------------------------------------ authentication */
+
+/*
+ * The runner connects through a path inside a directory this sandbox can write, so the socket it
+ * reaches may be another sandbox's (a symlink planted by a hostile sandbox). The runner therefore
+ * proves, before anything else, that it meant THIS sandbox: the first frame must carry this
+ * sandbox's token. A token for any other sandbox is refused, and nothing else is served.
+ */
+static void auth(struct conn *c, struct req *r)
+{
+    if (!auth_token_len) {
+        send_error(c, EACCES, "this sandbox's agent has no token (%s: %s); restart the sandbox so the runner "
+                              "writes it",
+                   token_path, token_problem);
+    } else if (!auth_token_equal(auth_token, auth_token_len, r->token, strlen(r->token))) {
+        send_error(c, EACCES, "authentication failed: the token is not this sandbox's (the connection was "
+                              "meant for another sandbox, or the runner's key changed: restart the sandbox)");
+    } else {
+        send_frame(c, RSP_AUTH_OK, NULL, 0);
+        c->st = C_HELLO;
+    }
+}
+
+/*
+ * Reads the token the runner wrote before starting the container. Never follows a symlink; a
+ * missing or malformed file leaves the agent without a token (it then refuses every connection
+ * with a message naming the file, instead of serving anyone who connects).
+ */
+static void load_token(void)
+{
+    int fd = open(token_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0) {
+        snprintf(token_problem, sizeof(token_problem), "%s", strerror(errno));
+        return;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(token_problem, sizeof(token_problem), "not a regular file");
+        close(fd);
+        return;
+    }
+    char buf[AUTH_TOKEN_MAX + 2];
+    ssize_t n = read(fd, buf, sizeof(buf));
+    close(fd);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+        n--;
+    if (n <= 0 || n > (ssize_t)AUTH_TOKEN_MAX || memchr(buf, 0, (size_t)n)) {
+        snprintf(token_problem, sizeof(token_problem), "empty, too long or binary");
+        return;
+    }
+    memcpy(auth_token, buf, (size_t)n);
+    auth_token[n] = 0;
+    auth_token_len = (size_t)n;
+    explicit_bzero(buf, sizeof(buf));
+}
+
 /* ------------------------------------------------------------------ dispatch */
 
 static void handle_frame(struct conn *c, uint8_t type, const uint8_t *payload, size_t plen)
@@ -1173,6 +1234,9 @@ static void handle_frame(struct conn *c, uint8_t type, const uint8_t *payload, s
         return;
     }
     switch (c->st) {
+    case C_AUTH:
+        auth(c, &r);
+        break;
     case C_HELLO:
         if (type != T_HELLO) {
             send_error(c, EPROTO, "expected HELLO");
@@ -1277,6 +1341,12 @@ static void conn_process(struct conn *c)
             send_error(c, EMSGSIZE, "invalid frame length");
             break;
         }
+        if (h > 0 && c->st == C_AUTH && (type != T_AUTH || total > FRAME_HDR + 4 + AUTH_TOKEN_MAX)) {
+            /* refused from the header alone: an unauthenticated peer gets nothing parsed or buffered */
+            send_error(c, EACCES, "authentication required: the first frame must be AUTH with this sandbox's "
+                                  "token (got frame 0x%02x)", type);
+            break;
+        }
         if (h == 0 || c->in_len - off < total)
             break;
         handle_frame(c, type, c->in + off + FRAME_HDR, total - FRAME_HDR);
@@ -1354,7 +1424,7 @@ static void do_accept(void)
         }
         c->fd = fd;
         c->file_fd = -1;
-        c->st = C_HELLO;
+        c->st = C_AUTH;
         conns[nconns++] = c;
         had_conns = 1;
         if (nconns >= MAX_CONNS)
@@ -1558,7 +1628,7 @@ enum { K_LISTEN, K_SIG, K_CONN, K_POUT, K_PERR, K_PIN, K_EPOUT, K_EPERR };
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: berth-agent --socket PATH [--log-buffer BYTES] [--exit-with-entrypoint] [--] [cmd args...]\n");
+    fprintf(stderr, "usage: berth-agent --socket PATH [--token-file PATH] [--log-buffer BYTES] [--exit-with-entrypoint] [--] [cmd args...]\n");
     exit(2);
 }
 
@@ -1568,6 +1638,8 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--socket") && i + 1 < argc) {
             socket_path = argv[++i];
+        } else if (!strcmp(argv[i], "--token-file") && i + 1 < argc) {
+            snprintf(token_path, sizeof(token_path), "%s", argv[++i]);
         } else if (!strcmp(argv[i], "--log-buffer") && i + 1 < argc) {
             long v = strtol(argv[++i], NULL, 10);
             if (v < 4096 || v > (64L << 20))
@@ -1589,6 +1661,17 @@ int main(int argc, char **argv)
     }
     if (!socket_path)
         usage();
+    if (!token_path[0]) {
+        /* default: agent.token next to the socket, where the runner writes it before every start */
+        const char *sl = strrchr(socket_path, '/');
+        int dirlen = sl ? (int)(sl - socket_path) : 0;
+        snprintf(token_path, sizeof(token_path), "%.*s/agent.token", dirlen, sl ? socket_path : ".");
+        if (!sl)
+            snprintf(token_path, sizeof(token_path), "agent.token");
+    }
+    load_token();
+    if (!auth_token_len)
+        logmsg("no token (%s: %s): every connection will be refused", token_path, token_problem);
     char **ep_argv = i < argc ? argv + i : NULL;
 
     if (getpid() != 1)

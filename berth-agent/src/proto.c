@@ -201,6 +201,7 @@ void proto_req_free(struct req *r)
     free(r->cwd);
     free(r->user);
     free(r->group);
+    free(r->token);
     free_list(r->argv);
     free_list(r->env);
     memset(r, 0, sizeof(*r));
@@ -222,6 +223,10 @@ int proto_parse(uint8_t type, const uint8_t *payload, size_t len, struct req *r)
         rd_end(&c);
         if (!c.err && r->magic != PROTO_MAGIC)
             fail(&c, EPROTO, "bad magic");
+        break;
+    case T_AUTH:
+        r->token = rd_str(&c, AUTH_TOKEN_MAX);
+        rd_end(&c);
         break;
     case T_PING:
     case T_CLOSE_STDIN:
@@ -360,4 +365,14 @@ int proto_parse(uint8_t type, const uint8_t *payload, size_t len, struct req *r)
         return c.err;
     }
     return 0;
+}
+
+int auth_token_equal(const char *expected, size_t elen, const char *presented, size_t plen)
+{
+    if (elen == 0)
+        return 0;
+    volatile unsigned diff = (unsigned)(elen != plen);
+    for (size_t i = 0; i < elen; i++)
+        diff |= (unsigned)(uint8_t)expected[i] ^ (unsigned)(uint8_t)(i < plen ? presented[i] : 0);
+    return diff == 0;
 }

@@ -19,9 +19,11 @@
 #define MAX_ENV 4096u
 #define MAX_PATH_LEN 4095u
 #define MAX_NAME_LEN 256u
+#define AUTH_TOKEN_MAX 256u /* bytes of the per-sandbox token (the runner sends 64 hex digits) */
 
 /* client -> agent */
 enum {
+    T_AUTH = 0x03, /* first frame of every connection: proves the client knows this sandbox's token */
     T_HELLO = 0x01,
     T_PING = 0x02,
     T_SPAWN = 0x10,
@@ -46,6 +48,7 @@ enum {
 /* agent -> client */
 enum {
     RSP_HELLO = 0x81,
+    RSP_AUTH_OK = 0x83,
     RSP_PONG = 0x82,
     RSP_SPAWNED = 0x90,
     RSP_STDOUT = 0x91,
@@ -103,6 +106,7 @@ struct req {
     char *cwd;   /* SPAWN ("" = inherit) */
     char *user;  /* SPAWN, CHOWN, WRITE ("" = unchanged) */
     char *group; /* CHOWN, WRITE ("" = unchanged) */
+    char *token; /* AUTH */
     char **argv; /* NULL-terminated */
     uint32_t argc;
     char **env; /* NULL-terminated */
@@ -127,5 +131,12 @@ uint8_t *put_u32(uint8_t *p, uint32_t v);
 uint8_t *put_u64(uint8_t *p, uint64_t v);
 uint8_t *put_str(uint8_t *p, const char *s, uint32_t n);
 uint32_t get_u32(const uint8_t *p);
+
+/*
+ * Constant-time comparison of a presented token with the expected one: 1 when equal. The time
+ * depends only on the expected length (never on where the first difference is), so a client
+ * cannot learn the token byte by byte. An empty expected token never matches.
+ */
+int auth_token_equal(const char *expected, size_t elen, const char *presented, size_t plen);
 
 #endif

@@ -54,6 +54,21 @@ int main(void)
     reset(); u32(PROTO_MAGIC); u16(1); u8(0);
     CHECK(parse(T_HELLO, &r) == EPROTO); proto_req_free(&r); /* trailing byte */
 
+    /* auth: the token is a string of at most AUTH_TOKEN_MAX bytes, nothing after it */
+    reset(); str("0123abcd");
+    CHECK(parse(T_AUTH, &r) == 0 && !strcmp(r.token, "0123abcd")); proto_req_free(&r);
+    reset(); str("0123abcd"); u8(0);
+    CHECK(parse(T_AUTH, &r) == EPROTO); proto_req_free(&r); /* trailing byte */
+    reset(); u32(AUTH_TOKEN_MAX + 1); memset(buf + blen, 'a', AUTH_TOKEN_MAX + 1); blen += AUTH_TOKEN_MAX + 1;
+    CHECK(parse(T_AUTH, &r) == ENAMETOOLONG); proto_req_free(&r);
+    reset(); u32(3); memcpy(buf + blen, "a\0b", 3); blen += 3;
+    CHECK(parse(T_AUTH, &r) == EINVAL); proto_req_free(&r); /* embedded NUL */
+    CHECK(auth_token_equal("secret", 6, "secret", 6));
+    CHECK(!auth_token_equal("secret", 6, "secreT", 6));
+    CHECK(!auth_token_equal("secret", 6, "secre", 5));   /* prefix */
+    CHECK(!auth_token_equal("secret", 6, "secrets", 7)); /* extension */
+    CHECK(!auth_token_equal("", 0, "", 0));              /* no token: nothing matches */
+
     /* spawn */
     reset(); u32(SPAWN_PTY); u32(500); u16(80); u16(24); str("/tmp"); str("nobody");
     u32(3); str("sh"); str("-c"); str("echo hi"); u32(1); str("A=b=c");

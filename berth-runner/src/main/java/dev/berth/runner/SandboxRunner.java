@@ -5,6 +5,9 @@ import dev.berth.protocol.ContainerStatus;
 import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.RunnerCapabilities;
 import dev.berth.protocol.SandboxSpec;
+import dev.berth.runner.agent.AgentClient;
+import dev.berth.runner.agent.AgentTransport;
+import dev.berth.runner.agent.UnixAgentTransport;
 import dev.berth.runner.engine.ContainerEngine;
 import dev.berth.runner.engine.ContainerInfo;
 import dev.berth.runner.engine.ContainerSpec;
@@ -29,6 +32,8 @@ public final class SandboxRunner {
     public static final String AGENT_PATH = "/.berth/agent";
     public static final String RUN_DIR = "/.berth/run";
     public static final String AGENT_SOCKET = "agent.sock";
+    /** Where the agent reads its token (next to its socket: the agent's default, so older containers find it too). */
+    public static final String AGENT_TOKEN = "agent.token";
 
     /** Keeps a sandbox alive when no agent runs as its init; exits promptly on SIGTERM. */
     private static final List<String> KEEP_ALIVE =
@@ -40,6 +45,7 @@ public final class SandboxRunner {
     private final RunnerSettings settings;
     private final SandboxDirectories dirs;
     private final EngineInfo engineInfo;
+    private final AgentTokens tokens;
 
     public SandboxRunner(ContainerEngine engine, RunnerSettings settings) {
         this.engine = engine;
@@ -47,6 +53,7 @@ public final class SandboxRunner {
         this.engineInfo = engine.info();
         this.dirs = new SandboxDirectories(settings.dataDir().toAbsolutePath().resolve("sandboxes"),
                 engineInfo.userNamespaceRemap() ? RemappedRoot.hostUid() : 0);
+        this.tokens = new AgentTokens(settings.dataDir());
         checkSocketPathFits(settings.dataDir());
     }
 
@@ -95,9 +102,17 @@ public final class SandboxRunner {
         return dirs.runDir(sandboxId).resolve(AGENT_SOCKET);
     }
 
+    /**
+     * How this host reaches a sandbox's agent: its socket, never through a symlink, proving the sandbox's
+     * token on every connection (docs/security.md, "Agent socket").
+     */
+    public AgentTransport agentTransport(String sandboxId) {
+        return new UnixAgentTransport(agentSocket(sandboxId), tokens.of(sandboxId), sandboxId);
+    }
+
     /** A client for the agent inside a sandbox (cheap: one unix-socket connection per operation). */
-    public dev.berth.runner.agent.AgentClient agent(String sandboxId) {
-        return new dev.berth.runner.agent.AgentClient(agentSocket(sandboxId), java.time.Duration.ofSeconds(5));
+    public AgentClient agent(String sandboxId) {
+        return new AgentClient(agentTransport(sandboxId), java.time.Duration.ofSeconds(5));
     }
 
     public ObservedSandbox create(SandboxSpec spec) {
@@ -109,6 +124,7 @@ public final class SandboxRunner {
         List<ContainerSpec.Mount> mounts = new ArrayList<>();
         List<String> entrypoint;
         if (agentAvailable()) {
+            dirs.writeToken(spec.sandboxId(), tokens.of(spec.sandboxId()));
             mounts.add(new ContainerSpec.Mount(settings.agentBinary().toString(), AGENT_PATH, true));
             mounts.add(new ContainerSpec.Mount(runDir.toString(), RUN_DIR, false));
             entrypoint = List.of(AGENT_PATH, "--socket", RUN_DIR + "/" + AGENT_SOCKET, "--");
@@ -132,9 +148,14 @@ public final class SandboxRunner {
 
     public void start(String sandboxId) {
         try {
-            Files.deleteIfExists(agentSocket(sandboxId)); // the old process's socket: wait for the new one
+            // the old process's socket: wait for the new one (unlink removes a planted symlink itself, never its target)
+            Files.deleteIfExists(agentSocket(sandboxId));
         } catch (IOException e) {
             log.debug("could not remove stale agent socket of {}: {}", sandboxId, e.getMessage());
+        }
+        if (agentAvailable()) {
+            // rewritten at every start: a sandbox made before tokens existed gets one, a tampered one is replaced
+            dirs.writeToken(sandboxId, tokens.of(sandboxId));
         }
         engine.start(containerName(sandboxId));
         awaitAgent(sandboxId);
@@ -161,8 +182,8 @@ public final class SandboxRunner {
     }
 
     private static boolean accepts(Path socket) {
-        if (!Files.exists(socket)) {
-            return false;
+        if (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(socket)) {
+            return false; // not there yet; a symlink is never followed (the first real call reports it)
         }
         try (var ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             return ch.connect(java.net.UnixDomainSocketAddress.of(socket));
@@ -228,6 +249,32 @@ public final class SandboxRunner {
                 throw new EngineException("cannot prepare the sandbox directory " + run + ": " + e.getMessage(), e);
             }
             return run;
+        }
+
+        /**
+         * Writes the agent's token into the run directory, which the sandbox can write: whatever entry is there
+         * is unlinked (a planted symlink is removed, its target untouched), the file is created exclusively
+         * (O_EXCL never follows a symlink) and its owner set without following links.
+         */
+        void writeToken(String sandboxId, String token) {
+            Path file = runDir(sandboxId).resolve(AGENT_TOKEN);
+            try {
+                Files.deleteIfExists(file);
+                try (var ch = Files.newByteChannel(file, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("r--------")))) {
+                    var b = java.nio.ByteBuffer.wrap(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                }
+                Files.setAttribute(file, "unix:uid", ownerUid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(file, "unix:gid", ownerUid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                throw new EngineException("cannot write the agent token of sandbox " + sandboxId + " (" + file + "): "
+                        + e + "; remove whatever the sandbox left there or recreate the sandbox", e);
+            }
         }
 
         void remove(String sandboxId) {

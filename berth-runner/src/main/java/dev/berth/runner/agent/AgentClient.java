@@ -35,19 +35,9 @@ public final class AgentClient {
     private final int maxOutputBytes;
     private final int maxListEntries;
 
-    public AgentClient(Path socket, Duration connectTimeout) {
-        this(socket, connectTimeout, Duration.ofSeconds(30), DEFAULT_MAX_OUTPUT, DEFAULT_MAX_LIST_ENTRIES);
-    }
-
-    /**
-     * @param ioTimeout      bound of each blocking step of file operations (one frame read/write)
-     * @param maxOutputBytes cap of collected stdout and of collected stderr in {@link #exec}, and of
-     *                       {@link #entrypointLogs()}
-     */
-    public AgentClient(Path socket, Duration connectTimeout, Duration ioTimeout, int maxOutputBytes,
-                       int maxListEntries) {
-        this(AgentTransport.unix(Objects.requireNonNull(socket)), connectTimeout, ioTimeout, maxOutputBytes,
-                maxListEntries);
+    /** A client of the agent on this host listening on {@code socket}, proving {@code token} on every connection. */
+    public AgentClient(Path socket, String token, String sandbox, Duration connectTimeout) {
+        this(new UnixAgentTransport(socket, token, sandbox), connectTimeout);
     }
 
     /** A client whose connections go through {@code transport} (e.g. a runner's tunnel). */
@@ -55,6 +45,11 @@ public final class AgentClient {
         this(transport, connectTimeout, Duration.ofSeconds(30), DEFAULT_MAX_OUTPUT, DEFAULT_MAX_LIST_ENTRIES);
     }
 
+    /**
+     * @param ioTimeout      bound of each blocking step of file operations (one frame read/write)
+     * @param maxOutputBytes cap of collected stdout and of collected stderr in {@link #exec}, and of
+     *                       {@link #entrypointLogs()}
+     */
     public AgentClient(AgentTransport transport, Duration connectTimeout, Duration ioTimeout, int maxOutputBytes,
                        int maxListEntries) {
         this.transport = Objects.requireNonNull(transport);

@@ -17,6 +17,12 @@ public enum AgentErrorCode {
     EXEC_FAILED,
     /** The peer violated the protocol (bad length, bad field, unexpected frame): treat the sandbox as hostile. */
     PROTOCOL_ERROR,
+    /**
+     * The sandbox's socket is not provably its agent: a symlink or a non-socket where the socket should be, or
+     * the agent refused this sandbox's token (the socket leads to another sandbox, or the agent predates
+     * authentication). Nothing was sent beyond the token.
+     */
+    AGENT_UNTRUSTED,
     /** Socket missing, refused, or closed unexpectedly. */
     CONNECTION_FAILED,
     /** Client-side deadline expired. */

@@ -1,14 +1,11 @@
 package dev.berth.runner.agent;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 
 /**
  * How a connection to a sandbox's agent is made: directly on the runner host (the sandbox's unix
- * socket), or from the control plane through a runner's authenticated tunnel. The bytes after
+ * socket, {@link UnixAgentTransport}, which authenticates), or from the control plane through a runner's authenticated tunnel. The bytes after
  * connecting are the agent protocol either way.
  */
 public interface AgentTransport {
@@ -21,23 +18,4 @@ public interface AgentTransport {
 
     /** Human-readable target for messages. */
     String describe();
-
-    static AgentTransport unix(Path socket) {
-        return new AgentTransport() {
-            @Override
-            public SocketChannel open() throws IOException {
-                return SocketChannel.open(StandardProtocolFamily.UNIX);
-            }
-
-            @Override
-            public void connect(SocketChannel channel) throws IOException {
-                channel.connect(UnixDomainSocketAddress.of(socket));
-            }
-
-            @Override
-            public String describe() {
-                return socket.toString();
-            }
-        };
-    }
 }

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class TunnelTransport implements AgentTransport {
 
-    private static final int MAX_REPLY = 256;
+    private static final int MAX_REPLY = 1024;
 
     private final String host;
     private final int port;
@@ -58,8 +58,14 @@ public final class TunnelTransport implements AgentTransport {
             }
             reply.append(c);
         }
-        if (!reply.toString().equals("OK")) {
-            throw new IOException(describe() + " refused: " + reply);
+        String r = reply.toString();
+        String untrusted = "ERR " + AgentErrorCode.AGENT_UNTRUSTED.name() + " ";
+        if (r.startsWith(untrusted)) {
+            // the runner found the sandbox's socket replaced or its agent refused the token: the same error as on the host
+            throw new AgentException(AgentErrorCode.AGENT_UNTRUSTED, 0, r.substring(untrusted.length()));
+        }
+        if (!r.equals("OK")) {
+            throw new IOException(describe() + " refused: " + r);
         }
     }
 

@@ -17,12 +17,12 @@ final class Wire {
     static final int CHUNK = 64 * 1024;
 
     // client -> agent
-    static final int T_HELLO = 0x01, T_PING = 0x02, T_SPAWN = 0x10, T_STDIN = 0x11, T_CLOSE_STDIN = 0x12,
+    static final int T_AUTH = 0x03, T_HELLO = 0x01, T_PING = 0x02, T_SPAWN = 0x10, T_STDIN = 0x11, T_CLOSE_STDIN = 0x12,
             T_SIGNAL = 0x13, T_RESIZE = 0x14, T_STAT = 0x20, T_LIST = 0x21, T_READ = 0x22, T_WRITE = 0x23,
             T_DATA = 0x24, T_DATA_END = 0x25, T_MKDIR = 0x26, T_MOVE = 0x27, T_DELETE = 0x28, T_CHMOD = 0x29,
             T_CHOWN = 0x2A, T_LOGS = 0x30;
     // agent -> client
-    static final int R_HELLO = 0x81, R_PONG = 0x82, R_SPAWNED = 0x90, R_STDOUT = 0x91, R_STDERR = 0x92,
+    static final int R_AUTH_OK = 0x83, R_HELLO = 0x81, R_PONG = 0x82, R_SPAWNED = 0x90, R_STDOUT = 0x91, R_STDERR = 0x92,
             R_EXIT = 0x93, R_STAT = 0xA0, R_ENTRIES = 0xA1, R_DATA = 0xA2, R_END = 0xA3, R_OK = 0xA4,
             R_LOG = 0xB0, R_ERROR = 0xE0;
 

@@ -1,20 +1,22 @@
 package dev.berth.runner.node;
 
 import dev.berth.protocol.runner.RunnerProtocol;
+import dev.berth.runner.agent.AgentErrorCode;
+import dev.berth.runner.agent.AgentException;
+import dev.berth.runner.agent.AgentTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The runner's endpoint for toolbox traffic: the control plane connects over TCP, proves it knows
- * this runner's secret, names a sandbox, and is spliced to that sandbox's agent socket. Bind it
+ * this runner's secret, names a sandbox, and is spliced to that sandbox's agent socket once this runner
+ * has authenticated to the agent with the sandbox's token. Bind it
  * where sandboxes cannot reach it (loopback or a management interface, never the sandbox bridge).
  */
 public final class AgentTunnelServer implements AutoCloseable {
@@ -37,7 +40,14 @@ public final class AgentTunnelServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final byte[] secret;
-    private final Function<String, Path> socketOf;
+    private final Function<String, AgentTransport> agentOf;
+    /** Closes a unix connection whose connect + AUTH exchange outlives its deadline (a silent peer). */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "agent-tunnel-deadline");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final long AUTH_DEADLINE_MS = 5000;
     private final ExecutorService pool = new ThreadPoolExecutor(0, MAX_TUNNELS * 2, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), r -> {
                 Thread t = new Thread(r, "agent-tunnel");
@@ -46,11 +56,13 @@ public final class AgentTunnelServer implements AutoCloseable {
             });
     private final Thread acceptor;
 
-    public AgentTunnelServer(InetSocketAddress bind, String secret, Function<String, Path> socketOf) throws IOException {
+    /** {@code agentOf} gives the authenticated unix transport of a sandbox ({@code SandboxRunner::agentTransport}). */
+    public AgentTunnelServer(InetSocketAddress bind, String secret, Function<String, AgentTransport> agentOf)
+            throws IOException {
         this.server = new ServerSocket();
         this.server.bind(bind);
         this.secret = secret.getBytes(StandardCharsets.US_ASCII);
-        this.socketOf = socketOf;
+        this.agentOf = agentOf;
         this.acceptor = new Thread(this::acceptLoop, "agent-tunnel-accept");
         this.acceptor.setDaemon(true);
         this.acceptor.start();
@@ -94,19 +106,22 @@ public final class AgentTunnelServer implements AutoCloseable {
                 out.write("ERR bad sandbox id\n".getBytes(StandardCharsets.US_ASCII));
                 return;
             }
-            Path socket = socketOf.apply(f[2]);
-            if (!Files.exists(socket)) {
-                out.write("ERR no such sandbox on this runner\n".getBytes(StandardCharsets.US_ASCII));
-                return;
-            }
-            try (SocketChannel agent = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            // the runner, not the control plane, proves the sandbox's token on the unix socket (the token never
+            // leaves this host); a socket that leads anywhere else is refused before a byte is spliced
+            AgentTransport transport = agentOf.apply(f[2]);
+            try (SocketChannel agent = transport.open()) {
+                ScheduledFuture<?> deadline = DEADLINES.schedule(() -> closeQuietly(agent), AUTH_DEADLINE_MS,
+                        TimeUnit.MILLISECONDS);
                 try {
-                    agent.connect(UnixDomainSocketAddress.of(socket));
+                    transport.connect(agent);
                 } catch (IOException e) {
-                    log.warn("tunnel to the agent of sandbox {} failed: {}", f[2], e.getMessage());
-                    out.write(("ERR agent not accepting connections: " + e.getMessage() + "\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    String code = e instanceof AgentException ae ? ae.code().name() : AgentErrorCode.CONNECTION_FAILED.name();
+                    log.warn("tunnel to the agent of sandbox {} refused: {}", f[2], e.getMessage());
+                    out.write(("ERR " + code + " " + String.valueOf(e.getMessage()).replaceAll("[^\\x20-\\x7e]", " ")
+                            + "\n").getBytes(StandardCharsets.US_ASCII));
                     return;
+                } finally {
+                    deadline.cancel(false);
                 }
                 out.write("OK\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
@@ -154,6 +169,14 @@ public final class AgentTunnelServer implements AutoCloseable {
             }
         } finally {
             up.cancel(true);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 

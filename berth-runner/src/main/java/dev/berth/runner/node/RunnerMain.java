@@ -91,7 +91,7 @@ public final class RunnerMain implements Callable<Integer> {
         String secret = HexFormat.of().formatHex(raw);
         int colon = tunnelBind.lastIndexOf(':');
         var bind = new InetSocketAddress(tunnelBind.substring(0, colon), Integer.parseInt(tunnelBind.substring(colon + 1)));
-        try (var tunnel = new AgentTunnelServer(bind, secret, runner::agentSocket);
+        try (var tunnel = new AgentTunnelServer(bind, secret, runner::agentTransport);
                 var node = new RunnerNode(new NodeSettings(apiUrl, token, runnerClass, bind, protocolVersion, heartbeat,
                         maxSandboxes, 8, capacityCpu == null ? HostMetrics.cores() * 8 : capacityCpu,
                         capacityMemory == null ? HostMetrics.memoryGiB() * 4 : capacityMemory), runner, tunnel, secret,

@@ -335,7 +335,7 @@ class AgentClientTest {
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.FILE_NOT_FOUND));
         assertThatThrownBy(() -> client.delete("/", true))
                 .isInstanceOf(AgentException.class);
-        assertThatThrownBy(() -> new AgentClient(agent.dir.resolve("missing.sock"), Duration.ofSeconds(1)).ping())
+        assertThatThrownBy(() -> new AgentClient(agent.dir.resolve("missing.sock"), AgentHarness.TOKEN, "harness", Duration.ofSeconds(1)).ping())
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.CONNECTION_FAILED));
     }
 

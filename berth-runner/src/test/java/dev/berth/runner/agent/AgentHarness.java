@@ -16,18 +16,34 @@ final class AgentHarness implements AutoCloseable {
         return Path.of(System.getProperty("berth.agent.binary", "../berth-agent/target/berth-agent")).toAbsolutePath();
     }
 
+    static final String TOKEN = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
     final Path dir;
     final Path socket;
     final Process process;
     final AgentClient client;
 
     AgentHarness(Path dir, String... entrypoint) throws IOException {
+        this(dir, TOKEN, List.of(entrypoint));
+    }
+
+    /** An agent whose token file holds {@code token}; null: no token file (as in a sandbox made before tokens). */
+    static AgentHarness withToken(Path dir, String token) throws IOException {
+        return new AgentHarness(dir, token, List.of());
+    }
+
+    private AgentHarness(Path dir, String token, List<String> entrypoint) throws IOException {
         this.dir = dir;
         this.socket = dir.resolve("run/agent.sock");
+        // the agent reads its token next to its socket, as in a sandbox (the runner writes it there)
+        Files.createDirectories(socket.getParent());
+        if (token != null) {
+            Files.writeString(socket.getParent().resolve("agent.token"), token + "\n");
+        }
         List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--socket", socket.toString()));
-        if (entrypoint.length > 0) {
+        if (!entrypoint.isEmpty()) {
             cmd.add("--");
-            cmd.addAll(List.of(entrypoint));
+            cmd.addAll(entrypoint);
         }
         this.process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("agent.log").toFile()).start();
@@ -35,7 +51,7 @@ final class AgentHarness implements AutoCloseable {
         if (!process.isAlive()) {
             throw new IllegalStateException("agent died: " + Files.readString(dir.resolve("agent.log")));
         }
-        this.client = new AgentClient(socket, Duration.ofSeconds(5));
+        this.client = new AgentClient(socket, token == null ? TOKEN : token, "harness", Duration.ofSeconds(5));
     }
 
     long rssKb() throws IOException {

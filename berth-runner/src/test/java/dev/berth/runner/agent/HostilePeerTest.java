@@ -72,7 +72,14 @@ class HostilePeerTest {
         }
     }
 
+    private static AgentTransport transport(Path sock) {
+        return new UnixAgentTransport(sock, "fake-token", "fake-sandbox");
+    }
+
+    /** AUTH (accepted) then HELLO, as a real agent answers them. */
     private static void hello(SocketChannel ch) throws IOException {
+        readFrame(ch);
+        frame(ch, Wire.R_AUTH_OK, new byte[0]);
         readFrame(ch);
         frame(ch, Wire.R_HELLO, new Wire.Out().u16(1).str("fake").toBytes());
     }
@@ -85,7 +92,7 @@ class HostilePeerTest {
             ch.write(b);
             Thread.currentThread().join(); // hold the connection open until the test ends
         });
-        assertThatThrownBy(() -> new AgentClient(sock, Duration.ofSeconds(5)).ping())
+        assertThatThrownBy(() -> new AgentClient(transport(sock), Duration.ofSeconds(5)).ping())
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.PROTOCOL_ERROR));
     }
 
@@ -101,7 +108,7 @@ class HostilePeerTest {
             }
             frame(ch, Wire.R_EXIT, new Wire.Out().u32(0).u32(0).u8(0).toBytes());
         });
-        AgentClient c = new AgentClient(sock, Duration.ofSeconds(5), Duration.ofSeconds(5), 1 << 20, 1000);
+        AgentClient c = new AgentClient(transport(sock), Duration.ofSeconds(5), Duration.ofSeconds(5), 1 << 20, 1000);
         ExecResult r = c.exec(ExecRequest.of("x"), Duration.ofSeconds(30));
         assertThat(r.stdout()).hasSize(1 << 20);
         assertThat(r.stdoutTruncated()).isTrue();
@@ -119,7 +126,7 @@ class HostilePeerTest {
                 frame(ch, Wire.R_STDOUT, chunk);
             }
         });
-        AgentClient c = new AgentClient(sock, Duration.ofSeconds(5), Duration.ofSeconds(5), 1 << 20, 1000);
+        AgentClient c = new AgentClient(transport(sock), Duration.ofSeconds(5), Duration.ofSeconds(5), 1 << 20, 1000);
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> c.exec(ExecRequest.of("x"), Duration.ofMillis(100)))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.TIMEOUT));
@@ -129,7 +136,7 @@ class HostilePeerTest {
     @Test
     void silentPeerTimesOut() throws Exception {
         Path sock = serve(ch -> Thread.currentThread().join());
-        assertThatThrownBy(() -> new AgentClient(sock, Duration.ofMillis(300)).ping())
+        assertThatThrownBy(() -> new AgentClient(transport(sock), Duration.ofMillis(300)).ping())
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isEqualTo(AgentErrorCode.TIMEOUT));
     }
 
@@ -141,7 +148,7 @@ class HostilePeerTest {
             frame(ch, Wire.R_ENTRIES, new Wire.Out().u32(0x7fffffff).u32(0xfffffff0L).toBytes());
             Thread.currentThread().join();
         });
-        assertThatThrownBy(() -> new AgentClient(sock, Duration.ofSeconds(5)).list("/"))
+        assertThatThrownBy(() -> new AgentClient(transport(sock), Duration.ofSeconds(5)).list("/"))
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code()).isIn(
                         AgentErrorCode.LIMIT_EXCEEDED, AgentErrorCode.PROTOCOL_ERROR));
     }
@@ -157,7 +164,7 @@ class HostilePeerTest {
             frame(ch, Wire.R_DATA, new byte[10]);
             Thread.currentThread().join();
         });
-        try (ReadStream in = new AgentClient(sock, Duration.ofSeconds(5)).openRead("/f", 0, 3)) {
+        try (ReadStream in = new AgentClient(transport(sock), Duration.ofSeconds(5)).openRead("/f", 0, 3)) {
             assertThatThrownBy(in::readAllBytes).isInstanceOfSatisfying(AgentException.class,
                     e -> assertThat(e.code()).isEqualTo(AgentErrorCode.PROTOCOL_ERROR));
         }

@@ -23,6 +23,9 @@ public final class AgentErrors {
             case LIMIT_EXCEEDED -> new ToolboxException(429, "CONFLICT", msg, e);
             case PROTOCOL_ERROR -> new ToolboxException(502, "INTERNAL_SERVER_ERROR",
                     "the sandbox's agent sent an invalid response; the connection was dropped", e);
+            // the sandbox's own side is broken (its socket replaced from inside, or an agent that cannot prove it
+            // is this sandbox's): a bad gateway, not the caller's fault; the message says to restart the sandbox
+            case AGENT_UNTRUSTED -> new ToolboxException(502, "INTERNAL_SERVER_ERROR", msg, e);
             case CONNECTION_FAILED -> new ToolboxException(503, "INTERNAL_SERVER_ERROR",
                     "the sandbox's agent is not reachable (is the sandbox started?): " + msg, e);
         };
