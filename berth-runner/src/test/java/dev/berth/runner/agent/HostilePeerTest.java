@@ -169,4 +169,18 @@ class HostilePeerTest {
                     e -> assertThat(e.code()).isEqualTo(AgentErrorCode.PROTOCOL_ERROR));
         }
     }
+
+    @Test
+    void anAgentThatDoesNotAuthenticateIsRefusedWithTheFix() throws Exception {
+        // an agent started before AUTH existed answers it as an unknown frame; the client never falls back
+        Path sock = serve(ch -> {
+            readFrame(ch);
+            frame(ch, Wire.R_ERROR, new Wire.Out().u32(71).str("bad request (type 0x03): unknown frame type").toBytes());
+        });
+        assertThatThrownBy(() -> new AgentClient(transport(sock), Duration.ofSeconds(5)).ping())
+                .isInstanceOfSatisfying(AgentException.class, e -> {
+                    assertThat(e.code()).isEqualTo(AgentErrorCode.AGENT_UNTRUSTED);
+                    assertThat(e.getMessage()).contains("does not authenticate").contains("restart the sandbox");
+                });
+    }
 }
