@@ -259,7 +259,7 @@ public final class SandboxRunner {
         void writeToken(String sandboxId, String token) {
             Path file = runDir(sandboxId).resolve(AGENT_TOKEN);
             try {
-                Files.deleteIfExists(file);
+                deleteTree(file); // whatever the sandbox left there, even a directory: the container is not running
                 try (var ch = Files.newByteChannel(file, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
                         java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
                         java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -279,15 +279,25 @@ public final class SandboxRunner {
 
         void remove(String sandboxId) {
             Path dir = root.resolve(sandboxId);
-            if (!Files.exists(dir)) {
-                return;
-            }
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            try {
+                deleteTree(dir);
             } catch (IOException e) {
                 log.warn("could not remove sandbox directory {}: {}", dir, e.getMessage());
+            }
+        }
+
+        /**
+         * Deletes {@code p} and, if it is a directory, everything below it. Never follows a symlink (the walk does
+         * not, and unlink removes a link itself); only called when no sandbox process can race it.
+         */
+        private static void deleteTree(Path p) throws IOException {
+            if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            try (var walk = Files.walk(p)) {
+                for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(q);
+                }
             }
         }
     }
