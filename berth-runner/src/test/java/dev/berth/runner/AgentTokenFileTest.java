@@ -21,7 +21,7 @@ class AgentTokenFileTest {
 
     @Test
     void aPlantedSymlinkIsReplacedAndItsTargetUntouched() throws Exception {
-        var dirs = new SandboxRunner.SandboxDirectories(tmp.resolve("sandboxes"), 0);
+        var dirs = new SandboxDirectories(tmp.resolve("sandboxes"), 0);
         Path run = dirs.prepare(ID);
         Path victim = Files.writeString(tmp.resolve("host-file"), "host data");
         Files.createSymbolicLink(run.resolve(SandboxRunner.AGENT_TOKEN), victim);
@@ -37,7 +37,7 @@ class AgentTokenFileTest {
 
     @Test
     void aPlantedDirectoryIsReplacedWithoutFollowingLinksInside() throws Exception {
-        var dirs = new SandboxRunner.SandboxDirectories(tmp.resolve("sandboxes"), 0);
+        var dirs = new SandboxDirectories(tmp.resolve("sandboxes"), 0);
         Path run = dirs.prepare(ID);
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         Files.writeString(outside.resolve("keep"), "keep");
