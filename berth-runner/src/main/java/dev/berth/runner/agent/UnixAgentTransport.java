@@ -75,8 +75,9 @@ public record UnixAgentTransport(Path socket, String token, String sandbox) impl
         return ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & S_IFMT;
     }
 
+    /** Names the sandbox, not the host path (messages reach the tenant). */
     @Override
     public String describe() {
-        return socket + " (sandbox " + sandbox + ")";
+        return "the agent socket of sandbox " + sandbox;
     }
 }

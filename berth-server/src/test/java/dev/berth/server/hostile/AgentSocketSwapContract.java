@@ -92,8 +92,10 @@ public abstract class AgentSocketSwapContract extends BerthIT {
         assertRefused(exec, "refused this sandbox's token");
         assertThat(execute(sbB, b.key(), "test -e /tmp/pwned && echo RAN || echo clean").trim()).isEqualTo("clean");
 
-        // a restart recreates A's socket (and rewrites its token): A works again, B still does
+        // a restart recreates A's socket and rewrites its token (here also missing, as in a sandbox made before
+        // tokens existed): A works again, B still does
         ok(call("POST", "/api/sandbox/" + sbA + "/stop", a.key(), null));
+        Files.delete(runA.resolve("agent.token"));
         JsonNode started = ok(call("POST", "/api/sandbox/" + sbA + "/start", a.key(), null));
         assertThat(started.get("state").asString()).isEqualTo("started");
         assertThat(execute(sbA, a.key(), "hostname").trim()).isEqualTo(hostA);
