@@ -1342,7 +1342,7 @@ static void conn_process(struct conn *c)
             break;
         }
         if (h > 0 && c->st == C_AUTH && (type != T_AUTH || total > FRAME_HDR + 4 + AUTH_TOKEN_MAX)) {
-            /* refused from the header alone: an unauthenticated peer gets nothing parsed or buffered */
+            /* refused from the header alone: an unauthenticated peer's payload is never parsed */
             send_error(c, EACCES, "authentication required: the first frame must be AUTH with this sandbox's "
                                   "token (got frame 0x%02x)", type);
             break;
@@ -1664,9 +1664,9 @@ int main(int argc, char **argv)
     if (!token_path[0]) {
         /* default: agent.token next to the socket, where the runner writes it before every start */
         const char *sl = strrchr(socket_path, '/');
-        int dirlen = sl ? (int)(sl - socket_path) : 0;
-        snprintf(token_path, sizeof(token_path), "%.*s/agent.token", dirlen, sl ? socket_path : ".");
-        if (!sl)
+        if (sl)
+            snprintf(token_path, sizeof(token_path), "%.*s/agent.token", (int)(sl - socket_path), socket_path);
+        else
             snprintf(token_path, sizeof(token_path), "agent.token");
     }
     load_token();
