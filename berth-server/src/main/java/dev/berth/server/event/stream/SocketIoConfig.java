@@ -29,6 +29,8 @@ class SocketIoConfig {
         mapping.setUrlMap(urls);
         mapping.setWebSocketUpgradeMatch(true);
         mapping.setOrder(-1);
+        // the handshake is authorized by the handler's declaration, like every controller route
+        mapping.setInterceptors(new dev.berth.server.auth.AuthorizationInterceptor());
         return mapping;
     }
 }

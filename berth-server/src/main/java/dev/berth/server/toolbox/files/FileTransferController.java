@@ -29,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  * agent's READ frames are copied to the response, so memory per transfer is a few 64 KiB buffers whatever
  * the file size. Responses are written on the request thread (no async timeout cuts a long download).
  */
+@dev.berth.server.auth.RequiresPermission(dev.berth.server.auth.Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}")
 public class FileTransferController {

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Toolbox file-system metadata operations (Daytona §3.3), executed inside the sandbox by its agent. */
+@dev.berth.server.auth.RequiresPermission(dev.berth.server.auth.Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}")
 public class FilesController {

@@ -8,6 +8,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /user-home-dir} and {@code /work-dir}: the sandbox user's home; the work dir is the home. */
+@dev.berth.server.auth.RequiresPermission(dev.berth.server.auth.Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}")
 public class SandboxDirsController {

@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
  * The "entrypoint" session: the image's entrypoint, run by the agent, whose output the agent keeps in a ring
  * buffer. (WebSocket follow: {@link LogFollowHandler}.)
  */
+@dev.berth.server.auth.RequiresPermission(dev.berth.server.auth.Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}/process/session/entrypoint")
 class EntrypointController {

@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
  * process group; a timeout is answered 408 {@code PROCESS_EXECUTION_TIMEOUT} (the SDK's
  * DaytonaProcessExecutionTimeoutError).
  */
+@dev.berth.server.auth.RequiresPermission(dev.berth.server.auth.Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}/process")
 class ExecuteController {

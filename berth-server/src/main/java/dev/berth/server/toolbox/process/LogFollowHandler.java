@@ -19,6 +19,7 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
  * {@code .../command/{cid}/logs?follow=true} and {@code .../entrypoint/logs?follow=true}: output framed with the
  * stdout/stderr markers, closed normally when the command (or entrypoint) has finished. No subprotocol.
  */
+@dev.berth.server.auth.RequiresPermission(dev.berth.server.auth.Permission.WRITE_SANDBOXES)
 @Component
 class LogFollowHandler extends AbstractWebSocketHandler {
 

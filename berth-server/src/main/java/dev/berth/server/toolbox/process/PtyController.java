@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** PTY sessions over REST (list, info, resize, kill); terminals themselves are WebSockets ({@link PtySocketHandler}). */
+@dev.berth.server.auth.RequiresPermission(dev.berth.server.auth.Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}/process/pty")
 class PtyController {

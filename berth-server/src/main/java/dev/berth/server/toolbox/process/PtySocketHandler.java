@@ -15,6 +15,7 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
  * PTY terminals (§5.3): {@code pty/create-connect} creates the PTY and attaches, {@code pty/{id}/connect}
  * attaches to a running one. Keystrokes arrive as binary (or text) frames; the PTY outlives its clients.
  */
+@dev.berth.server.auth.RequiresPermission(dev.berth.server.auth.Permission.WRITE_SANDBOXES)
 @Component
 class PtySocketHandler extends AbstractWebSocketHandler {
 
