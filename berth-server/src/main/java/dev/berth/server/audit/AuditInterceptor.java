@@ -63,7 +63,8 @@ class AuditInterceptor implements AsyncHandlerInterceptor {
                 : ActionNames.targetType(pattern);
         // a call on an organization's own routes belongs in that organization's log (a user's token may address
         // any organization it is a member of, and a refused attempt on a foreign one is that one's history)
-        String organization = vars.getOrDefault("orgId", caller.organizationId());
+        String pathOrg = vars.get("orgId");
+        String organization = pathOrg != null && pathOrg.length() <= 36 ? pathOrg : caller.organizationId();
         String recordId = trail.begin(new AuditStart(organization, caller.actor(), caller.userId(),
                 caller.apiKeyId(), action, req.getMethod(), pattern, vars.isEmpty() ? null : json.writeValueAsString(vars),
                 targetType, firstVariable(pattern, req.getRequestURI(), vars), req.getRemoteAddr(),

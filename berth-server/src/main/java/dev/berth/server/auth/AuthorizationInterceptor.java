@@ -19,6 +19,7 @@ import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler
  * upgrade is authorized exactly like the HTTP call it starts. Registered on every handler mapping
  * that serves /api (see {@code WebConfig}, {@code ToolboxSocketConfig}, {@code SocketIoConfig}).
  */
+@org.springframework.stereotype.Component
 public class AuthorizationInterceptor implements HandlerInterceptor {
 
     /** A handler's declared rule, looked up by reflection once per handler method. */
@@ -27,8 +28,28 @@ public class AuthorizationInterceptor implements HandlerInterceptor {
 
     private final java.util.Map<Object, Rule> rules = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final tools.jackson.databind.json.JsonMapper json;
+
+    public AuthorizationInterceptor(tools.jackson.databind.json.JsonMapper json) {
+        this.json = json;
+    }
+
     @Override
-    public boolean preHandle(HttpServletRequest req, HttpServletResponse res, Object handler) {
+    public boolean preHandle(HttpServletRequest req, HttpServletResponse res, Object handler) throws java.io.IOException {
+        try {
+            return check(req, handler);
+        } catch (dev.berth.core.error.BerthException e) {
+            if (handler instanceof HandlerMethod) {
+                throw e; // the controllers' exception handlers answer it
+            }
+            // no controller advice applies to a WebSocket handshake handler: answer the refusal here
+            dev.berth.server.api.Problems.write(res, json, dev.berth.server.api.Problems.of(e.code(), e.getMessage(),
+                    dev.berth.server.api.RequestIds.current(req)));
+            return false;
+        }
+    }
+
+    private boolean check(HttpServletRequest req, Object handler) {
         if (!req.getRequestURI().startsWith("/api/") || handler instanceof ResourceHttpRequestHandler) {
             return true; // framework endpoints (error pages); no route matched (a 404 follows)
         }

@@ -83,11 +83,12 @@ class OrganizationKeyConfinementIT extends BerthIT {
         assertThat(ok(call("GET", o + "/members", b.key(), null)).size()).isEqualTo(2);
         assertThat(ok(call("GET", "/api/api-keys", b.key(), null)).size()).isEqualTo(1);
         assertThat(ok(call("GET", o + "/invitations", b.key(), null)).size()).isZero();
-        assertThat(getSandbox(sb.get("id").asString()).get("state").asString()).isEqualTo("started");
+        assertThat(ok(call("GET", "/api/sandbox/" + sb.get("id").asString(), b.key(), null)).get("state").asString())
+                .isEqualTo("started");
         // the refused rename is in B's audit log, as A's key's attempt
         Awaitility.await("refused rename in B's audit log").atMost(Duration.ofSeconds(10)).until(() ->
                 ok(call("GET", "/api/audit-logs?limit=200", b.key(), null)).get("items").valueStream()
-                        .anyMatch(n -> n.get("action").asString().equals("organization.update")
+                        .anyMatch(n -> n.get("action").asString().equals("organizations.update")
                                 && n.path("statusCode").asInt() == 404 && n.get("actor").asString().startsWith("apikey:")
                                 && n.get("organizationId").asString().equals(b.orgId())));
         ok(call("DELETE", "/api/sandbox/" + sb.get("id").asString(), b.key(), null));
@@ -136,7 +137,7 @@ class OrganizationKeyConfinementIT extends BerthIT {
         assertThat(call("GET", "/api/sandbox", t.key(), null).statusCode()).isEqualTo(401); // its keys are gone
         // the audit history of the deleted organization survives it, its deletion included
         assertThat(jdbc.queryForList("select action from audit_log where organization_id = ?", String.class, t.orgId()))
-                .contains("sandbox.create", "sandbox.delete", "organization.delete");
+                .contains("sandbox.create", "sandbox.delete", "organizations.delete");
     }
 
     /** The name {@link Tenants#addKey} gives a key. */

@@ -22,7 +22,7 @@ class ToolboxSocketConfig {
 
     @Bean
     WebSocketHandlerMapping toolboxSocketMapping(ToolboxHandshake handshake, LogFollowHandler logs,
-            PtySocketHandler pty) {
+            PtySocketHandler pty, dev.berth.server.auth.AuthorizationInterceptor authorization) {
         Map<String, Object> urls = new LinkedHashMap<>();
         var logHandler = handler(logs, handshake, new LogsHandshakeHandler());
         var ptyHandler = handler(pty, handshake, new PtyHandshakeHandler());
@@ -35,7 +35,7 @@ class ToolboxSocketConfig {
         mapping.setWebSocketUpgradeMatch(true);
         mapping.setOrder(-1);
         // the handshake is authorized by the handler's declaration, like every controller route
-        mapping.setInterceptors(new dev.berth.server.auth.AuthorizationInterceptor());
+        mapping.setInterceptors(authorization);
         return mapping;
     }
 
