@@ -1,16 +1,24 @@
 package dev.berth.server.auth;
 
+import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ForbiddenException;
 import dev.berth.core.error.InvalidRequestException;
 import dev.berth.core.error.UnauthorizedException;
+import dev.berth.server.api.Problems;
+import dev.berth.server.api.RequestIds;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.stereotype.Component;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Enforces each handler's declared access ({@link Access} or {@link RequiresPermission}) on the
@@ -19,32 +27,32 @@ import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler
  * upgrade is authorized exactly like the HTTP call it starts. Registered on every handler mapping
  * that serves /api (see {@code WebConfig}, {@code ToolboxSocketConfig}, {@code SocketIoConfig}).
  */
-@org.springframework.stereotype.Component
+@Component
 public class AuthorizationInterceptor implements HandlerInterceptor {
 
     /** A handler's declared rule, looked up by reflection once per handler method. */
     private record Rule(RequiresPermission perm, Access access) {
     }
 
-    private final java.util.Map<Object, Rule> rules = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Object, Rule> rules = new ConcurrentHashMap<>();
 
-    private final tools.jackson.databind.json.JsonMapper json;
+    private final JsonMapper json;
 
-    public AuthorizationInterceptor(tools.jackson.databind.json.JsonMapper json) {
+    public AuthorizationInterceptor(JsonMapper json) {
         this.json = json;
     }
 
     @Override
-    public boolean preHandle(HttpServletRequest req, HttpServletResponse res, Object handler) throws java.io.IOException {
+    public boolean preHandle(HttpServletRequest req, HttpServletResponse res, Object handler) throws IOException {
         try {
             return check(req, handler);
-        } catch (dev.berth.core.error.BerthException e) {
+        } catch (BerthException e) {
             if (handler instanceof HandlerMethod) {
                 throw e; // the controllers' exception handlers answer it
             }
             // no controller advice applies to a WebSocket handshake handler: answer the refusal here
-            dev.berth.server.api.Problems.write(res, json, dev.berth.server.api.Problems.of(e.code(), e.getMessage(),
-                    dev.berth.server.api.RequestIds.current(req)));
+            Problems.write(res, json, Problems.of(e.code(), e.getMessage(),
+                    RequestIds.current(req)));
             return false;
         }
     }
