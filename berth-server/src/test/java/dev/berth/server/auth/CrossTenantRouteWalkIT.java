@@ -164,6 +164,11 @@ class CrossTenantRouteWalkIT extends BerthIT {
         assertThat(after.get("labels").get("k").asString()).isEqualTo("v");
         assertThat(ok(call("GET", "/api/organizations/" + victim.orgId(), victim.key(), null)).get("name").asString())
                 .isEqualTo(orgName);
+        // the refused handshakes are in the victim organization's audit log, with their 403
+        org.awaitility.Awaitility.await("refused PTY handshake audited").atMost(Duration.ofSeconds(10)).until(() ->
+                ok(call("GET", "/api/audit-logs?limit=200&action=toolbox.process.pty.create_connect", victim.key(), null))
+                        .get("items").valueStream().anyMatch(n -> n.path("statusCode").asInt() == 403
+                                && sandboxId.equals(n.path("targetId").asString(null))));
         // no PTY was created by any refused handshake
         assertThat(call("GET", "/api/toolbox/" + sandboxId + "/process/pty/walk", victim.key(), null).statusCode())
                 .isEqualTo(404);
