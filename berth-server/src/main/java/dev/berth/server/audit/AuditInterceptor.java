@@ -61,7 +61,11 @@ class AuditInterceptor implements AsyncHandlerInterceptor {
         String action = named != null ? named.value() : ActionNames.action(req.getMethod(), pattern);
         String targetType = named != null && !named.targetType().isEmpty() ? named.targetType()
                 : ActionNames.targetType(pattern);
-        String recordId = trail.begin(new AuditStart(caller.organizationId(), caller.actor(), caller.userId(),
+        // a call on an organization's own routes belongs in that organization's log (a user's token may address
+        // any organization it is a member of, and a refused attempt on a foreign one is that one's history)
+        String pathOrg = vars.get("orgId");
+        String organization = pathOrg != null && pathOrg.length() <= 36 ? pathOrg : caller.organizationId();
+        String recordId = trail.begin(new AuditStart(organization, caller.actor(), caller.userId(),
                 caller.apiKeyId(), action, req.getMethod(), pattern, vars.isEmpty() ? null : json.writeValueAsString(vars),
                 targetType, firstVariable(pattern, req.getRequestURI(), vars), req.getRemoteAddr(),
                 AuditTrail.truncate(req.getHeader("User-Agent"), 512), RequestIds.current(req)));

@@ -51,23 +51,16 @@ public class ApiKeyController {
         }
     }
 
+    /**
+     * A key for the caller's organization only, with permissions within the caller's own effective ones
+     * (a key's, cut to its user's membership). Another organization is chosen only by a user's token with
+     * X-Daytona-Organization-ID; a key naming another organization never gets here (AuthenticationFilter).
+     */
     @PostMapping
     @Transactional
-    public KeyDto create(Caller caller, @RequestBody CreateBody body,
-            @org.springframework.web.bind.annotation.RequestHeader(name = "X-Daytona-Organization-ID", required = false)
-            String orgHeader) {
+    public KeyDto create(Caller caller, @RequestBody CreateBody body) {
         String orgId = caller.organizationId();
         Set<Permission> creatorPerms = caller.permissions();
-        if (orgHeader != null && !orgHeader.isBlank() && !orgHeader.equals(caller.organizationId())) {
-            // a key for another organization the caller's user belongs to
-            var m = caller.userId() == null ? java.util.Optional.<dev.berth.server.org.Member>empty()
-                    : members.findByOrganizationIdAndUserId(orgHeader, caller.userId());
-            if (m.isEmpty()) {
-                throw new NotFoundException("organization '" + orgHeader + "' not found");
-            }
-            orgId = orgHeader;
-            creatorPerms = m.get().effectivePermissions();
-        }
         if (body == null || body.name() == null || body.name().isBlank() || body.name().length() > 100) {
             throw new InvalidRequestException("name must be 1..100 characters");
         }
@@ -103,7 +96,32 @@ public class ApiKeyController {
         if (k.isSystemAdmin() && !caller.systemAdmin()) {
             throw new ForbiddenException("only a system administrator may delete the bootstrap admin key");
         }
+        mayDelete(caller, k);
         keys.delete(k);
         return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * A caller may delete a key only if the key's permissions are within its own (so a restricted key cannot
+     * revoke a stronger one), and only a key of its own user unless its user is an owner of the organization
+     * Deleting itself is allowed (revoking a leaked key must always work).
+     */
+    private void mayDelete(Caller caller, ApiKey k) {
+        if (caller.systemAdmin()) {
+            return;
+        }
+        Set<Permission> beyond = EnumSet.noneOf(Permission.class);
+        beyond.addAll(k.getPermissions());
+        beyond.removeAll(caller.permissions());
+        if (!beyond.isEmpty()) {
+            throw new ForbiddenException("this key cannot delete a key with permissions it lacks: "
+                    + Permissions.wire(beyond));
+        }
+        boolean ownKey = caller.userId() != null && caller.userId().equals(k.getUserId());
+        boolean owner = caller.userId() != null && members.findByOrganizationIdAndUserId(caller.organizationId(),
+                caller.userId()).filter(m -> m.getRole() == dev.berth.server.org.Role.OWNER).isPresent();
+        if (!ownKey && !owner) {
+            throw new ForbiddenException("only an owner of the organization may delete another user's API key");
+        }
     }
 }

@@ -31,6 +31,8 @@ public class AuthenticationFilter extends OncePerRequestFilter {
 
     private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
 
+    static final String ORGANIZATION_HEADER = "X-Daytona-Organization-ID";
+
     private final Authenticator authenticator;
     private final JsonMapper json;
     private final dev.berth.server.runner.RunnerTokens runnerTokens;
@@ -75,9 +77,12 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                         "missing or invalid API key; send 'Authorization: Bearer <api key>'");
                 return;
             }
-            if (path.startsWith("/api/toolbox/") && !caller.get().has(Permission.WRITE_SANDBOXES)) {
-                reject(res, requestId, ErrorCode.FORBIDDEN,
-                        "toolbox calls need the 'write:sandboxes' permission, which this caller does not have");
+            String orgHeader = req.getHeader(ORGANIZATION_HEADER);
+            if (caller.get().apiKeyId() != null && orgHeader != null && !orgHeader.isBlank()
+                    && !orgHeader.equals(caller.get().organizationId())) {
+                // a key is bound to its organization; naming another one is refused, never ignored or honoured
+                reject(res, requestId, ErrorCode.FORBIDDEN, "this API key belongs to another organization than the "
+                        + ORGANIZATION_HEADER + " header names; an API key acts only in its own organization");
                 return;
             }
             req.setAttribute(Caller.REQUEST_ATTRIBUTE, caller.get());
@@ -95,7 +100,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();
         }
-        return authenticator.authenticate(header.substring(7).trim(), req.getHeader("X-Daytona-Organization-ID"));
+        return authenticator.authenticate(header.substring(7).trim(), req.getHeader(ORGANIZATION_HEADER));
     }
 
     private void reject(HttpServletResponse res, String requestId, ErrorCode code, String message) throws IOException {

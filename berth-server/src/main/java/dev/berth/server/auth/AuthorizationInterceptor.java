@@ -1,40 +1,71 @@
 package dev.berth.server.auth;
 
+import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ForbiddenException;
 import dev.berth.core.error.InvalidRequestException;
 import dev.berth.core.error.UnauthorizedException;
+import dev.berth.server.api.Problems;
+import dev.berth.server.api.RequestIds;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.stereotype.Component;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Enforces each handler's declared access ({@link Access} or {@link RequiresPermission}); undeclared is refused. */
+/**
+ * Enforces each handler's declared access ({@link Access} or {@link RequiresPermission}) on the
+ * matched route; an undeclared handler is refused. The same rule applies to controller methods and
+ * to WebSocket handshakes (the declaration sits on the {@code WebSocketHandler} class), so an
+ * upgrade is authorized exactly like the HTTP call it starts. Registered on every handler mapping
+ * that serves /api (see {@code WebConfig}, {@code ToolboxSocketConfig}, {@code SocketIoConfig}).
+ */
+@Component
 public class AuthorizationInterceptor implements HandlerInterceptor {
 
     /** A handler's declared rule, looked up by reflection once per handler method. */
     private record Rule(RequiresPermission perm, Access access) {
     }
 
-    private final java.util.Map<java.lang.reflect.Method, Rule> rules = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Object, Rule> rules = new ConcurrentHashMap<>();
+
+    private final JsonMapper json;
+
+    public AuthorizationInterceptor(JsonMapper json) {
+        this.json = json;
+    }
 
     @Override
-    public boolean preHandle(HttpServletRequest req, HttpServletResponse res, Object handler) {
-        if (!(handler instanceof HandlerMethod hm)) {
-            return true;
+    public boolean preHandle(HttpServletRequest req, HttpServletResponse res, Object handler) throws IOException {
+        try {
+            return check(req, handler);
+        } catch (BerthException e) {
+            if (handler instanceof HandlerMethod) {
+                throw e; // the controllers' exception handlers answer it
+            }
+            // no controller advice applies to a WebSocket handshake handler: answer the refusal here
+            Problems.write(res, json, Problems.of(e.code(), e.getMessage(),
+                    RequestIds.current(req)));
+            return false;
+        }
+    }
+
+    private boolean check(HttpServletRequest req, Object handler) {
+        if (!req.getRequestURI().startsWith("/api/") || handler instanceof ResourceHttpRequestHandler) {
+            return true; // framework endpoints (error pages); no route matched (a 404 follows)
         }
         Caller caller = (Caller) req.getAttribute(Caller.REQUEST_ATTRIBUTE);
-        Rule rule = rules.computeIfAbsent(hm.getMethod(),
-                m -> new Rule(find(hm, RequiresPermission.class), find(hm, Access.class)));
+        Rule rule = rule(handler);
         RequiresPermission perm = rule.perm();
         Access access = rule.access();
         if (perm == null && access == null) {
-            if (req.getRequestURI().startsWith("/api/toolbox/")) {
-                return true; // toolbox routes are authorized by path in AuthenticationFilter
-            }
-            if (!req.getRequestURI().startsWith("/api/")) {
-                return true; // framework endpoints (error pages)
-            }
             throw new ForbiddenException("endpoint " + req.getRequestURI() + " declares no access rule; refused");
         }
         if (access != null && access.value() == Access.Level.PUBLIC) {
@@ -70,6 +101,21 @@ public class AuthorizationInterceptor implements HandlerInterceptor {
             }
         }
         return true;
+    }
+
+    /** The declared rule of a controller method or a WebSocket handler; none for anything else (refused). */
+    private Rule rule(Object handler) {
+        if (handler instanceof HandlerMethod hm) {
+            return rules.computeIfAbsent(hm.getMethod(),
+                    m -> new Rule(find(hm, RequiresPermission.class), find(hm, Access.class)));
+        }
+        if (handler instanceof WebSocketHttpRequestHandler ws) {
+            Class<?> type = WebSocketHandlerDecorator.unwrap(ws.getWebSocketHandler()).getClass();
+            return rules.computeIfAbsent(type, t -> new Rule(
+                    AnnotatedElementUtils.findMergedAnnotation(type, RequiresPermission.class),
+                    AnnotatedElementUtils.findMergedAnnotation(type, Access.class)));
+        }
+        return new Rule(null, null);
     }
 
     private static <A extends java.lang.annotation.Annotation> A find(HandlerMethod hm, Class<A> type) {

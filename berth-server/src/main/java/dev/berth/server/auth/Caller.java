@@ -22,6 +22,19 @@ public record Caller(String userId, String organizationId, String apiKeyId, Stri
         permissions = permissions == null ? Set.of() : Set.copyOf(permissions);
     }
 
+    /**
+     * An ordinary API key (not a user's token, not the bootstrap admin key): confined to its own
+     * organization and its own permissions on every route; it never acts for its user elsewhere.
+     */
+    public boolean isOrganizationKey() {
+        return apiKeyId != null && !systemAdmin;
+    }
+
+    /** Holds every permission there is (an owner's token, or an owner's full key). */
+    public boolean hasAllPermissions() {
+        return permissions.containsAll(Permission.all());
+    }
+
     public boolean has(Permission p) {
         return permissions.contains(p);
     }

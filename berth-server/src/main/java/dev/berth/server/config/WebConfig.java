@@ -11,9 +11,15 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration
 public class WebConfig implements WebMvcConfigurer {
 
+    private final dev.berth.server.auth.AuthorizationInterceptor authorization;
+
+    public WebConfig(dev.berth.server.auth.AuthorizationInterceptor authorization) {
+        this.authorization = authorization;
+    }
+
     @Override
     public void addInterceptors(org.springframework.web.servlet.config.annotation.InterceptorRegistry registry) {
-        registry.addInterceptor(new dev.berth.server.auth.AuthorizationInterceptor()).addPathPatterns("/api/**");
+        registry.addInterceptor(authorization).addPathPatterns("/api/**");
     }
 
     @Override

@@ -56,6 +56,7 @@ public class InvitationService {
     }
 
     public List<Invitation> mine(Caller caller) {
+        OrganizationService.userOnly(caller, "listing your invitations");
         String email = emailOf(caller);
         return invitations.findByEmail(email).stream().filter(i -> i.isOpen(clock.instant())).toList();
     }
@@ -71,6 +72,7 @@ public class InvitationService {
 
     @Transactional
     public Member accept(Caller caller, String invitationId) {
+        OrganizationService.userOnly(caller, "accepting an invitation");
         Invitation inv = open(caller, invitationId);
         if (members.findByOrganizationIdAndUserId(inv.getOrganizationId(), caller.userId()).isPresent()) {
             throw new ConflictException("you are already a member of organization " + inv.getOrganizationId());
@@ -83,6 +85,7 @@ public class InvitationService {
 
     @Transactional
     public void decline(Caller caller, String invitationId) {
+        OrganizationService.userOnly(caller, "declining an invitation");
         Invitation inv = open(caller, invitationId);
         inv.close(Invitation.Status.DECLINED);
         invitations.save(inv);

@@ -50,8 +50,20 @@ public class OrganizationService {
         return caller.userId();
     }
 
+    /**
+     * Refuses an API key on calls a user makes for themself across organizations (creating one, their
+     * invitations): a key is confined to its own organization, so these need the user's login token.
+     */
+    static void userOnly(Caller caller, String what) {
+        if (caller.isOrganizationKey()) {
+            throw new ForbiddenException(what + " needs a user's login token; an API key acts only in its own"
+                    + " organization");
+        }
+    }
+
     @Transactional
     public Organization create(Caller caller, String name) {
+        userOnly(caller, "creating an organization");
         String user = userOf(caller);
         Organization o = orgs.save(new Organization(UUID.randomUUID().toString(), validName(name), clock.instant(), user));
         members.save(new Member(o.getId(), user, Role.OWNER, Permission.all(), clock.instant()));
@@ -59,14 +71,23 @@ public class OrganizationService {
     }
 
     public List<Organization> mine(Caller caller) {
+        if (caller.isOrganizationKey()) {
+            return orgs.findById(caller.organizationId()).stream().toList();
+        }
         List<String> ids = members.findByUserId(userOf(caller)).stream().map(Member::getOrganizationId).toList();
         java.util.Map<String, Organization> byId = new java.util.HashMap<>();
         orgs.findAllById(ids).forEach(o -> byId.put(o.getId(), o));
         return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
     }
 
-    /** The organization if the caller is a member (system admins see all), else 404. */
+    /**
+     * The organization if the caller is a member (system admins see all), else 404. An API key sees
+     * only its own organization, whatever else its user belongs to.
+     */
     public Organization visible(Caller caller, String orgId) {
+        if (caller.isOrganizationKey() && !caller.organizationId().equals(orgId)) {
+            throw notFound(orgId);
+        }
         Organization o = orgs.findById(orgId).orElseThrow(() -> notFound(orgId));
         if (!caller.systemAdmin() && membership(caller, orgId).isEmpty()) {
             throw notFound(orgId);
@@ -74,15 +95,23 @@ public class OrganizationService {
         return o;
     }
 
-    /** Visible and the caller is an owner (403 for plain members). */
+    /**
+     * Visible and the caller is an owner (403 for plain members). An API key must also hold every
+     * permission: administering the organization (its name, members, invitations, deletion) could
+     * otherwise grant a restricted key more than it has, e.g. by inviting a member with all permissions.
+     */
     public Organization owned(Caller caller, String orgId) {
-        Organization o = orgs.findById(orgId).orElseThrow(() -> notFound(orgId));
+        Organization o = visible(caller, orgId);
         if (caller.systemAdmin()) {
             return o;
         }
         Member m = membership(caller, orgId).orElseThrow(() -> notFound(orgId));
         if (m.getRole() != Role.OWNER) {
             throw new ForbiddenException("only owners of organization " + orgId + " may do this");
+        }
+        if (caller.isOrganizationKey() && !caller.hasAllPermissions()) {
+            throw new ForbiddenException("administering organization " + orgId + " needs an owner's API key with"
+                    + " every permission (or the owner's login); this key has fewer");
         }
         return o;
     }
@@ -105,6 +134,9 @@ public class OrganizationService {
             throw new ConflictException("organization " + orgId + " still has " + live
                     + " sandboxes; delete them before deleting the organization");
         }
+        // destroyed sandboxes are history that still references the organization; the audit log and the event
+        // outbox carry no foreign key, so the organization's audit records survive it (see docs/tenancy.md)
+        sandboxes.deleteDestroyed(orgId);
         invitations.deleteByOrganizationId(orgId);
         keys.deleteByOrganizationId(orgId);
         members.deleteByOrganizationId(orgId);

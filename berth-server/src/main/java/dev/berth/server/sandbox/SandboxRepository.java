@@ -43,6 +43,12 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
             + " and s.state in " + LIVE)
     long countLive(@Param("org") String organizationId);
 
+    /** Removes an organization's destroyed sandbox rows (history), so the organization itself can be deleted. */
+    @org.springframework.data.jpa.repository.Modifying
+    @Query("delete from Sandbox s where s.organizationId = :org"
+            + " and s.state = dev.berth.core.sandbox.SandboxState.DESTROYED")
+    int deleteDestroyed(@Param("org") String organizationId);
+
     /** Live sandboxes of an organization with their resources and state, for quota usage. */
     @Query("select s from Sandbox s where s.organizationId = :org"
             + " and s.state in " + LIVE)

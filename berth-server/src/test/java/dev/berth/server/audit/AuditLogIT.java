@@ -47,6 +47,8 @@ class AuditLogIT extends BerthIT {
         }
     }
 
+    // toolbox routes declare their access like every other route (no path-prefix exemption since issue 9)
+    @dev.berth.server.auth.RequiresPermission(dev.berth.server.auth.Permission.WRITE_SANDBOXES)
     @RestController
     static class ProbeController {
         private final JdbcTemplate jdbc;

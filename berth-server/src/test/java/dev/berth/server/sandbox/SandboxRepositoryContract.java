@@ -34,6 +34,9 @@ abstract class SandboxRepositoryContract extends BerthIT {
     @Autowired
     TransactionTemplate tx;
 
+    @Autowired
+    dev.berth.server.org.OrganizationService organizations;
+
     String orgA;
     String orgB;
     final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -96,5 +99,28 @@ abstract class SandboxRepositoryContract extends BerthIT {
         var second = repo.page(orgA, states, last.getCreatedAt(), last.getId(), PageRequest.of(0, 10));
         assertThat(second).extracting(Sandbox::getName).containsExactly("p2", "p3", "p4");
         assertThat(repo.page(orgB, states, Instant.EPOCH, "", PageRequest.of(0, 10))).isEmpty();
+    }
+
+    /** Issue 9 finding 10: destroyed rows kept a foreign key on the organization, so deleting it was 409 forever. */
+    @Test
+    void anOrganizationWithOnlyDestroyedSandboxesCanBeDeleted() {
+        String gone = store.insert(sandbox(orgA, "gone", now)).getId();
+        store.move(gone, SandboxState.STARTED, "test", null);
+        store.move(gone, SandboxState.DESTROYING, "test", null);
+        store.move(gone, SandboxState.DESTROYED, "test", null);
+        String othersGone = store.insert(sandbox(orgB, "gone", now)).getId();
+        store.move(othersGone, SandboxState.STARTED, "test", null);
+        store.move(othersGone, SandboxState.DESTROYING, "test", null);
+        store.move(othersGone, SandboxState.DESTROYED, "test", null);
+        String live = store.insert(sandbox(orgB, "live", now)).getId();
+        var admin = new dev.berth.server.auth.Caller(null, null, "k", "p", "s", true,
+                dev.berth.server.auth.Permission.all());
+        // an organization with a live sandbox is still refused
+        assertThatThrownBy(() -> organizations.delete(admin, orgB)).isInstanceOf(dev.berth.core.error.ConflictException.class);
+        organizations.delete(admin, orgA);
+        assertThat(orgs.findById(orgA)).isEmpty();
+        assertThat(repo.findById(gone)).isEmpty();
+        assertThat(repo.findById(othersGone)).isPresent();
+        assertThat(repo.findById(live)).isPresent();
     }
 }

@@ -19,7 +19,8 @@ class SocketIoConfig {
     static final String PATH = "/api/socket.io/";
 
     @Bean
-    WebSocketHandlerMapping socketIoMapping(SocketIoHandler handler) {
+    WebSocketHandlerMapping socketIoMapping(SocketIoHandler handler,
+            dev.berth.server.auth.AuthorizationInterceptor authorization) {
         var h = new WebSocketHttpRequestHandler(handler, new DefaultHandshakeHandler());
         h.setHandshakeInterceptors(List.of(new SocketIoHandshake()));
         Map<String, Object> urls = new LinkedHashMap<>();
@@ -29,6 +30,8 @@ class SocketIoConfig {
         mapping.setUrlMap(urls);
         mapping.setWebSocketUpgradeMatch(true);
         mapping.setOrder(-1);
+        // the handshake is authorized by the handler's declaration, like every controller route
+        mapping.setInterceptors(authorization);
         return mapping;
     }
 }

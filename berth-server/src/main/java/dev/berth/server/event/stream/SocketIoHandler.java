@@ -12,6 +12,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * {@code /api/socket.io/}: Engine.IO v4 (websocket transport only) carrying Socket.IO v5 on namespace {@code /}.
  * Binary frames (Socket.IO attachments) are refused by the base class with a close.
  */
+// public at the HTTP level: the token comes in the Socket.IO CONNECT packet
+@dev.berth.server.auth.Access(dev.berth.server.auth.Access.Level.PUBLIC)
 @Component
 class SocketIoHandler extends TextWebSocketHandler {
 

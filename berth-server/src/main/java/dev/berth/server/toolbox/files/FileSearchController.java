@@ -3,6 +3,8 @@ package dev.berth.server.toolbox.files;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ReadStream;
 import dev.berth.server.auth.Caller;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.toolbox.AgentErrors;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /files/find} (grep contents), {@code /files/search} (glob names), {@code /files/replace}. */
+@RequiresPermission(Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}")
 public class FileSearchController {

@@ -3,6 +3,8 @@ package dev.berth.server.toolbox.files;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ReadStream;
 import dev.berth.server.auth.Caller;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.toolbox.AgentErrors;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
@@ -29,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  * agent's READ frames are copied to the response, so memory per transfer is a few 64 KiB buffers whatever
  * the file size. Responses are written on the request thread (no async timeout cuts a long download).
  */
+@RequiresPermission(Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}")
 public class FileTransferController {

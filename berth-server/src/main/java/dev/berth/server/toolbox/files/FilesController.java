@@ -3,6 +3,8 @@ package dev.berth.server.toolbox.files;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.FileInfo;
 import dev.berth.server.auth.Caller;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
@@ -16,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Toolbox file-system metadata operations (Daytona §3.3), executed inside the sandbox by its agent. */
+@RequiresPermission(Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}")
 public class FilesController {

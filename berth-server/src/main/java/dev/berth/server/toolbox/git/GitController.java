@@ -1,6 +1,8 @@
 package dev.berth.server.toolbox.git;
 
 import dev.berth.server.auth.Caller;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Daytona's git routes (§3.4), run with the sandbox's own git. Errors carry the GIT_* daemon codes. */
+@RequiresPermission(Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}/git")
 public class GitController {

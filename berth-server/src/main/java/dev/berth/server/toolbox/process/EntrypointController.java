@@ -4,6 +4,8 @@ import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.LogChunk;
 import dev.berth.runner.agent.LogStream;
 import dev.berth.server.auth.Caller;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.process.ProcessDtos.CommandDto;
 import dev.berth.server.toolbox.process.ProcessDtos.LogsResponse;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  * The "entrypoint" session: the image's entrypoint, run by the agent, whose output the agent keeps in a ring
  * buffer. (WebSocket follow: {@link LogFollowHandler}.)
  */
+@RequiresPermission(Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}/process/session/entrypoint")
 class EntrypointController {

@@ -1,6 +1,8 @@
 package dev.berth.server.toolbox.process;
 
 import dev.berth.server.auth.Caller;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
 import java.util.List;
@@ -12,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code POST /env {set?, unset?}}: the SDK's {@code sandbox.updateEnv} (see {@link SandboxEnv}). */
+@RequiresPermission(Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}")
 class EnvController {

@@ -4,6 +4,8 @@ import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ExecRequest;
 import dev.berth.runner.agent.ExecResult;
 import dev.berth.server.auth.Caller;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
@@ -26,6 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
  * process group; a timeout is answered 408 {@code PROCESS_EXECUTION_TIMEOUT} (the SDK's
  * DaytonaProcessExecutionTimeoutError).
  */
+@RequiresPermission(Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}/process")
 class ExecuteController {

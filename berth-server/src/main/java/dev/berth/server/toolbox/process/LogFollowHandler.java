@@ -5,6 +5,8 @@ import dev.berth.runner.agent.LogChunk;
 import dev.berth.runner.agent.LogListener;
 import dev.berth.runner.agent.LogStream;
 import dev.berth.runner.agent.LogSubscription;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
  * {@code .../command/{cid}/logs?follow=true} and {@code .../entrypoint/logs?follow=true}: output framed with the
  * stdout/stderr markers, closed normally when the command (or entrypoint) has finished. No subprotocol.
  */
+@RequiresPermission(Permission.WRITE_SANDBOXES)
 @Component
 class LogFollowHandler extends AbstractWebSocketHandler {
 

@@ -2,6 +2,8 @@ package dev.berth.server.toolbox.process;
 
 import dev.berth.runner.agent.AgentException;
 import dev.berth.server.auth.Caller;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.process.ProcessDtos.PtyList;
@@ -17,6 +19,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** PTY sessions over REST (list, info, resize, kill); terminals themselves are WebSockets ({@link PtySocketHandler}). */
+@RequiresPermission(Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}/process/pty")
 class PtyController {

@@ -1,6 +1,8 @@
 package dev.berth.server.toolbox.process;
 
 import dev.berth.runner.agent.AgentException;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.toolbox.ToolboxException;
 import java.time.Clock;
 import org.springframework.stereotype.Component;
@@ -15,6 +17,7 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
  * PTY terminals (§5.3): {@code pty/create-connect} creates the PTY and attaches, {@code pty/{id}/connect}
  * attaches to a running one. Keystrokes arrive as binary (or text) frames; the PTY outlives its clients.
  */
+@RequiresPermission(Permission.WRITE_SANDBOXES)
 @Component
 class PtySocketHandler extends AbstractWebSocketHandler {
 

@@ -2,6 +2,8 @@ package dev.berth.server.toolbox.process;
 
 import dev.berth.runner.agent.AgentException;
 import dev.berth.server.auth.Caller;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
@@ -25,6 +27,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Daytona sessions: long-lived shells whose commands share cwd and environment (see {@link ShellSession}). */
+@RequiresPermission(Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}/process/session")
 class SessionController {

@@ -22,7 +22,7 @@ class ToolboxSocketConfig {
 
     @Bean
     WebSocketHandlerMapping toolboxSocketMapping(ToolboxHandshake handshake, LogFollowHandler logs,
-            PtySocketHandler pty) {
+            PtySocketHandler pty, dev.berth.server.auth.AuthorizationInterceptor authorization) {
         Map<String, Object> urls = new LinkedHashMap<>();
         var logHandler = handler(logs, handshake, new LogsHandshakeHandler());
         var ptyHandler = handler(pty, handshake, new PtyHandshakeHandler());
@@ -34,6 +34,8 @@ class ToolboxSocketConfig {
         mapping.setUrlMap(urls);
         mapping.setWebSocketUpgradeMatch(true);
         mapping.setOrder(-1);
+        // the handshake is authorized by the handler's declaration, like every controller route
+        mapping.setInterceptors(authorization);
         return mapping;
     }
 
