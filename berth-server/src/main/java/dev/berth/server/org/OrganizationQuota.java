@@ -4,14 +4,18 @@ import dev.berth.core.quota.Quota;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 
-/** The quota columns of an organization (cores, GiB, counts). */
+/**
+ * The quota columns of an organization (cores, GiB, counts). The defaults of a new organization are half of
+ * what the embedded runner offers on a 2-core host (it advertises 8 cores per CPU): one tenant at its
+ * quota leaves room for others. Raise them per organization with the admin quota route.
+ */
 @Embeddable
 public class OrganizationQuota {
 
     @Column(name = "total_cpu_quota", nullable = false)
-    int totalCpuQuota = 16;
+    int totalCpuQuota = 8;
     @Column(name = "total_memory_quota", nullable = false)
-    int totalMemoryQuota = 32;
+    int totalMemoryQuota = 16;
     @Column(name = "total_disk_quota", nullable = false)
     int totalDiskQuota = 200;
     @Column(name = "max_cpu_per_sandbox", nullable = false)
