@@ -42,13 +42,16 @@ final class FloodBench {
                 calls.add(http.sendAsync(request("POST", "/api/toolbox/" + id + "/process/execute",
                         "{\"command\":\"sleep 20\",\"timeout\":60}"), HttpResponse.BodyHandlers.ofString()));
             }
-            Stats flooded = Stats.of(health(SAMPLES));
+            List<Double> during = health(SAMPLES);
+            Stats flooded = Stats.of(during);
             Map<Integer, Integer> statuses = new TreeMap<>();
             calls.forEach(c -> statuses.merge(c.join().statusCode(), 1, Integer::sum));
             System.out.println(idle.line("health, idle"));
             System.out.println(flooded.line("health, " + flood + " x sleep 20 in flight"));
             System.out.printf("ratio flooded/idle: p50 %.2fx  p99 %.2fx%n", flooded.p50() / idle.p50(),
                     flooded.p99() / idle.p99());
+            System.out.printf("slowest health call during the flood: %.1f ms%n",
+                    during.stream().mapToDouble(Double::doubleValue).max().orElse(0));
             System.out.println("flood answers by status: " + statuses);
         } finally {
             send("DELETE", "/api/sandbox/" + id, null);
