@@ -5,7 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 
 /**
- * The quota columns of an organization (cores, GiB, counts). The defaults of a new organization are half of
+ * The quota columns of an organization (cores, GiB, counts). The defaults of a new tenant organization are half of
  * what the embedded runner offers on a 2-core host (it advertises 8 cores per CPU): one tenant at its
  * quota leaves room for others. Raise them per organization with the admin quota route.
  */
@@ -32,6 +32,16 @@ public class OrganizationQuota {
     int maxSnapshotSize = 20;
     @Column(name = "volume_quota", nullable = false)
     int volumeQuota = 100;
+
+    /**
+     * The bootstrap ("default", the operator's own) organization keeps the embedded runner's whole capacity on a
+     * 2-core host, as before: in a single-user install it is the only tenant. Tenant organizations get the
+     * field defaults (half).
+     */
+    public void operatorDefaults() {
+        totalCpuQuota = 16;
+        totalMemoryQuota = 32;
+    }
 
     public Quota toQuota() {
         return new Quota(totalCpuQuota, totalMemoryQuota, totalDiskQuota, maxCpuPerSandbox, maxMemoryPerSandbox,
