@@ -99,6 +99,25 @@ class ToolboxFloodIT extends BerthIT {
     }
 
     @Test
+    void keysOfOneOrganizationShareItsLimit() {
+        Tenant a = tenants.owner();
+        String second = tenants.addKey(a.orgId(), a.userId(), dev.berth.server.auth.Permission.all(), null);
+        Tenant a2 = new Tenant(a.orgId(), a.userId(), a.email(), second);
+        String sa = sandbox(a);
+        var first = IntStream.range(0, 3).mapToObj(i -> execAsync(a, sa, "sleep 6")).toList();
+        Awaitility.await("A's first key holds its 3 slots").atMost(Duration.ofSeconds(20))
+                .until(() -> longOps.reservedOutputBytes() == 3 * (16L << 20));
+        var more = IntStream.range(0, 3).mapToObj(i -> execAsync(a2, sa, "sleep 6")).toList();
+        List<HttpResponse<String>> answers = more.stream().map(CompletableFuture::join).toList();
+        // the organization's limit is 4: one of the second key's calls fits, the other two are refused
+        assertThat(answers).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(200, 429, 429);
+        HttpResponse<String> refused = answers.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+        assertThat(json(refused).get("detail").asString()).contains("for this organization").contains("limit is 4")
+                .contains("berth.limits.long-operations-per-org");
+        first.forEach(f -> assertThat(f.join().statusCode()).isEqualTo(200));
+    }
+
+    @Test
     void concurrentExecutesStayWithinTheOutputBudget() {
         Tenant a = tenants.owner();
         Tenant b = tenants.owner();
