@@ -77,10 +77,13 @@ final class PlacementRejections {
             }
         }
         if (first != null) {
-            return reject(first, "no " + scope + " has " + String.join(", nor ", shortfalls)
+            // says whose limit it is: a tenant within its quota must not read this as its own quota
+            return reject(first, "runner capacity exhausted (the platform's, not your organization's quota): no "
+                    + scope + " has " + String.join(", nor ", shortfalls)
                     + "; wait for sandboxes to stop, request less, or add runners");
         }
-        return reject(PlacementConstraint.COMBINED_RESOURCES, "no single " + scope + " has " + r.cpu() + " cores, "
+        return reject(PlacementConstraint.COMBINED_RESOURCES, "runner capacity exhausted (the platform's, not your "
+                + "organization's quota): no single " + scope + " has " + r.cpu() + " cores, "
                 + r.memoryGiB() + " GiB memory, " + r.diskGiB() + " GiB disk and a sandbox slot free at once"
                 + " (most free: " + most(most, PlacementConstraint.CPU, "cores") + ", "
                 + most(most, PlacementConstraint.MEMORY, "GiB memory") + ", "

@@ -96,7 +96,8 @@ class PlacementPolicyTest {
         assertThat(overcommitting.place(twoCores, List.of(full), new Random(1))).isInstanceOf(Placement.Placed.class);
         assertThat(overcommitting.place(lotsOfMemory, List.of(full), new Random(1)))
                 .isEqualTo(new Placement.Rejected(PlacementConstraint.MEMORY,
-                        "no healthy runner has 5 GiB free memory (largest free: 4 on runner r1); "
+                        "runner capacity exhausted (the platform's, not your organization's quota): "
+                                + "no healthy runner has 5 GiB free memory (largest free: 4 on runner r1); "
                                 + "wait for sandboxes to stop, request less, or add runners"));
     }
 

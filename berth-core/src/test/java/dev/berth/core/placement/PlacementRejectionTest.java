@@ -60,7 +60,8 @@ class PlacementRejectionTest {
         var fleet = List.of(Fleets.runner("r1", "eu", "default", BOX).withAllocated(new RunnerResources(7, 0, 0, 1)),
                 Fleets.runner("r7", "eu", "default", BOX).withAllocated(new RunnerResources(6, 0, 0, 1)));
         assertThat(reject(request(4, "eu", null), fleet).message()).isEqualTo(
-                "no healthy runner in region 'eu' has 4 free cores (largest free: 2 on runner r7); "
+                "runner capacity exhausted (the platform's, not your organization's quota): "
+                        + "no healthy runner in region 'eu' has 4 free cores (largest free: 2 on runner r7); "
                         + "wait for sandboxes to stop, request less, or add runners");
     }
 
@@ -79,7 +80,8 @@ class PlacementRejectionTest {
                 Fleets.runner("mem", "eu", "default", BOX).withAllocated(new RunnerResources(8, 0, 0, 1)));
         Placement.Rejected r = reject(request(4, null, null), fleet);
         assertThat(r.constraint()).isEqualTo(PlacementConstraint.COMBINED_RESOURCES);
-        assertThat(r.message()).startsWith("no single healthy runner has 4 cores, 2 GiB memory, 10 GiB disk and a "
+        assertThat(r.message()).startsWith("runner capacity exhausted (the platform's, not your organization's "
+                + "quota): no single healthy runner has 4 cores, 2 GiB memory, 10 GiB disk and a "
                 + "sandbox slot free at once (most free: 8 cores on cpu, 32 GiB memory on mem, 100 GiB disk on cpu)");
     }
 

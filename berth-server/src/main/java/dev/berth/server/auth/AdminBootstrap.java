@@ -53,7 +53,9 @@ public class AdminBootstrap implements ApplicationRunner {
     @Transactional
     public void run(ApplicationArguments args) {
         if (!orgs.existsById(DEFAULT_ORG_ID)) {
-            orgs.save(new Organization(DEFAULT_ORG_ID, "default", clock.instant()));
+            Organization org = new Organization(DEFAULT_ORG_ID, "default", clock.instant());
+            org.getQuota().operatorDefaults();
+            orgs.save(org);
         }
         if (!users.existsById(ADMIN_USER_ID)) {
             users.save(new dev.berth.server.org.User(ADMIN_USER_ID, null, null, null, "admin", true, clock.instant()));

@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Benchmarks that print Berth's figure next to the raw engine's, measured in the same run and
  * interleaved so machine noise hits both alike. Usage:
- * {@code Bench create|exec <berthUrl> <apiKey> <dockerHost> [n]}
+ * {@code Bench create|exec|flood <berthUrl> <apiKey> <dockerHost> [n]}
  */
 public final class Bench {
 
@@ -41,13 +41,15 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: Bench create|exec <berthUrl> <apiKey> <dockerHost> [n]");
+            System.err.println("usage: Bench create|exec|flood <berthUrl> <apiKey> <dockerHost> [n]");
             System.exit(2);
         }
         var b = new Bench(args[1], args[2], args[3]);
         switch (args[0]) {
             case "create" -> b.create(args.length > 4 ? Integer.parseInt(args[4]) : 20);
             case "exec" -> b.exec(args.length > 4 ? Integer.parseInt(args[4]) : 200);
+            case "flood" -> new FloodBench(b.http, b.url, b.key)
+                    .run(args.length > 4 ? Integer.parseInt(args[4]) : 260);
             default -> throw new IllegalArgumentException("unknown bench " + args[0]);
         }
         b.engine.close();

@@ -4,14 +4,18 @@ import dev.berth.core.quota.Quota;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 
-/** The quota columns of an organization (cores, GiB, counts). */
+/**
+ * The quota columns of an organization (cores, GiB, counts). The defaults of a new tenant organization are half of
+ * what the embedded runner offers on a 2-core host (it advertises 8 cores per CPU): one tenant at its
+ * quota leaves room for others. Raise them per organization with the admin quota route.
+ */
 @Embeddable
 public class OrganizationQuota {
 
     @Column(name = "total_cpu_quota", nullable = false)
-    int totalCpuQuota = 16;
+    int totalCpuQuota = 8;
     @Column(name = "total_memory_quota", nullable = false)
-    int totalMemoryQuota = 32;
+    int totalMemoryQuota = 16;
     @Column(name = "total_disk_quota", nullable = false)
     int totalDiskQuota = 200;
     @Column(name = "max_cpu_per_sandbox", nullable = false)
@@ -28,6 +32,16 @@ public class OrganizationQuota {
     int maxSnapshotSize = 20;
     @Column(name = "volume_quota", nullable = false)
     int volumeQuota = 100;
+
+    /**
+     * The bootstrap ("default", the operator's own) organization keeps the embedded runner's whole capacity on a
+     * 2-core host, as before: in a single-user install it is the only tenant. Tenant organizations get the
+     * field defaults (half).
+     */
+    public void operatorDefaults() {
+        totalCpuQuota = 16;
+        totalMemoryQuota = 32;
+    }
 
     public Quota toQuota() {
         return new Quota(totalCpuQuota, totalMemoryQuota, totalDiskQuota, maxCpuPerSandbox, maxMemoryPerSandbox,

@@ -41,9 +41,14 @@ final class SocketIoConnection implements StreamSubscriber {
     private volatile String organizationId;
     private volatile Instant unconnectedSince;
     private int failedConnects;
+    /** The client address while this connection holds a pending (unauthenticated) slot, else null. */
+    private String pendingAddress;
+    /** Whether this connection holds an authenticated slot (taken by its first successful CONNECT). */
+    private boolean slot;
 
     SocketIoConnection(WebSocketSession ws, EventStreamProperties props, Authenticator authenticator,
-            StreamRegistry registry, Executor writers, String organizationHint, Instant now) {
+            StreamRegistry registry, Executor writers, String organizationHint, String address, Instant now) {
+        this.pendingAddress = address;
         this.ws = ws;
         this.props = props;
         this.authenticator = authenticator;
@@ -99,9 +104,7 @@ final class SocketIoConnection implements StreamSubscriber {
             }
             case DISCONNECT -> {
                 if (root && organizationId != null) {
-                    registry.leave(this);
-                    organizationId = null;
-                    unconnectedSince = now;
+                    disconnect(now);
                 }
             }
             default -> {
@@ -135,15 +138,36 @@ final class SocketIoConnection implements StreamSubscriber {
 
     /** Joins and answers CONNECT under the lock {@link #deliver} takes, so no event overtakes the reply. */
     private synchronized String join(String org) {
+        if (!slot && !registry.reserveConnection()) {
+            return "too many event stream connections; try again later";
+        }
+        slot = true;
         organizationId = org;
         String refusal = registry.join(this).orElse(null);
         if (refusal != null) {
             organizationId = null;
+            registry.releaseConnection();
+            slot = false;
             return refusal;
+        }
+        if (pendingAddress != null) { // authenticated: its pending slot goes back to the unauthenticated budget
+            registry.releasePending(pendingAddress);
+            pendingAddress = null;
         }
         unconnectedSince = null;
         out.offer(SocketIoFrames.connected(newId()));
         return null;
+    }
+
+    /** A Socket.IO DISCONNECT: leaves the organization's stream and gives the authenticated slot back. */
+    private synchronized void disconnect(Instant now) {
+        registry.leave(this);
+        organizationId = null;
+        unconnectedSince = now;
+        if (slot) {
+            registry.releaseConnection();
+            slot = false;
+        }
     }
 
     @Override
@@ -173,10 +197,18 @@ final class SocketIoConnection implements StreamSubscriber {
     }
 
     /** The session has closed, for whatever reason: stop writing and leave the organization's stream. */
-    void closed() {
+    synchronized void closed() {
         out.close();
         if (organizationId != null) {
             registry.leave(this);
+        }
+        if (pendingAddress != null) {
+            registry.releasePending(pendingAddress);
+            pendingAddress = null;
+        }
+        if (slot) {
+            registry.releaseConnection();
+            slot = false;
         }
     }
 

@@ -40,15 +40,18 @@ class SocketIoHandler extends TextWebSocketHandler {
 
     @Override
     public void afterConnectionEstablished(WebSocketSession ws) throws Exception {
-        if (!registry.reserveConnection()) {
-            ws.close(CloseStatus.SERVICE_OVERLOAD.withReason("too many event stream connections"));
+        String address = ws.getRemoteAddress() == null ? "unknown"
+                : ws.getRemoteAddress().getAddress().getHostAddress();
+        String refused = registry.admitPending(address).orElse(null);
+        if (refused != null) {
+            ws.close(CloseStatus.SERVICE_OVERLOAD.withReason(refused));
             return;
         }
         // larger frames are refused by the container (close 1009) before they are buffered
         ws.setTextMessageSizeLimit((int) props.maxFrame().toBytes());
         ws.setBinaryMessageSizeLimit(MAX_BINARY_FRAME);
         var c = new SocketIoConnection(ws, props, authenticator, registry, writers,
-                (String) ws.getAttributes().get(ORGANIZATION_HINT), clock.instant());
+                (String) ws.getAttributes().get(ORGANIZATION_HINT), address, clock.instant());
         ws.getAttributes().put(CONNECTION, c);
         c.open();
         ticker.register(c);
@@ -73,7 +76,6 @@ class SocketIoHandler extends TextWebSocketHandler {
         if (ws.getAttributes().remove(CONNECTION) instanceof SocketIoConnection c) {
             ticker.unregister(c);
             c.closed();
-            registry.releaseConnection();
         }
     }
 }

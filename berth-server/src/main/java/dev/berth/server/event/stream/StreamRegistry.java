@@ -19,13 +19,24 @@ class StreamRegistry implements SmartLifecycle {
     private final EventStreamProperties props;
     private final Map<String, Set<StreamSubscriber>> byOrg = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final PendingConnections pending;
     private volatile boolean running;
 
     StreamRegistry(EventStreamProperties props) {
         this.props = props;
+        this.pending = new PendingConnections(props.maxPending(), props.pendingPerAddress());
     }
 
-    /** Takes one of the {@code maxConnections} slots (authenticated or not); false when all are taken. */
+    /** A slot for a Socket.IO upgrade from {@code address} that has not authenticated (see PendingConnections). */
+    Optional<String> admitPending(String address) {
+        return pending.admit(address);
+    }
+
+    void releasePending(String address) {
+        pending.release(address);
+    }
+
+    /** Takes one of the {@code maxConnections} slots of authenticated streams; false when all are taken. */
     boolean reserveConnection() {
         if (connections.incrementAndGet() > props.maxConnections()) {
             connections.decrementAndGet();

@@ -5,6 +5,7 @@ import dev.berth.runner.agent.ReadStream;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
+import dev.berth.server.limits.LongOperations;
 import dev.berth.server.toolbox.AgentErrors;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
@@ -44,11 +45,14 @@ public class FileTransferController {
     private final ToolboxTargets targets;
     private final SandboxUsers users;
     private final TransferErrors errors;
+    private final LongOperations longOps;
 
-    public FileTransferController(ToolboxTargets targets, SandboxUsers users, TransferErrors errors) {
+    public FileTransferController(ToolboxTargets targets, SandboxUsers users, TransferErrors errors,
+            LongOperations longOps) {
         this.targets = targets;
         this.users = users;
         this.errors = errors;
+        this.longOps = longOps;
     }
 
     /** The SDK's format: for each i, a text field {@code files[i].path}, then a file field {@code files[i].file}. */
@@ -56,24 +60,26 @@ public class FileTransferController {
     public void bulkUpload(Caller caller, @PathVariable String sandboxId, HttpServletRequest request)
             throws IOException {
         Target t = targets.resolve(caller, sandboxId);
-        SandboxUser user = users.of(t);
-        Map<String, String> paths = new HashMap<>();
-        MultipartParts.read(request, (field, fileName, data) -> {
-            Matcher m = field == null ? null : UPLOAD_FIELD.matcher(field);
-            if (m == null || !m.matches()) {
-                return; // unknown fields are skipped (their data is drained by the parser)
-            }
-            if (m.group(2).equals("path")) {
-                paths.put(m.group(1), MultipartParts.text(data));
-                return;
-            }
-            String path = paths.remove(m.group(1));
-            if (path == null) {
-                throw ToolboxException.badRequest("files[" + m.group(1) + "].file must follow its files["
-                        + m.group(1) + "].path field");
-            }
-            SandboxFileWriter.write(t, user, user.resolve(path), data);
-        });
+        try (var permit = longOps.begin(caller)) {
+            SandboxUser user = users.of(t);
+            Map<String, String> paths = new HashMap<>();
+            MultipartParts.read(request, (field, fileName, data) -> {
+                Matcher m = field == null ? null : UPLOAD_FIELD.matcher(field);
+                if (m == null || !m.matches()) {
+                    return; // unknown fields are skipped (their data is drained by the parser)
+                }
+                if (m.group(2).equals("path")) {
+                    paths.put(m.group(1), MultipartParts.text(data));
+                    return;
+                }
+                String path = paths.remove(m.group(1));
+                if (path == null) {
+                    throw ToolboxException.badRequest("files[" + m.group(1) + "].file must follow its files["
+                            + m.group(1) + "].path field");
+                }
+                SandboxFileWriter.write(t, user, user.resolve(path), data);
+            });
+        }
     }
 
     /** Upload of one file to {@code path} from the multipart field {@code file}. */
@@ -81,17 +87,19 @@ public class FileTransferController {
     public void upload(Caller caller, @PathVariable String sandboxId, @RequestParam String path,
             HttpServletRequest request) throws IOException {
         Target t = targets.resolve(caller, sandboxId);
-        SandboxUser user = users.of(t);
-        String target = user.resolve(path);
-        boolean[] seen = {false};
-        MultipartParts.read(request, (field, fileName, data) -> {
-            if ("file".equals(field) && !seen[0]) {
-                seen[0] = true;
-                SandboxFileWriter.write(t, user, target, data);
+        try (var permit = longOps.begin(caller)) {
+            SandboxUser user = users.of(t);
+            String target = user.resolve(path);
+            boolean[] seen = {false};
+            MultipartParts.read(request, (field, fileName, data) -> {
+                if ("file".equals(field) && !seen[0]) {
+                    seen[0] = true;
+                    SandboxFileWriter.write(t, user, target, data);
+                }
+            });
+            if (!seen[0]) {
+                throw ToolboxException.badRequest("multipart field 'file' is missing");
             }
-        });
-        if (!seen[0]) {
-            throw ToolboxException.badRequest("multipart field 'file' is missing");
         }
     }
 
@@ -99,7 +107,8 @@ public class FileTransferController {
     public void download(Caller caller, @PathVariable String sandboxId, @RequestParam String path,
             HttpServletResponse response) throws IOException {
         Target t = targets.resolve(caller, sandboxId);
-        try (ReadStream in = t.agent().openRead(users.resolve(t, path))) {
+        // a transfer lasts as long as the slower side (a client that reads slowly holds it): a long operation
+        try (var permit = longOps.begin(caller); ReadStream in = t.agent().openRead(users.resolve(t, path))) {
             long size = in.info().size();
             response.setContentType("application/octet-stream");
             response.setContentLengthLong(size);
@@ -119,25 +128,29 @@ public class FileTransferController {
             throw ToolboxException.badRequest("paths is required");
         }
         Target t = targets.resolve(caller, sandboxId);
-        SandboxUser user = body.paths().stream().allMatch(p -> p != null && p.startsWith("/")) ? null : users.of(t);
-        MultipartResponseWriter w = new MultipartResponseWriter(response.getOutputStream());
-        response.setStatus(200);
-        response.setContentType(w.contentType());
-        for (String requested : body.paths()) {
-            ReadStream in;
-            try {
-                in = t.agent().openRead(user == null ? SandboxUser.requirePath(requested) : user.resolve(requested));
-            } catch (AgentException e) {
-                w.errorPart(String.valueOf(requested), errors.json(AgentErrors.translate(e)));
-                continue;
-            } catch (ToolboxException e) {
-                w.errorPart(String.valueOf(requested), errors.json(e));
-                continue;
+        try (var permit = longOps.begin(caller)) {
+            SandboxUser user = body.paths().stream().allMatch(p -> p != null && p.startsWith("/")) ? null
+                    : users.of(t);
+            MultipartResponseWriter w = new MultipartResponseWriter(response.getOutputStream());
+            response.setStatus(200);
+            response.setContentType(w.contentType());
+            for (String requested : body.paths()) {
+                ReadStream in;
+                try {
+                    in = t.agent().openRead(user == null ? SandboxUser.requirePath(requested)
+                            : user.resolve(requested));
+                } catch (AgentException e) {
+                    w.errorPart(String.valueOf(requested), errors.json(AgentErrors.translate(e)));
+                    continue;
+                } catch (ToolboxException e) {
+                    w.errorPart(String.valueOf(requested), errors.json(e));
+                    continue;
+                }
+                try (in) {
+                    w.filePart(requested, in.info().size(), in);
+                }
             }
-            try (in) {
-                w.filePart(requested, in.info().size(), in);
-            }
+            w.finish();
         }
-        w.finish();
     }
 }

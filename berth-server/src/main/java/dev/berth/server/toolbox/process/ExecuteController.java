@@ -3,9 +3,11 @@ package dev.berth.server.toolbox.process;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ExecRequest;
 import dev.berth.runner.agent.ExecResult;
+import dev.berth.runner.agent.AgentClient;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
+import dev.berth.server.limits.LongOperations;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
@@ -36,11 +38,13 @@ class ExecuteController {
     private final ToolboxTargets targets;
     private final ProcessProperties props;
     private final SandboxEnv env;
+    private final LongOperations longOps;
 
-    ExecuteController(ToolboxTargets targets, ProcessProperties props, SandboxEnv env) {
+    ExecuteController(ToolboxTargets targets, ProcessProperties props, SandboxEnv env, LongOperations longOps) {
         this.targets = targets;
         this.props = props;
         this.env = env;
+        this.longOps = longOps;
     }
 
     @PostMapping("/execute")
@@ -53,8 +57,10 @@ class ExecuteController {
         Duration timeout = props.timeout(body.timeout());
         // "exec 2>&1" first: one pipe for both streams, so the result interleaves them as they were written
         List<String> argv = List.of("/bin/sh", "-c", "exec 2>&1\n" + body.command());
-        ExecResult r = run(t, argv, body.cwd(), body.envs(), timeout);
-        return new ExecuteResponse(r.exitCode(), r.stdoutText());
+        try (var permit = longOps.begin(caller, AgentClient.DEFAULT_MAX_OUTPUT)) {
+            ExecResult r = run(t, argv, body.cwd(), body.envs(), timeout);
+            return new ExecuteResponse(r.exitCode(), r.stdoutText());
+        }
     }
 
     @PostMapping("/code-run")
@@ -65,8 +71,12 @@ class ExecuteController {
             throw ToolboxException.badRequest("code is required");
         }
         CodeRunCommand cmd = CodeRunCommand.of(body.language(), body.code(), body.argv());
-        ExecResult r = run(t, cmd.argv(), null, body.envs(), props.timeout(body.timeout()));
-        String out = r.stdoutText();
+        String out;
+        ExecResult r;
+        try (var permit = longOps.begin(caller, AgentClient.DEFAULT_MAX_OUTPUT)) {
+            r = run(t, cmd.argv(), null, body.envs(), props.timeout(body.timeout()));
+            out = r.stdoutText();
+        }
         if (cmd.interpreterMissing(r.exitCode(), out)) {
             throw ToolboxException.badRequest("this sandbox's image has no '" + cmd.interpreter() + "' on its PATH, "
                     + "so it cannot run " + body.language() + " code; use a snapshot that includes it");

@@ -4,6 +4,7 @@ import dev.berth.runner.agent.AgentException;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
+import dev.berth.server.limits.LongOperations;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
@@ -36,12 +37,15 @@ class SessionController {
     private final ProcessSessions sessions;
     private final ProcessProperties props;
     private final SandboxEnv env;
+    private final LongOperations longOps;
 
-    SessionController(ToolboxTargets targets, ProcessSessions sessions, ProcessProperties props, SandboxEnv env) {
+    SessionController(ToolboxTargets targets, ProcessSessions sessions, ProcessProperties props, SandboxEnv env,
+            LongOperations longOps) {
         this.targets = targets;
         this.sessions = sessions;
         this.props = props;
         this.env = env;
+        this.longOps = longOps;
     }
 
     @PostMapping
@@ -78,10 +82,18 @@ class SessionController {
             throw ToolboxException.badRequest("command is required");
         }
         ShellSession s = session(caller, sandboxId, sessionId);
-        SessionCommand c = s.submit(body.command(), !Boolean.TRUE.equals(body.suppressInputEcho()));
         if (body.isAsync()) {
+            SessionCommand c = s.submit(body.command(), !Boolean.TRUE.equals(body.suppressInputEcho()));
             return new SessionExecuteResponse(c.id(), null, null, null, null);
         }
+        // a synchronous exec waits up to syncSessionWait: it takes a long-operation slot (the output stays in the
+        // session's bounded log, so it reserves no output budget)
+        try (var permit = longOps.begin(caller)) {
+            return awaitSync(s.submit(body.command(), !Boolean.TRUE.equals(body.suppressInputEcho())));
+        }
+    }
+
+    private SessionExecuteResponse awaitSync(SessionCommand c) throws InterruptedException {
         Integer code = c.await(props.syncSessionWait());
         if (code == null) {
             throw new ToolboxException(408, "PROCESS_EXECUTION_TIMEOUT", "command " + c.id() + " is still running after "

@@ -16,10 +16,10 @@ import org.awaitility.Awaitility;
  * A raw Engine.IO v4 / Socket.IO v5 client over {@code java.net.http.WebSocket}: records every text frame,
  * answers pings unless told not to, and exposes the close code.
  */
-final class SocketIoTestClient implements AutoCloseable {
+public final class SocketIoTestClient implements AutoCloseable {
 
-    final List<String> frames = new CopyOnWriteArrayList<>();
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    public final List<String> frames = new CopyOnWriteArrayList<>();
+    public final CompletableFuture<Integer> closed = new CompletableFuture<>();
     volatile boolean answerPings = true;
     private final WebSocket ws;
 
@@ -30,13 +30,13 @@ final class SocketIoTestClient implements AutoCloseable {
     }
 
     /** Opens the transport as the Daytona SDK does (no Authorization header). */
-    static SocketIoTestClient open(int port, String organizationId) throws Exception {
+    public static SocketIoTestClient open(int port, String organizationId) throws Exception {
         String q = "source=sdk-typescript-legacy&sdkVersion=0.218.0&EIO=4&transport=websocket";
         return new SocketIoTestClient(port, organizationId == null ? q : q + "&organizationId=" + organizationId);
     }
 
     /** Sends CONNECT with {@code auth: {token}} and returns the reply ({@code 40...} or {@code 44...}). */
-    String connect(String token) {
+    public String connect(String token) {
         int before = frames.size();
         send("40{\"token\":\"" + token + "\"}");
         return await(f -> f.startsWith("40") || f.startsWith("44"), before, Duration.ofSeconds(10));
@@ -47,7 +47,7 @@ final class SocketIoTestClient implements AutoCloseable {
     }
 
     /** The first frame at or after index {@code from} that matches. */
-    String await(Predicate<String> match, int from, Duration atMost) {
+    public String await(Predicate<String> match, int from, Duration atMost) {
         String[] found = new String[1];
         Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> {
             for (int i = from; i < frames.size(); i++) {
