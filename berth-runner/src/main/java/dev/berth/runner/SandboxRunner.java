@@ -115,7 +115,17 @@ public final class SandboxRunner {
         return new AgentClient(agentTransport(sandboxId), java.time.Duration.ofSeconds(5));
     }
 
+    /** The most cores one sandbox can be given here: the engine host's cores (the engine refuses more). */
+    public int maxSandboxCpu() {
+        return engineInfo.cpus() > 0 ? engineInfo.cpus() : Integer.MAX_VALUE;
+    }
+
     public ObservedSandbox create(SandboxSpec spec) {
+        if (spec.nanoCpus() > (long) maxSandboxCpu() * 1_000_000_000L) {
+            throw new dev.berth.core.error.UnprocessableException("a sandbox on runner " + settings.runnerId()
+                    + " can have at most " + maxSandboxCpu() + " cores (its host has " + maxSandboxCpu()
+                    + "); request fewer");
+        }
         Path runDir = dirs.prepare(spec.sandboxId());
         Map<String, String> labels = new HashMap<>();
         labels.put(LABEL_SANDBOX, spec.sandboxId());

@@ -19,7 +19,7 @@ class SocketPathLimitTest {
         return (ContainerEngine) Proxy.newProxyInstance(ContainerEngine.class.getClassLoader(),
                 new Class<?>[] {ContainerEngine.class}, (p, m, a) -> {
                     if (m.getName().equals("info")) {
-                        return new EngineInfo("test", "overlay2", false, "/var/lib/docker");
+                        return new EngineInfo("test", "overlay2", false, "/var/lib/docker", 2);
                     }
                     throw new UnsupportedOperationException(m.getName());
                 });

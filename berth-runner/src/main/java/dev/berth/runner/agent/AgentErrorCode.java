@@ -11,6 +11,12 @@ public enum AgentErrorCode {
     DIRECTORY_NOT_EMPTY,
     NO_SPACE,
     CROSS_DEVICE,
+    /** The file is in use (a mount point, a busy device or executable): it cannot be deleted, moved or written. */
+    FILE_BUSY,
+    /** Not something that can be read or written as a file (a device without a driver, a socket, a fifo's peer). */
+    NOT_A_REGULAR_FILE,
+    /** The file system is mounted read-only in the sandbox. */
+    READ_ONLY_FILE_SYSTEM,
     FILE_READ_FAILED,
     FILE_WRITE_FAILED,
     /** Spawn failed (command not found, bad cwd, unknown user...). */
@@ -32,7 +38,8 @@ public enum AgentErrorCode {
     OPERATION_FAILED;
 
     /** Linux errno values used by the mapping. */
-    static final int EPERM = 1, ENOENT = 2, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21,
+    static final int EPERM = 1, ENOENT = 2, ENXIO = 6, EACCES = 13, EBUSY = 16, EEXIST = 17, ENODEV = 19,
+            ETXTBSY = 26, EROFS = 30, EOPNOTSUPP = 95, EXDEV = 18, ENOTDIR = 20, EISDIR = 21,
             EINVAL = 22, ENOSPC = 28, ENAMETOOLONG = 36, ENOTEMPTY = 39, ELOOP = 40, EPROTO = 71, EMSGSIZE = 90,
             EDQUOT = 122;
 
@@ -48,6 +55,9 @@ public enum AgentErrorCode {
             case ENOTEMPTY -> DIRECTORY_NOT_EMPTY;
             case ENOSPC, EDQUOT -> NO_SPACE;
             case EXDEV -> CROSS_DEVICE;
+            case EBUSY, ETXTBSY -> FILE_BUSY;
+            case ENXIO, ENODEV, EOPNOTSUPP -> NOT_A_REGULAR_FILE;
+            case EROFS -> READ_ONLY_FILE_SYSTEM;
             case EPROTO, EMSGSIZE -> PROTOCOL_ERROR;
             default -> fallback;
         };

@@ -44,7 +44,7 @@ final class Wire {
         private void ensure(int n) {
             long need = (long) len + n;
             if (need > FRAME_MAX - 1) {
-                throw new IllegalArgumentException("request exceeds max frame size");
+                throw new RequestTooLargeException(need);
             }
             if (need > buf.length) {
                 buf = Arrays.copyOf(buf, (int) Math.min(FRAME_MAX, Math.max(need, buf.length * 2L)));

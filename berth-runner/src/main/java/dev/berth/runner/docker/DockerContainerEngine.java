@@ -54,7 +54,8 @@ public final class DockerContainerEngine implements ContainerEngine {
             Info info = docker.infoCmd().exec();
             List<String> sec = info.getSecurityOptions() == null ? List.of() : info.getSecurityOptions();
             boolean userns = sec.stream().anyMatch(s -> s.contains("name=userns"));
-            return new EngineInfo(info.getServerVersion(), info.getDriver(), userns, info.getDockerRootDir());
+            return new EngineInfo(info.getServerVersion(), info.getDriver(), userns, info.getDockerRootDir(),
+                    info.getNCPU() == null ? 0 : info.getNCPU());
         } catch (RuntimeException e) {
             throw failure("read engine info", e);
         }
@@ -254,7 +255,9 @@ public final class DockerContainerEngine implements ContainerEngine {
 
     private EngineException failure(String what, RuntimeException e) {
         String detail = e instanceof DockerException de ? de.getMessage() : e.toString();
-        return new EngineException("container engine at " + host + " failed to " + what + ": " + detail
-                + (e.getCause() instanceof IOException ? " (is the engine running? `./berth engine status`)" : ""), e);
+        // the message can reach a tenant (an error reason, a problem response): it names no host path or socket
+        return new EngineException("the container engine failed to " + what + ": " + detail
+                + (e.getCause() instanceof IOException ? " (the engine does not answer; operators: `./berth engine status`)"
+                        : ""), e);
     }
 }

@@ -39,8 +39,25 @@ public class ProblemHandler {
             int nl = cause.indexOf('\n');
             cause = nl > 0 ? cause.substring(0, nl) : cause;
         }
-        return respond(ErrorCode.INVALID_REQUEST,
-                "request body is not valid JSON for this endpoint: " + (cause == null ? "unreadable body" : cause), req);
+        String field = "";
+        if (e.getMostSpecificCause() instanceof tools.jackson.databind.DatabindException de && !de.getPath().isEmpty()) {
+            field = " (field '" + de.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName()
+                    : "[" + r.getIndex() + "]").collect(java.util.stream.Collectors.joining(".")) + "')";
+        }
+        return respond(ErrorCode.INVALID_REQUEST, "request body is not valid JSON for this endpoint" + field + ": "
+                + (cause == null ? "unreadable body" : cause), req);
+    }
+
+    @ExceptionHandler(dev.berth.runner.agent.RequestTooLargeException.class)
+    ResponseEntity<Object> tooLarge(dev.berth.runner.agent.RequestTooLargeException e, HttpServletRequest req) {
+        return respond(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), req);
+    }
+
+    /** A query parameter that is not valid percent-encoded UTF-8 (Tomcat refuses to decode it). */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<Object> badParameter(org.apache.tomcat.util.http.InvalidParameterException e, HttpServletRequest req) {
+        return respond(ErrorCode.INVALID_REQUEST, "a query parameter is not valid percent-encoded UTF-8; encode "
+                + "parameters as UTF-8 (e.g. %C3%A9, not %E9)", req);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -56,7 +73,8 @@ public class ProblemHandler {
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<Object> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest req) {
-        return respond(ErrorCode.INVALID_REQUEST, "send the body as application/json (got " + e.getContentType() + ")", req);
+        return respond(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json (got " + e.getContentType()
+                + ")", req);
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
@@ -80,6 +98,16 @@ public class ProblemHandler {
     ResponseEntity<Object> integrity(DataIntegrityViolationException e, HttpServletRequest req) {
         log.info("integrity violation on {} {}: {}", req.getMethod(), req.getRequestURI(), e.getMostSpecificCause().getMessage());
         return respond(ErrorCode.CONFLICT, "the request conflicts with an existing resource", req);
+    }
+
+    /**
+     * The client went away mid-response (a cancelled download): nothing can be answered and nothing went wrong on
+     * our side, so one debug line instead of an error with a stack trace per disconnect (a client could flood the log).
+     */
+    @ExceptionHandler({org.apache.catalina.connector.ClientAbortException.class,
+            org.springframework.web.context.request.async.AsyncRequestNotUsableException.class})
+    void clientGone(Exception e, HttpServletRequest req) {
+        log.debug("client disconnected during {} {}: {}", req.getMethod(), req.getRequestURI(), e.getMessage());
     }
 
     @ExceptionHandler(Exception.class)

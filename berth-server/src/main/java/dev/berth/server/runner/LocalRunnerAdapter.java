@@ -25,6 +25,11 @@ final class LocalRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public int maxSandboxCpu() {
+        return runner.maxSandboxCpu();
+    }
+
+    @Override
     public void start(String sandboxId) {
         runner.start(sandboxId);
     }

@@ -15,6 +15,14 @@ public interface RunnerAdapter {
 
     ObservedSandbox create(SandboxSpec spec);
 
+    /**
+     * The most cores one sandbox can have on this runner (its host's cores), checked before a create is recorded;
+     * a runner process that does not report it checks the spec itself before any engine call.
+     */
+    default int maxSandboxCpu() {
+        return Integer.MAX_VALUE;
+    }
+
     void start(String sandboxId);
 
     void stop(String sandboxId);

@@ -41,6 +41,11 @@ public class CreateAction {
     public Sandbox execute(Sandbox fresh) {
         var resources = new dev.berth.core.sandbox.Resources(fresh.getCpu(), fresh.getMemoryGib(), fresh.getDiskGib());
         RunnerAdapter runner = runners.place(fresh.getTarget(), resources, fresh.getImageRef());
+        if (resources.cpu() > runner.maxSandboxCpu()) {
+            throw new dev.berth.core.error.UnprocessableException("cpu " + resources.cpu() + " is more than one sandbox "
+                    + "can have on runner " + runner.runnerId() + " (its host has " + runner.maxSandboxCpu()
+                    + " cores); request at most " + runner.maxSandboxCpu());
+        }
         fresh.assignRunner(runner.runnerId());
         ReentrantLock lock = locks.of(fresh.getId());
         lock.lock();

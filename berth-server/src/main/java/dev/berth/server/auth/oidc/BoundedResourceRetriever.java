@@ -69,6 +69,10 @@ final class BoundedResourceRetriever implements ResourceRetriever {
             throw new IOException("interrupted while fetching " + url, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof java.net.http.HttpTimeoutException) {
+                // the client's own request timeout can fire before the wait above (it does on newer JDKs): same answer
+                throw new IOException(url + " did not answer within " + timeout.toMillis() + " ms", cause);
+            }
             throw new IOException(url + ": " + describe(cause), cause);
         }
         if (response.statusCode() != 200) {

@@ -29,15 +29,18 @@ final class FileSearch {
 
     static List<Match> grep(Target t, SandboxUser user, String dir, String pattern) throws AgentException {
         ExecResult r = run(t, user, ExecRequest.of("grep", "-rnHsF", "-e", pattern, dir));
-        if (r.exitCode() > 1) {
-            throw new ToolboxException(500, "INTERNAL_SERVER_ERROR", "grep failed: " + r.stderrText().strip());
-        }
         List<Match> out = new ArrayList<>();
         for (String line : r.stdoutText().split("\n")) {
             Matcher m = GREP_LINE.matcher(line);
             if (m.matches()) {
                 out.add(new Match(m.group(1), Integer.parseInt(m.group(2)), m.group(3)));
             }
+        }
+        // exit 2 also means "some files could not be read" (devices, /proc, permissions): what matched is still the
+        // answer; only a grep that found nothing and failed is reported, as the sandbox's problem, not the server's
+        if (r.exitCode() > 1 && out.isEmpty()) {
+            throw new ToolboxException(422, "UNPROCESSABLE_ENTITY", "grep in the sandbox failed (exit " + r.exitCode()
+                    + ")" + (r.stderrText().isBlank() ? "" : ": " + r.stderrText().strip()));
         }
         return out;
     }
