@@ -13,6 +13,9 @@ public final class SandboxReconcilePolicy {
     /** How old a recorded change must be before a runner's inventory (a snapshot taken before it arrived) may judge it. */
     public static final Duration OBSERVATION_GRACE = Duration.ofSeconds(10);
 
+    /** How the reason of a sandbox reported lost with its runner begins. */
+    public static final String RUNNER_LOST = "runner lost";
+
     private final Duration transitionTimeout;
 
     public SandboxReconcilePolicy(Duration transitionTimeout) {
@@ -51,6 +54,19 @@ public final class SandboxReconcilePolicy {
             return ReconcileDecision.NOTHING;
         }
         return d;
+    }
+
+    /**
+     * The runner holding the sandbox has sent no heartbeat since {@code lastHeartbeat}, for longer than the
+     * lost-after setting (the runner-level timing is the health monitor's): the sandbox is reported in error
+     * with a reason that says so, once (a sandbox already in error keeps its own reason).
+     */
+    public ReconcileDecision runnerLost(SandboxView sandbox, String runnerId, Instant lastHeartbeat) {
+        if (sandbox.state() == SandboxState.ERROR || !needsObservation(sandbox.state())) {
+            return ReconcileDecision.NOTHING;
+        }
+        return ReconcileDecision.move(SandboxState.ERROR, RUNNER_LOST + ": " + runnerId + " has sent no heartbeat since "
+                + lastHeartbeat + "; the sandbox may still exist there");
     }
 
     /** A sandbox recorded lost with its runner, now that the runner's inventory says what became of it. */

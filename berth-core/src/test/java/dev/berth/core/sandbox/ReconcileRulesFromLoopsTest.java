@@ -104,4 +104,17 @@ class ReconcileRulesFromLoopsTest {
         assertThat(policy.decide(view(SandboxState.ERROR, false, false), inventory(ContainerStatus.RUNNING),
                 T0.plusSeconds(60))).isEqualTo(ReconcileDecision.NOTHING);
     }
+
+    @Test
+    void aSilentRunnersSandboxesAreReportedLostOnceAndTheReturnRecognizesThem() {
+        Instant last = T0.minusSeconds(90);
+        var d = policy.runnerLost(view(SandboxState.STARTED, false, false), "r1", last);
+        assertThat(d.moveTo()).isEqualTo(SandboxState.ERROR);
+        assertThat(d.reason()).startsWith(SandboxReconcilePolicy.RUNNER_LOST).contains("r1").contains(last.toString());
+        assertThat(SandboxTransitions.isAllowed(SandboxState.STARTED, d.moveTo())).isTrue();
+        // already in error (lost before, or for its own cause): left alone, its reason kept
+        assertThat(policy.runnerLost(view(SandboxState.ERROR, false, false), "r1", last)).isEqualTo(ReconcileDecision.NOTHING);
+        assertThat(policy.runnerLost(view(SandboxState.DESTROYED, false, false), "r1", last))
+                .isEqualTo(ReconcileDecision.NOTHING);
+    }
 }

@@ -40,7 +40,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class RunnerHeartbeats {
 
-    public static final String LOST = "runner lost";
     private static final Logger log = LoggerFactory.getLogger(RunnerHeartbeats.class);
     private static final Duration LEASE = Duration.ofSeconds(30);
 
@@ -134,7 +133,7 @@ public class RunnerHeartbeats {
     private void apply(String runnerId, String id, ContainerStatus seen, ObservedSandbox how, boolean busy) {
         Sandbox s = store.load(id);
         boolean lost = s.getState() == SandboxState.ERROR && s.getErrorReason() != null
-                && s.getErrorReason().startsWith(LOST);
+                && s.getErrorReason().startsWith(SandboxReconcilePolicy.RUNNER_LOST);
         var d = policy.decide(new SandboxView(s.getState(), s.getDesiredState(), s.getStateChangedAt(), busy, lost),
                 Observation.inventory(seen, how), clock.instant());
         switch (d.command()) {
