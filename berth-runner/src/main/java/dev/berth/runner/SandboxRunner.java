@@ -156,7 +156,16 @@ public final class SandboxRunner {
         return new ObservedSandbox(spec.sandboxId(), ContainerStatus.RUNNING, null, false);
     }
 
+    /**
+     * Idempotent against what is observed: a container that already runs (a retried start, a start of a
+     * sandbox recorded in error whose container kept running) is only waited for. Removing its agent's socket
+     * would make it unreachable for good: the engine's start is a no-op on it, so no agent binds again.
+     */
     public void start(String sandboxId) {
+        if (observe(sandboxId).status() == ContainerStatus.RUNNING) {
+            awaitAgent(sandboxId);
+            return;
+        }
         try {
             // the old process's socket: wait for the new one (unlink removes a planted symlink itself, never its target)
             Files.deleteIfExists(agentSocket(sandboxId));

@@ -2,12 +2,19 @@ package dev.berth.core.sandbox;
 
 import dev.berth.protocol.ContainerStatus;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
- * The pure half of the sandbox reconciler: given the recorded state, the desire, what the runner
- * observes and how long the sandbox has been in its state, decide what to do. No I/O here.
+ * The pure half of the sandbox reconciler: given one view of the sandbox, one observation of its
+ * container and the time, decide what to do. No I/O and no clock here (tests pass the time).
  */
 public final class SandboxReconcilePolicy {
+
+    /** How old a recorded change must be before a runner's inventory (a snapshot taken before it arrived) may judge it. */
+    public static final Duration OBSERVATION_GRACE = Duration.ofSeconds(10);
+
+    /** How the reason of a sandbox reported lost with its runner begins. */
+    public static final String RUNNER_LOST = "runner lost";
 
     private final Duration transitionTimeout;
 
@@ -15,20 +22,65 @@ public final class SandboxReconcilePolicy {
         this.transitionTimeout = transitionTimeout;
     }
 
-    /**
-     * @param inState how long the sandbox has been in {@code state}
-     * @param busy    true while an action for this sandbox is running (its outcome is pending)
-     */
     /** False for states no observation can change (decide answers NOTHING for them): no need to look. */
     public boolean needsObservation(SandboxState state) {
         return state != SandboxState.DESTROYED && state != SandboxState.ERROR && state != SandboxState.BUILD_FAILED;
     }
 
-    public ReconcileDecision decide(SandboxState state, DesiredState desired, ContainerStatus observed,
-            Integer exitCode, boolean oomKilled, Duration inState, boolean busy) {
-        if (busy || !needsObservation(state)) {
+    /**
+     * What to do about one sandbox given what was seen of its container at {@code now}. Every rule of
+     * reconciliation lives here (the loops around it only load, send and record): a lost runner's return,
+     * the observation grace of inventories, the exit-code reading of an inventory without detail, the
+     * restraint while a job is in flight, the transition timeout.
+     */
+    public ReconcileDecision decide(SandboxView sandbox, Observation seen, Instant now) {
+        if (sandbox.lostWithRunner() && sandbox.state() == SandboxState.ERROR) {
+            return runnerReturned(seen.status());
+        }
+        if (!needsObservation(sandbox.state())) {
             return ReconcileDecision.NOTHING;
         }
+        Duration inState = Duration.between(sandbox.stateChangedAt(), now);
+        // an inventory is a snapshot taken before it arrived: never judge a change younger than it
+        if (seen.isSnapshot() && inState.compareTo(OBSERVATION_GRACE) < 0) {
+            return ReconcileDecision.NOTHING;
+        }
+        ReconcileDecision d = judge(sandbox.state(), sandbox.desired(), seen, inState);
+        // a job in flight decides its own outcome (bounded by the job's timeout): what the observation confirms
+        // (e.g. a container that runs although the create job's report was lost with a crashed replica) is
+        // recorded, but no runner work is asked for and no error declared
+        if (sandbox.jobInFlight() && (d.command() != ReconcileDecision.RunnerCommand.NONE
+                || d.moveTo() == SandboxState.ERROR)) {
+            return ReconcileDecision.NOTHING;
+        }
+        return d;
+    }
+
+    /**
+     * The runner holding the sandbox has sent no heartbeat since {@code lastHeartbeat}, for longer than the
+     * lost-after setting (the runner-level timing is the health monitor's): the sandbox is reported in error
+     * with a reason that says so, once (a sandbox already in error keeps its own reason).
+     */
+    public ReconcileDecision runnerLost(SandboxView sandbox, String runnerId, Instant lastHeartbeat) {
+        if (sandbox.state() == SandboxState.ERROR || !needsObservation(sandbox.state())) {
+            return ReconcileDecision.NOTHING;
+        }
+        return ReconcileDecision.move(SandboxState.ERROR, RUNNER_LOST + ": " + runnerId + " has sent no heartbeat since "
+                + lastHeartbeat + "; the sandbox may still exist there");
+    }
+
+    /** A sandbox recorded lost with its runner, now that the runner's inventory says what became of it. */
+    private static ReconcileDecision runnerReturned(ContainerStatus seen) {
+        return switch (seen) {
+            case RUNNING -> ReconcileDecision.move(SandboxState.STARTED, null);
+            case EXITED, CREATED -> ReconcileDecision.move(SandboxState.STOPPED, null);
+            // stays in error: only its reason changes (an error-to-error move is not a transition)
+            case MISSING -> ReconcileDecision.explain("the runner came back but the sandbox's container is gone");
+        };
+    }
+
+    private ReconcileDecision judge(SandboxState state, DesiredState desired, Observation seen, Duration inState) {
+        ContainerStatus observed = seen.status();
         boolean timedOut = inState.compareTo(transitionTimeout) > 0;
         if (state.isTransitional()) {
             return transitional(state, observed, timedOut);
@@ -38,7 +90,7 @@ public final class SandboxReconcilePolicy {
                 case RUNNING -> ReconcileDecision.NOTHING;
                 case MISSING -> ReconcileDecision.move(SandboxState.ERROR,
                         "the sandbox's container was removed outside Berth");
-                case EXITED, CREATED -> exited(exitCode, oomKilled);
+                case EXITED, CREATED -> exited(seen.judgedExitCode(), seen.oomKilled());
             };
             case STOPPED -> switch (observed) {
                 case EXITED, CREATED -> ReconcileDecision.NOTHING;

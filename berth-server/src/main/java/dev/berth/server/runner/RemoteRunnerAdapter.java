@@ -61,11 +61,17 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
         run(JobType.DESTROY_SANDBOX, sandboxId, "{}");
     }
 
-    private JobResult run(JobType type, String sandboxId, String payload) {
+    @Override
+    public void ensureReachable() {
         if (runner.getState() == RunnerState.UNRESPONSIVE) {
             throw new dev.berth.core.error.UnavailableException("runner " + runner.getId() + " is unresponsive (no "
-                    + "heartbeat since " + runner.getLastHeartbeatAt() + "); " + type + " was not sent, retry when it is back");
+                    + "heartbeat since " + runner.getLastHeartbeatAt() + "); nothing was sent or changed, retry when it "
+                    + "is back");
         }
+    }
+
+    private JobResult run(JobType type, String sandboxId, String payload) {
+        ensureReachable();
         String jobId = jobs.enqueue(runner.getId(), type, sandboxId, payload);
         JobResult r;
         try {

@@ -13,6 +13,14 @@ public interface RunnerAdapter {
 
     String runnerId();
 
+    /**
+     * Refuses (503) when work for this runner could not be sent now, e.g. a remote runner that misses its
+     * heartbeats. Asked before a request records anything, so a refused request changes nothing: a sandbox
+     * of a runner that is away keeps its state and is reconciled truthfully when the runner returns.
+     */
+    default void ensureReachable() {
+    }
+
     ObservedSandbox create(SandboxSpec spec);
 
     /**

@@ -1,6 +1,9 @@
 package dev.berth.server.runner;
 
-import dev.berth.core.sandbox.SandboxState;
+import dev.berth.core.sandbox.ReconcileDecision;
+import dev.berth.core.sandbox.SandboxReconcilePolicy;
+import dev.berth.core.sandbox.SandboxView;
+import dev.berth.server.config.BerthProperties;
 import dev.berth.server.sandbox.Sandbox;
 import dev.berth.server.sandbox.SandboxRepository;
 import dev.berth.server.sandbox.SandboxStore;
@@ -31,11 +34,12 @@ public class RunnerHealthMonitor {
     private final Clock clock;
     private final Duration unresponsiveAfter;
     private final Duration lostAfter;
+    private final SandboxReconcilePolicy policy;
 
     public RunnerHealthMonitor(RunnerRepository runners, SandboxRepository sandboxes, SandboxStore store,
             TransactionTemplate tx, Clock clock,
             @Value("${berth.runners.unresponsive-after:10s}") Duration unresponsiveAfter,
-            @Value("${berth.runners.lost-after:60s}") Duration lostAfter) {
+            @Value("${berth.runners.lost-after:60s}") Duration lostAfter, BerthProperties props) {
         this.runners = runners;
         this.sandboxes = sandboxes;
         this.store = store;
@@ -43,6 +47,7 @@ public class RunnerHealthMonitor {
         this.clock = clock;
         this.unresponsiveAfter = unresponsiveAfter;
         this.lostAfter = lostAfter;
+        this.policy = new SandboxReconcilePolicy(props.reconciler().transitionTimeout());
     }
 
     @Scheduled(fixedDelay = 1000)
@@ -66,16 +71,16 @@ public class RunnerHealthMonitor {
         }
     }
 
-    /** Runs every tick while the runner stays lost: one query, and a write only for rows not yet in error. */
+    /** Runs every tick while the runner stays lost: one query, and a write only where the decision asks for one. */
     private void markSandboxesLost(Runner r) {
         for (Sandbox s : sandboxes.findLiveOnRunner(r.getId())) {
-            if (s.getState() == SandboxState.ERROR) {
+            ReconcileDecision d = policy.runnerLost(SandboxView.of(s.getState(), s.getDesiredState(),
+                    s.getStateChangedAt()), r.getId(), r.getLastHeartbeatAt());
+            if (d.moveTo() == null) {
                 continue;
             }
             try {
-                store.move(s.getId(), SandboxState.ERROR, "runner health",
-                        RunnerHeartbeats.LOST + ": " + r.getId() + " has sent no heartbeat since "
-                                + r.getLastHeartbeatAt() + "; the sandbox may still exist there");
+                store.move(s.getId(), d.moveTo(), "runner health", d.reason());
             } catch (RuntimeException e) {
                 log.debug("could not mark {} lost: {}", s.getId(), e.getMessage());
             }

@@ -3,9 +3,10 @@ package dev.berth.server.runner;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.sandbox.OrphanGrace;
-import dev.berth.core.sandbox.ReconcileDecision;
+import dev.berth.core.sandbox.Observation;
 import dev.berth.core.sandbox.SandboxReconcilePolicy;
 import dev.berth.core.sandbox.SandboxState;
+import dev.berth.core.sandbox.SandboxView;
 import dev.berth.protocol.ContainerStatus;
 import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.runner.Heartbeat;
@@ -39,10 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class RunnerHeartbeats {
 
-    public static final String LOST = "runner lost";
     private static final Logger log = LoggerFactory.getLogger(RunnerHeartbeats.class);
     private static final Duration LEASE = Duration.ofSeconds(30);
-    private static final Duration OBSERVATION_GRACE = Duration.ofSeconds(10);
 
     private final RunnerRepository runners;
     private final SandboxRepository sandboxes;
@@ -131,36 +130,20 @@ public class RunnerHeartbeats {
         }
     }
 
-    /**
-     * @param busy a job for the sandbox is unfinished: what the inventory confirms (e.g. a container that
-     *             runs although its create job's report was lost with a crashed replica) is recorded, but no
-     *             runner work is queued and no error is declared; the job, bounded by its timeout, decides
-     */
     private void apply(String runnerId, String id, ContainerStatus seen, ObservedSandbox how, boolean busy) {
         Sandbox s = store.load(id);
-        if (s.getState() == SandboxState.ERROR && s.getErrorReason() != null && s.getErrorReason().startsWith(LOST)) {
-            recoverLost(s, seen);
-            return;
-        }
-        // an inventory is a snapshot taken before it arrived: never judge a change younger than it
-        if (Duration.between(s.getStateChangedAt(), clock.instant()).compareTo(OBSERVATION_GRACE) < 0) {
-            return;
-        }
-        // how it ended, when the runner says (an older runner does not: an exit then counts as a clean stop)
-        Integer exitCode = seen != ContainerStatus.EXITED ? null
-                : how != null && how.status() == seen ? how.exitCode() : Integer.valueOf(0);
-        boolean oom = how != null && how.status() == seen && how.oomKilled();
-        var d = policy.decide(s.getState(), s.getDesiredState(), seen, exitCode, oom,
-                Duration.between(s.getStateChangedAt(), clock.instant()), false);
-        if (busy && (d.command() != ReconcileDecision.RunnerCommand.NONE || d.moveTo() == SandboxState.ERROR)) {
-            return;
-        }
+        boolean lost = s.getState() == SandboxState.ERROR && s.getErrorReason() != null
+                && s.getErrorReason().startsWith(SandboxReconcilePolicy.RUNNER_LOST);
+        var d = policy.decide(new SandboxView(s.getState(), s.getDesiredState(), s.getStateChangedAt(), busy, lost),
+                Observation.inventory(seen, how), clock.instant());
         switch (d.command()) {
             case STOP_CONTAINER -> submit(runnerId, JobType.STOP_SANDBOX, id);
             case REMOVE_CONTAINER -> submit(runnerId, JobType.DESTROY_SANDBOX, id);
             case NONE -> {
                 if (d.moveTo() != null) {
-                    store.move(id, d.moveTo(), "runner heartbeat", d.reason());
+                    store.move(id, d.moveTo(), lost ? "runner returned" : "runner heartbeat", d.reason());
+                } else if (d.reason() != null) {
+                    store.update(id, x -> x.explainError(d.reason(), clock.instant()));
                 }
             }
         }
@@ -192,16 +175,6 @@ public class RunnerHeartbeats {
                 }
                 grace.forget(id);
             }
-        }
-    }
-
-    private void recoverLost(Sandbox s, ContainerStatus seen) {
-        switch (seen) {
-            case RUNNING -> store.move(s.getId(), SandboxState.STARTED, "runner returned", null);
-            case EXITED, CREATED -> store.move(s.getId(), SandboxState.STOPPED, "runner returned", null);
-            // already in error: only its reason changes (an error-to-error move is refused on every heartbeat)
-            case MISSING -> store.update(s.getId(), x -> x.explainError(
-                    "the runner came back but the sandbox's container is gone", clock.instant()));
         }
     }
 }

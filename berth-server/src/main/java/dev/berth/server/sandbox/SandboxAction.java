@@ -12,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The shared shape of a user-requested transition: take the sandbox's lock, validate the
  * transition (409 naming both states), record the in-flight state and the desire, call the
- * runner, record the outcome. A runner failure leaves the sandbox in {@code error} with the reason.
+ * runner, record the outcome. A runner that cannot take the work refuses before anything is recorded;
+ * a runner failure leaves the sandbox in {@code error} with the reason.
  */
 public abstract class SandboxAction {
 
@@ -52,6 +53,11 @@ public abstract class SandboxAction {
                 return s.getDesiredState() == desired() ? s : store.update(sandboxId, x -> x.desire(desired(), clock.instant()));
             }
             SandboxTransitions.check(s.getState(), inFlight(), verb());
+            if (s.getRunnerId() != null) {
+                // before anything is recorded: a request its runner cannot take changes nothing (a lost sandbox
+                // stays 'runner lost' and comes back truthfully with its runner instead of becoming a start error)
+                runners.byId(s.getRunnerId()).ensureReachable();
+            }
             store.update(sandboxId, x -> x.desire(desired(), clock.instant()));
             s = store.move(sandboxId, inFlight(), verb(), null, this::guard);
             try {

@@ -1,10 +1,11 @@
 package dev.berth.server.sandbox;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.sandbox.Observation;
 import dev.berth.core.sandbox.OrphanGrace;
 import dev.berth.core.sandbox.ReconcileDecision;
 import dev.berth.core.sandbox.SandboxReconcilePolicy;
-import dev.berth.protocol.ObservedSandbox;
+import dev.berth.core.sandbox.SandboxView;
 import dev.berth.runner.SandboxRunner;
 import dev.berth.runner.engine.ContainerEvent;
 import dev.berth.server.config.BerthProperties;
@@ -163,10 +164,9 @@ public class SandboxReconciler implements SmartLifecycle {
         if (!runner.runnerId().equals(s.getRunnerId()) || !policy.needsObservation(s.getState())) {
             return; // another runner's sandbox, or a state no observation changes: no engine call
         }
-        ObservedSandbox seen = runner.observe(id);
-        Duration inState = Duration.between(s.getStateChangedAt(), clock.instant());
-        ReconcileDecision d = policy.decide(s.getState(), s.getDesiredState(), seen.status(), seen.exitCode(),
-                seen.oomKilled(), inState, false);
+        // in-process: the sandbox's lock (held above) is what keeps an action and this judgement apart
+        ReconcileDecision d = policy.decide(SandboxView.of(s.getState(), s.getDesiredState(), s.getStateChangedAt()),
+                Observation.inspected(runner.observe(id)), clock.instant());
         if (d.isNothing()) {
             return;
         }
