@@ -40,7 +40,9 @@ final class SandboxDirectories {
             Files.setAttribute(run, "unix:gid", ownerUid);
             Files.setAttribute(run.getParent(), "unix:gid", ownerUid);
         } catch (IOException e) {
-            throw new EngineException("cannot prepare the sandbox directory " + run + ": " + e.getMessage(), e);
+            // the message can reach the tenant: it names no host path (the cause, logged by the caller, does)
+            throw new EngineException("cannot prepare the directory of sandbox " + run.getParent().getFileName()
+                    + " (" + e.getClass().getSimpleName() + "); check the runner's data directory", e);
         }
         return run;
     }
@@ -66,8 +68,9 @@ final class SandboxDirectories {
             Files.setAttribute(file, "unix:uid", ownerUid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(file, "unix:gid", ownerUid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            throw new EngineException("cannot write the agent token of sandbox " + sandboxId + " (" + file + "): "
-                    + e + "; remove whatever the sandbox left there or recreate the sandbox", e);
+            throw new EngineException("cannot write the agent token of sandbox " + sandboxId
+                    + " (/.berth/run/agent.token: " + e.getClass().getSimpleName()
+                    + "); remove whatever the sandbox left there or recreate the sandbox", e);
         }
     }
 

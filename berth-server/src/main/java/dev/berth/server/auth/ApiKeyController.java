@@ -67,6 +67,14 @@ public class ApiKeyController {
         if (body.expiresAt() != null && !body.expiresAt().isAfter(clock.instant())) {
             throw new InvalidRequestException("expiresAt must be in the future");
         }
+        // a key cannot outlive itself through a key it mints (a leaked short-lived key would otherwise buy a
+        // permanent one): the new key expires no later than the calling key
+        Instant callerExpiry = caller.apiKeyId() == null ? null
+                : keys.findById(caller.apiKeyId()).map(ApiKey::getExpiresAt).orElse(null);
+        if (callerExpiry != null && (body.expiresAt() == null || body.expiresAt().isAfter(callerExpiry))) {
+            throw new ForbiddenException("this API key expires at " + callerExpiry + "; a key it creates must set "
+                    + "expiresAt no later than that");
+        }
         Set<Permission> wanted = EnumSet.noneOf(Permission.class);
         wanted.addAll(body.permissions() == null ? creatorPerms : Permissions.fromRequest(body.permissions()));
         Set<Permission> beyond = EnumSet.noneOf(Permission.class);

@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * to the sandbox and are not JSON, so they are not counted.
  */
 @Component
-@Order(0)
+@Order(3) // after authentication: an anonymous caller never gets a body buffered
 public class JsonBodyLimitFilter extends OncePerRequestFilter {
 
     private final LimitProperties props;

@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param outputBudget           bytes of command output all in-flight execute/code-run calls may buffer
  *                               together; each reserves the per-call output cap up front (503 when the
  *                               budget is spent). Empty = a quarter of the JVM's maximum heap
+ * @param outputBudgetPerOrg     the most of the output budget one organization's commands may reserve (429
+ *                               beyond), so one tenant cannot spend it for everyone. Empty = half the budget
  * @param maxJsonBody            largest JSON request body accepted (413 beyond); multipart uploads stream and
  *                               are not counted
  */
@@ -30,10 +32,16 @@ public record LimitProperties(
         @DefaultValue("32") @Min(1) int longOperationsPerOrg,
         @DefaultValue("128") @Min(1) int longOperationsTotal,
         DataSize outputBudget,
+        DataSize outputBudgetPerOrg,
         @DefaultValue("8MB") DataSize maxJsonBody) {
 
     /** The output budget in bytes, defaulting to a quarter of the maximum heap. */
     public long outputBudgetBytes() {
         return outputBudget != null ? outputBudget.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /** One organization's share of the output budget in bytes, defaulting to half of it. */
+    public long outputBudgetPerOrgBytes() {
+        return outputBudgetPerOrg != null ? outputBudgetPerOrg.toBytes() : outputBudgetBytes() / 2;
     }
 }

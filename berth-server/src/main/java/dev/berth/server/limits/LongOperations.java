@@ -21,6 +21,8 @@ public class LongOperations {
     private final LimitProperties props;
     private final Map<String, Semaphore> perKey = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> perOrg = new ConcurrentHashMap<>();
+    /** Each organization's share of the output budget, so no single tenant can reserve all of it. */
+    private final Map<String, OutputBudget> orgBudgets = new ConcurrentHashMap<>();
     private final Semaphore total;
     private final OutputBudget budget;
 
@@ -61,7 +63,18 @@ public class LongOperations {
             throw new UnavailableException("this server is running its limit of " + props.longOperationsTotal()
                     + " long toolbox operations (berth.limits.long-operations-total); retry shortly");
         }
+        OutputBudget orgBudget = orgBudgets.computeIfAbsent(String.valueOf(caller.organizationId()),
+                k -> new OutputBudget(props.outputBudgetPerOrgBytes()));
+        if (!orgBudget.reserve(outputBytes)) {
+            key.release();
+            org.release();
+            total.release();
+            throw new QuotaExceededException("this organization's commands already reserve " + orgBudget.reserved()
+                    + " of the " + orgBudget.capacity() + " bytes of output one organization may hold "
+                    + "(berth.limits.output-budget-per-org); retry when one finishes");
+        }
         if (!budget.reserve(outputBytes)) {
+            orgBudget.release(outputBytes);
             key.release();
             org.release();
             total.release();
@@ -69,7 +82,7 @@ public class LongOperations {
                     + budget.capacity() + " bytes are reserved by running commands (berth.limits.output-budget); "
                     + "retry shortly");
         }
-        return new Permit(this, key, org, outputBytes);
+        return new Permit(this, key, org, orgBudget, outputBytes);
     }
 
     /** Bytes of output currently reserved by running commands (for tests and metrics). */
@@ -86,8 +99,9 @@ public class LongOperations {
                 + " at once (" + setting + "); retry when one finishes";
     }
 
-    private void end(Semaphore key, Semaphore org, long outputBytes) {
+    private void end(Semaphore key, Semaphore org, OutputBudget orgBudget, long outputBytes) {
         budget.release(outputBytes);
+        orgBudget.release(outputBytes);
         total.release();
         org.release();
         key.release();
@@ -99,13 +113,15 @@ public class LongOperations {
         private final LongOperations owner;
         private final Semaphore key;
         private final Semaphore org;
+        private final OutputBudget orgBudget;
         private final long outputBytes;
         private boolean closed;
 
-        private Permit(LongOperations owner, Semaphore key, Semaphore org, long outputBytes) {
+        private Permit(LongOperations owner, Semaphore key, Semaphore org, OutputBudget orgBudget, long outputBytes) {
             this.owner = owner;
             this.key = key;
             this.org = org;
+            this.orgBudget = orgBudget;
             this.outputBytes = outputBytes;
         }
 
@@ -113,7 +129,7 @@ public class LongOperations {
         public synchronized void close() {
             if (!closed) {
                 closed = true;
-                owner.end(key, org, outputBytes);
+                owner.end(key, org, orgBudget, outputBytes);
             }
         }
     }

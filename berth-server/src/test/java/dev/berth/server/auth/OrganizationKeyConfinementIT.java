@@ -121,6 +121,22 @@ class OrganizationKeyConfinementIT extends BerthIT {
 
     /** Finding 10: deleting an organization whose sandboxes are destroyed; its audit records stay. */
     @Test
+    void aKeyCannotMintAKeyThatOutlivesIt() {
+        var t = tenants.owner();
+        java.time.Instant expiry = java.time.Instant.now().plus(java.time.Duration.ofHours(1));
+        String shortLived = tenants.addKey(t.orgId(), t.userId(), Permission.all(), expiry);
+        var forever = call("POST", "/api/api-keys", shortLived, "{\"name\":\"forever\"}");
+        assertThat(forever.statusCode()).as(forever.body()).isEqualTo(403);
+        assertThat(json(forever).get("detail").asString()).contains("expiresAt no later than");
+        var later = call("POST", "/api/api-keys", shortLived, "{\"name\":\"later\",\"expiresAt\":\""
+                + expiry.plus(java.time.Duration.ofDays(1)) + "\"}");
+        assertThat(later.statusCode()).as(later.body()).isEqualTo(403);
+        var within = call("POST", "/api/api-keys", shortLived, "{\"name\":\"within\",\"expiresAt\":\""
+                + expiry.minus(java.time.Duration.ofMinutes(5)) + "\"}");
+        assertThat(within.statusCode()).as(within.body()).isEqualTo(200);
+    }
+
+    @Test
     void anOrganizationThatHadSandboxesCanBeDeleted() {
         var t = tenants.owner();
         String id = ok(call("POST", "/api/sandbox", t.key(), "{\"snapshot\":\"berth/busybox\"}")).get("id").asString();

@@ -105,6 +105,9 @@ final class SocketIoConnection implements StreamSubscriber {
             case DISCONNECT -> {
                 if (root && organizationId != null) {
                     disconnect(now);
+                    // and the socket with it: a connection that left its stream must not stay open outside every
+                    // budget (cycling CONNECT/DISCONNECT would otherwise keep unlimited sockets); clients reconnect
+                    closeNow(CloseStatus.NORMAL);
                 }
             }
             default -> {

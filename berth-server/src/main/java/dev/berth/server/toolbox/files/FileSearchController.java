@@ -38,9 +38,18 @@ public class FileSearchController {
     private final ToolboxTargets targets;
     private final SandboxUsers users;
 
-    public FileSearchController(ToolboxTargets targets, SandboxUsers users) {
+    private final dev.berth.server.limits.LongOperations longOps;
+
+    public FileSearchController(ToolboxTargets targets, SandboxUsers users,
+            dev.berth.server.limits.LongOperations longOps) {
         this.targets = targets;
         this.users = users;
+        this.longOps = longOps;
+    }
+
+    /** grep and find run for up to minutes and buffer their output: a long operation like execute (issue 9). */
+    private dev.berth.server.limits.LongOperations.Permit slot(Caller caller) {
+        return longOps.begin(caller, 2L * dev.berth.runner.agent.AgentClient.DEFAULT_MAX_OUTPUT);
     }
 
     @GetMapping("/files/find")
@@ -51,7 +60,9 @@ public class FileSearchController {
         SandboxUser user = users.of(t);
         String dir = user.resolve(path);
         t.agent().stat(dir);
-        return FileSearch.grep(t, user, dir, pattern);
+        try (var permit = slot(caller)) {
+            return FileSearch.grep(t, user, dir, pattern);
+        }
     }
 
     @GetMapping("/files/search")
@@ -62,7 +73,9 @@ public class FileSearchController {
         SandboxUser user = users.of(t);
         String dir = user.resolve(path);
         t.agent().stat(dir);
-        return new SearchResponse(FileSearch.find(t, user, dir, pattern));
+        try (var permit = slot(caller)) {
+            return new SearchResponse(FileSearch.find(t, user, dir, pattern));
+        }
     }
 
     /** Literal replacement in each file, streamed through the agent; per-file results, HTTP 200. */

@@ -45,10 +45,12 @@ public class GitController {
 
     private final ToolboxTargets targets;
     private final SandboxUsers users;
+    private final dev.berth.server.limits.LongOperations longOps;
 
-    public GitController(ToolboxTargets targets, SandboxUsers users) {
+    public GitController(ToolboxTargets targets, SandboxUsers users, dev.berth.server.limits.LongOperations longOps) {
         this.targets = targets;
         this.users = users;
+        this.longOps = longOps;
     }
 
     /** The sandbox's git, and the repository path resolved like file paths (relative = under the home). */
@@ -58,7 +60,8 @@ public class GitController {
     private Repo repo(Caller caller, String sandboxId, String path) {
         Target t = targets.resolve(caller, sandboxId);
         SandboxUser user = users.of(t);
-        return new Repo(new GitRunner(t, user), user.resolve(path));
+        return new Repo(new GitRunner(t, user, () -> longOps.begin(caller, GitRunner.OUTPUT_RESERVATION)),
+                user.resolve(path));
     }
 
     @PostMapping("/clone")

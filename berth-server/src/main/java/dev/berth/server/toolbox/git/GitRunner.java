@@ -1,5 +1,6 @@
 package dev.berth.server.toolbox.git;
 
+import dev.berth.server.limits.LongOperations;
 import dev.berth.runner.agent.AgentErrorCode;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ExecRequest;
@@ -35,12 +36,18 @@ final class GitRunner {
             esac
             """;
 
+    /** What one git call may buffer: stdout and stderr, each up to the agent client's cap. */
+    static final long OUTPUT_RESERVATION = 2L * dev.berth.runner.agent.AgentClient.DEFAULT_MAX_OUTPUT;
+
     private final Target target;
     private final SandboxUser user;
+    private final java.util.function.Supplier<LongOperations.Permit> permit;
 
-    GitRunner(Target target, SandboxUser user) {
+    /** {@code permit} takes a long-operation slot and output reservation for each git call (issue 9). */
+    GitRunner(Target target, SandboxUser user, java.util.function.Supplier<LongOperations.Permit> permit) {
         this.target = target;
         this.user = user;
+        this.permit = permit;
     }
 
     String run(String operation, Duration timeout, List<String> args) {
@@ -53,7 +60,7 @@ final class GitRunner {
         env.put("LC_ALL", "C");
         env.put("GIT_TERMINAL_PROMPT", "0");
         String askpass = null;
-        try {
+        try (var slot = permit.get()) {
             if (credentials != null) {
                 askpass = "/tmp/.berth-askpass-" + UUID.randomUUID();
                 target.agent().write(askpass, new ByteArrayInputStream(ASKPASS.getBytes(StandardCharsets.UTF_8)), 0700,
