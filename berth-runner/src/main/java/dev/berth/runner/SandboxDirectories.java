@@ -2,8 +2,15 @@ package dev.berth.runner;
 
 import dev.berth.core.error.EngineException;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,17 +91,37 @@ final class SandboxDirectories {
     }
 
     /**
-     * Deletes {@code p} and, if it is a directory, everything below it. Never follows a symlink (the walk does
-     * not, and unlink removes a link itself); only called when no sandbox process can race it.
+     * Deletes {@code p} and, if it is a directory, everything below it, through a {@link SecureDirectoryStream}:
+     * every step is relative to an open directory and opens nothing through a symlink, so a sandbox that swaps a
+     * directory for a link mid-walk makes the delete fail instead of pointing it at a host path. {@code p}'s parent
+     * must be a directory the sandbox cannot replace (its run directory is a mount point; the rest is host-owned).
      */
     private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
+        try (DirectoryStream<Path> parent = Files.newDirectoryStream(p.getParent())) {
+            if (!(parent instanceof SecureDirectoryStream<Path> secure)) {
+                throw new IOException("this platform has no secure directory streams; cannot delete " + p + " safely");
+            }
+            delete(secure, p.getFileName());
+        }
+    }
+
+    private static void delete(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+        BasicFileAttributes a = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .readAttributes();
+        if (!a.isDirectory()) {
+            dir.deleteFile(name); // unlink: a symlink goes, never its target
+            return;
+        }
+        try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+            List<Path> children = new ArrayList<>();
+            sub.forEach(c -> children.add(c.getFileName()));
+            for (Path c : children) {
+                delete(sub, c);
             }
         }
+        dir.deleteDirectory(name);
     }
 }
