@@ -15,7 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class AuditConfiguration {
 
     @Bean
-    MappedInterceptor auditInterceptor(AuditTrail trail, JsonMapper json) {
-        return new MappedInterceptor(new String[] {"/api/**"}, new AuditInterceptor(trail, json));
+    MappedInterceptor auditInterceptor(AuditTrail trail, JsonMapper json,
+            org.springframework.jdbc.core.JdbcTemplate jdbc) {
+        return new MappedInterceptor(new String[] {"/api/**"}, new AuditInterceptor(trail, json,
+                id -> !jdbc.queryForList("select id from organization where id = ?", String.class, id).isEmpty()));
     }
 }

@@ -33,10 +33,12 @@ class AuditInterceptor implements AsyncHandlerInterceptor {
 
     private final AuditTrail trail;
     private final JsonMapper json;
+    private final java.util.function.Predicate<String> organizationExists;
 
-    AuditInterceptor(AuditTrail trail, JsonMapper json) {
+    AuditInterceptor(AuditTrail trail, JsonMapper json, java.util.function.Predicate<String> organizationExists) {
         this.trail = trail;
         this.json = json;
+        this.organizationExists = organizationExists;
     }
 
     static boolean audited(String method, String uri) {
@@ -64,7 +66,9 @@ class AuditInterceptor implements AsyncHandlerInterceptor {
         // a call on an organization's own routes belongs in that organization's log (a user's token may address
         // any organization it is a member of, and a refused attempt on a foreign one is that one's history)
         String pathOrg = vars.get("orgId");
-        String organization = pathOrg != null && pathOrg.length() <= 36 ? pathOrg : caller.organizationId();
+        // only an organization that exists gets the record: made-up ids would pile up records nobody can read
+        String organization = pathOrg != null && pathOrg.length() <= 36 && organizationExists.test(pathOrg) ? pathOrg
+                : caller.organizationId();
         String recordId = trail.begin(new AuditStart(organization, caller.actor(), caller.userId(),
                 caller.apiKeyId(), action, req.getMethod(), pattern, vars.isEmpty() ? null : json.writeValueAsString(vars),
                 targetType, firstVariable(pattern, req.getRequestURI(), vars), req.getRemoteAddr(),

@@ -91,6 +91,12 @@ class OrganizationKeyConfinementIT extends BerthIT {
                         .anyMatch(n -> n.get("action").asString().equals("organizations.update")
                                 && n.path("statusCode").asInt() == 404 && n.get("actor").asString().startsWith("apikey:")
                                 && n.get("organizationId").asString().equals(b.orgId())));
+        // an organization id that exists nowhere gets no records of its own: the attempt is in A's log
+        String madeUp = java.util.UUID.randomUUID().toString();
+        assertThat(call("PATCH", "/api/organizations/" + madeUp, weak, "{\"name\":\"x\"}").statusCode()).isEqualTo(404);
+        Awaitility.await("the made-up id's attempt in A's log").atMost(Duration.ofSeconds(10)).until(() ->
+                jdbc.queryForList("select organization_id from audit_log where target_id = ?", String.class, madeUp)
+                        .equals(java.util.List.of(a.orgId())));
         ok(call("DELETE", "/api/sandbox/" + sb.get("id").asString(), b.key(), null));
     }
 
