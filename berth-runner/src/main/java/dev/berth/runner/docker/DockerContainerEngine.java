@@ -133,8 +133,9 @@ public final class DockerContainerEngine implements ContainerEngine {
             }
             id = cmd.exec().getId();
         } catch (NotFoundException e) {
-            throw new EngineException("image '" + spec.image() + "' is not on this runner's engine (" + host
-                    + "); build or import it first", e);
+            // no engine address: the message can reach a tenant as the sandbox's error reason
+            throw new EngineException("image '" + spec.image() + "' is not on this runner's engine; build or import "
+                    + "it first", e);
         } catch (ConflictException e) {
             throw new EngineException("a container named '" + spec.name() + "' already exists on the engine", e);
         } catch (RuntimeException e) {

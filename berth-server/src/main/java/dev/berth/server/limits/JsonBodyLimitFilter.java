@@ -117,9 +117,28 @@ public class JsonBodyLimitFilter extends OncePerRequestFilter {
 
                 @Override
                 public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("synchronous replay only");
+                    // the whole body is in memory: it is available at once, and then all read
+                    try {
+                        listener.onDataAvailable();
+                        listener.onAllDataRead();
+                    } catch (IOException e) {
+                        listener.onError(e);
+                    }
                 }
             };
+        }
+
+        @Override
+        public java.io.BufferedReader getReader() {
+            java.nio.charset.Charset charset = java.nio.charset.StandardCharsets.UTF_8;
+            try {
+                if (getCharacterEncoding() != null) {
+                    charset = java.nio.charset.Charset.forName(getCharacterEncoding());
+                }
+            } catch (IllegalArgumentException e) {
+                // an unknown or illegal charset from the client: read as UTF-8 rather than fail with a 500
+            }
+            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), charset));
         }
     }
 }
