@@ -120,7 +120,18 @@ public final class SandboxRunner {
         return engineInfo.cpus() > 0 ? engineInfo.cpus() : Integer.MAX_VALUE;
     }
 
+    /**
+     * Idempotent against what is observed, so a create finished by the reconciler after its first request died
+     * half-way makes one sandbox: a container that runs is only waited for, one that exists is started.
+     */
     public ObservedSandbox create(SandboxSpec spec) {
+        ContainerStatus existing = observe(spec.sandboxId()).status();
+        if (existing != ContainerStatus.MISSING) {
+            start(spec.sandboxId());
+            log.info("sandbox {} container was already there ({}); started on runner {}", spec.sandboxId(),
+                    existing.name().toLowerCase(), settings.runnerId());
+            return new ObservedSandbox(spec.sandboxId(), ContainerStatus.RUNNING, null, false);
+        }
         if (spec.nanoCpus() > (long) maxSandboxCpu() * 1_000_000_000L) {
             throw new dev.berth.core.error.UnprocessableException("a sandbox on runner " + settings.runnerId()
                     + " can have at most " + maxSandboxCpu() + " cores (its host has " + maxSandboxCpu()

@@ -5,39 +5,73 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The pure half of the sandbox reconciler: given one view of the sandbox, one observation of its
- * container and the time, decide what to do. No I/O and no clock here (tests pass the time).
+ * The pure half of the one sandbox reconciler: given one view of the sandbox, one observation and the time,
+ * decide what to record, what to ask the runner for, and when to look again. Every rule of reconciliation
+ * lives here (the loop around it only gathers observations, sends commands and records): the observation grace
+ * of inventories, the settling of a container death, the exit-code reading of an inventory without detail, the
+ * restraint while a job is in flight, how long an interrupted action is left to its owner, a lost runner and
+ * its return, and the transition timeout. No I/O and no clock here (tests pass the time).
  */
 public final class SandboxReconcilePolicy {
 
     /** How old a recorded change must be before a runner's inventory (a snapshot taken before it arrived) may judge it. */
     public static final Duration OBSERVATION_GRACE = Duration.ofSeconds(10);
 
-    /** How the reason of a sandbox reported lost with its runner begins. */
-    public static final String RUNNER_LOST = "runner lost";
+    /** A container removal is "die" then "destroy" within milliseconds: a death is judged this much later. */
+    public static final Duration DEATH_SETTLE = Duration.ofMillis(300);
+
+    /** When to look again after sending a command, to record what it did. */
+    public static final Duration FOLLOW_UP = Duration.ofSeconds(1);
 
     private final Duration transitionTimeout;
+    private final Duration actionGrace;
 
-    public SandboxReconcilePolicy(Duration transitionTimeout) {
+    /**
+     * @param transitionTimeout how long a transition may take before the sandbox is declared in error
+     * @param actionGrace       how long a transitional state is left to the request that recorded it before the
+     *                          reconciler takes the work over (that request's process may have died)
+     */
+    public SandboxReconcilePolicy(Duration transitionTimeout, Duration actionGrace) {
+        if (actionGrace.compareTo(transitionTimeout) >= 0) {
+            throw new IllegalArgumentException("the action grace (" + actionGrace + ") must be shorter than the "
+                    + "transition timeout (" + transitionTimeout + ")");
+        }
         this.transitionTimeout = transitionTimeout;
+        this.actionGrace = actionGrace;
     }
 
-    /** False for states no observation can change (decide answers NOTHING for them): no need to look. */
-    public boolean needsObservation(SandboxState state) {
+    /** False when no observation can change anything (decide answers NOTHING): no need to look. */
+    public boolean needsObservation(SandboxView sandbox) {
+        return sandbox.lostWithRunner() || settles(sandbox.state());
+    }
+
+    private static boolean settles(SandboxState state) {
         return state != SandboxState.DESTROYED && state != SandboxState.ERROR && state != SandboxState.BUILD_FAILED;
     }
 
-    /**
-     * What to do about one sandbox given what was seen of its container at {@code now}. Every rule of
-     * reconciliation lives here (the loops around it only load, send and record): a lost runner's return,
-     * the observation grace of inventories, the exit-code reading of an inventory without detail, the
-     * restraint while a job is in flight, the transition timeout.
-     */
+    /** Not in error already, and in a state that has something on a runner to fail (not archived, say). */
+    private static boolean canFail(SandboxState state) {
+        return settles(state) && SandboxTransitions.isAllowed(state, SandboxState.ERROR);
+    }
+
+    /** What to do about one sandbox given one observation made at (or arriving by) {@code now}. */
     public ReconcileDecision decide(SandboxView sandbox, Observation seen, Instant now) {
-        if (sandbox.lostWithRunner() && sandbox.state() == SandboxState.ERROR) {
+        if (seen instanceof Observation.RunnerSilent silent) {
+            return runnerSilent(sandbox, silent);
+        }
+        if (seen instanceof Observation.CommandFailed failed) {
+            return canFail(sandbox.state()) ? ReconcileDecision.fail(ErrorKind.ACTION_FAILED,
+                    failed.command().name().toLowerCase() + " by the reconciler failed: " + failed.message())
+                    : ReconcileDecision.NOTHING;
+        }
+        return container(sandbox, (Observation.Container) seen, now);
+    }
+
+    private ReconcileDecision container(SandboxView sandbox, Observation.Container seen, Instant now) {
+        if (sandbox.lostWithRunner()) {
             return runnerReturned(seen.status());
         }
-        if (!needsObservation(sandbox.state())) {
+        if (!settles(sandbox.state())) {
             return ReconcileDecision.NOTHING;
         }
         Duration inState = Duration.between(sandbox.stateChangedAt(), now);
@@ -45,104 +79,118 @@ public final class SandboxReconcilePolicy {
         if (seen.isSnapshot() && inState.compareTo(OBSERVATION_GRACE) < 0) {
             return ReconcileDecision.NOTHING;
         }
-        ReconcileDecision d = judge(sandbox.state(), sandbox.desired(), seen, inState);
+        if (seen.source() == Observation.Source.ENGINE_EVENT && seen.status() == ContainerStatus.EXITED) {
+            return ReconcileDecision.lookAgain(DEATH_SETTLE); // it may be on its way to removal: judge what remains
+        }
+        ReconcileDecision d = judge(sandbox, seen, inState);
         // a job in flight decides its own outcome (bounded by the job's timeout): what the observation confirms
         // (e.g. a container that runs although the create job's report was lost with a crashed replica) is
         // recorded, but no runner work is asked for and no error declared
-        if (sandbox.jobInFlight() && (d.command() != ReconcileDecision.RunnerCommand.NONE
-                || d.moveTo() == SandboxState.ERROR)) {
+        if (sandbox.jobInFlight() && (!d.commands().isEmpty() || d.moveTo() == SandboxState.ERROR)) {
             return ReconcileDecision.NOTHING;
         }
         return d;
     }
 
-    /**
-     * The runner holding the sandbox has sent no heartbeat since {@code lastHeartbeat}, for longer than the
-     * lost-after setting (the runner-level timing is the health monitor's): the sandbox is reported in error
-     * with a reason that says so, once (a sandbox already in error keeps its own reason).
-     */
-    public ReconcileDecision runnerLost(SandboxView sandbox, String runnerId, Instant lastHeartbeat) {
-        if (sandbox.state() == SandboxState.ERROR || !needsObservation(sandbox.state())) {
+    /** Once, for a sandbox not already in error; the runner's next inventory settles it ({@link #runnerReturned}). */
+    private static ReconcileDecision runnerSilent(SandboxView sandbox, Observation.RunnerSilent silent) {
+        if (!canFail(sandbox.state())) {
             return ReconcileDecision.NOTHING;
         }
-        return ReconcileDecision.move(SandboxState.ERROR, RUNNER_LOST + ": " + runnerId + " has sent no heartbeat since "
-                + lastHeartbeat + "; the sandbox may still exist there");
+        return ReconcileDecision.fail(ErrorKind.RUNNER_LOST, "runner lost: " + silent.runnerId()
+                + " has sent no heartbeat since " + silent.lastHeartbeat() + "; the sandbox may still exist there");
     }
 
     /** A sandbox recorded lost with its runner, now that the runner's inventory says what became of it. */
     private static ReconcileDecision runnerReturned(ContainerStatus seen) {
         return switch (seen) {
-            case RUNNING -> ReconcileDecision.move(SandboxState.STARTED, null);
-            case EXITED, CREATED -> ReconcileDecision.move(SandboxState.STOPPED, null);
-            // stays in error: only its reason changes (an error-to-error move is not a transition)
-            case MISSING -> ReconcileDecision.explain("the runner came back but the sandbox's container is gone");
+            case RUNNING -> ReconcileDecision.move(SandboxState.STARTED);
+            case EXITED, CREATED -> ReconcileDecision.move(SandboxState.STOPPED);
+            // stays in error: only its kind and reason change (an error-to-error move is not a transition)
+            case MISSING -> ReconcileDecision.explain(ErrorKind.CONTAINER_REMOVED,
+                    "the runner came back but the sandbox's container is gone");
         };
     }
 
-    private ReconcileDecision judge(SandboxState state, DesiredState desired, Observation seen, Duration inState) {
+    private ReconcileDecision judge(SandboxView sandbox, Observation.Container seen, Duration inState) {
         ContainerStatus observed = seen.status();
-        boolean timedOut = inState.compareTo(transitionTimeout) > 0;
-        if (state.isTransitional()) {
-            return transitional(state, observed, timedOut);
-        }
-        return switch (state) {
+        return switch (sandbox.state()) {
+            case CREATING -> observed == ContainerStatus.RUNNING ? ReconcileDecision.move(SandboxState.STARTED)
+                    : drive(sandbox.state(), observed, inState, RunnerCommand.CREATE);
+            case STARTING -> switch (observed) {
+                case RUNNING -> ReconcileDecision.move(SandboxState.STARTED);
+                case MISSING -> inState.compareTo(actionGrace) < 0 ? ReconcileDecision.lookAgain(actionGrace.minus(inState))
+                        : ReconcileDecision.fail(ErrorKind.CONTAINER_REMOVED,
+                                "the sandbox's container was removed outside Berth while starting");
+                case EXITED, CREATED -> drive(sandbox.state(), observed, inState, RunnerCommand.START);
+            };
+            case RESTORING -> observed == ContainerStatus.RUNNING ? ReconcileDecision.move(SandboxState.STARTED)
+                    : timedOut(sandbox.state(), observed, inState);
+            case STOPPING -> switch (observed) {
+                case EXITED, CREATED -> ReconcileDecision.move(SandboxState.STOPPED);
+                case MISSING -> ReconcileDecision.fail(ErrorKind.CONTAINER_REMOVED,
+                        "the sandbox's container was removed outside Berth while stopping");
+                case RUNNING -> ReconcileDecision.send(RunnerCommand.STOP, FOLLOW_UP);
+            };
+            case DESTROYING -> observed == ContainerStatus.MISSING ? ReconcileDecision.move(SandboxState.DESTROYED)
+                    : ReconcileDecision.send(RunnerCommand.REMOVE, FOLLOW_UP);
             case STARTED -> switch (observed) {
                 case RUNNING -> ReconcileDecision.NOTHING;
-                case MISSING -> ReconcileDecision.move(SandboxState.ERROR,
+                case MISSING -> ReconcileDecision.fail(ErrorKind.CONTAINER_REMOVED,
                         "the sandbox's container was removed outside Berth");
                 case EXITED, CREATED -> exited(seen.judgedExitCode(), seen.oomKilled());
             };
             case STOPPED -> switch (observed) {
                 case EXITED, CREATED -> ReconcileDecision.NOTHING;
-                case MISSING -> ReconcileDecision.move(SandboxState.ERROR,
+                case MISSING -> ReconcileDecision.fail(ErrorKind.CONTAINER_REMOVED,
                         "the stopped sandbox's container was removed outside Berth");
-                case RUNNING -> desired == DesiredState.STOPPED
-                        ? new ReconcileDecision(null, null, ReconcileDecision.RunnerCommand.STOP_CONTAINER)
-                        : ReconcileDecision.move(SandboxState.STARTED, null);
+                case RUNNING -> sandbox.desired() == DesiredState.STOPPED
+                        ? ReconcileDecision.send(RunnerCommand.STOP, FOLLOW_UP)
+                        : ReconcileDecision.move(SandboxState.STARTED);
             };
-            default -> ReconcileDecision.NOTHING;
+            // other transitions are bounded by the timeout; settled states without a container (archived) need nothing
+            default -> sandbox.state().isTransitional() ? timedOut(sandbox.state(), observed, inState)
+                    : ReconcileDecision.NOTHING;
         };
     }
 
-    private ReconcileDecision transitional(SandboxState state, ContainerStatus observed, boolean timedOut) {
-        // no action is running for it: the process that started the transition died; finish from what is observed
-        return switch (state) {
-            // Not re-driven: the runner may still be working on it (a queued job, an image pull), and a
-            // second create could only fail on the container name berth-<id>. Once the timeout says
-            // nobody is, the truth is that the create was interrupted.
-            case CREATING, STARTING, RESTORING -> observed == ContainerStatus.RUNNING
-                    ? ReconcileDecision.move(SandboxState.STARTED, null)
-                    : !timedOut ? ReconcileDecision.NOTHING
-                    : observed == ContainerStatus.MISSING && state == SandboxState.CREATING
-                    ? ReconcileDecision.move(SandboxState.ERROR, "sandbox did not reach 'started' within "
-                            + transitionTimeout.toSeconds() + " s: create was interrupted before any container existed "
-                            + "(the control plane or runner stopped mid-create); delete it and create it again")
-                    : ReconcileDecision.move(SandboxState.ERROR, "sandbox did not reach 'started' within "
-                            + transitionTimeout.toSeconds() + " s (container " + observed.name().toLowerCase() + ")");
-            case STOPPING -> switch (observed) {
-                case EXITED, CREATED -> ReconcileDecision.move(SandboxState.STOPPED, null);
-                case MISSING -> ReconcileDecision.move(SandboxState.ERROR,
-                        "the sandbox's container was removed outside Berth while stopping");
-                case RUNNING -> new ReconcileDecision(null, null, ReconcileDecision.RunnerCommand.STOP_CONTAINER);
-            };
-            case DESTROYING -> observed == ContainerStatus.MISSING
-                    ? ReconcileDecision.move(SandboxState.DESTROYED, null)
-                    : new ReconcileDecision(null, null, ReconcileDecision.RunnerCommand.REMOVE_CONTAINER);
-            default -> timedOut ? ReconcileDecision.move(SandboxState.ERROR, "sandbox stayed in '" + state.wireName()
-                    + "' for more than " + transitionTimeout.toSeconds() + " s") : ReconcileDecision.NOTHING;
-        };
+    /**
+     * A create or start whose container is not running yet: left to the request that recorded it for the action
+     * grace; then the reconciler finishes it (the request's process may have died half-way; the command is
+     * idempotent, so a slow request that is still alive loses nothing); past the transition timeout, it failed.
+     */
+    private ReconcileDecision drive(SandboxState state, ContainerStatus observed, Duration inState, RunnerCommand command) {
+        if (inState.compareTo(transitionTimeout) > 0) {
+            return timedOut(state, observed, inState);
+        }
+        if (inState.compareTo(actionGrace) < 0) {
+            return ReconcileDecision.lookAgain(actionGrace.minus(inState));
+        }
+        return ReconcileDecision.send(command, FOLLOW_UP);
+    }
+
+    private ReconcileDecision timedOut(SandboxState state, ContainerStatus observed, Duration inState) {
+        if (inState.compareTo(transitionTimeout) <= 0) {
+            return ReconcileDecision.NOTHING;
+        }
+        String reason = state == SandboxState.CREATING || state == SandboxState.STARTING || state == SandboxState.RESTORING
+                ? "sandbox did not reach 'started' within " + transitionTimeout.toSeconds() + " s (container "
+                        + observed.name().toLowerCase() + "); delete it, or start it again"
+                : "sandbox stayed in '" + state.wireName() + "' for more than " + transitionTimeout.toSeconds() + " s";
+        return ReconcileDecision.fail(ErrorKind.TRANSITION_TIMEOUT, reason);
     }
 
     private static ReconcileDecision exited(Integer exitCode, boolean oomKilled) {
         if (oomKilled) {
-            return ReconcileDecision.move(SandboxState.ERROR,
+            return ReconcileDecision.fail(ErrorKind.OUT_OF_MEMORY,
                     "the sandbox's init process was killed for exceeding its memory limit (OOM)");
         }
         if (exitCode != null && exitCode == 0) {
             // e.g. the engine restarted and stopped it; not restarted automatically (the user decides)
-            return ReconcileDecision.move(SandboxState.STOPPED, "the sandbox's container stopped outside Berth (exit code 0)");
+            return new ReconcileDecision(SandboxState.STOPPED, null,
+                    "the sandbox's container stopped outside Berth (exit code 0)", java.util.List.of(), null);
         }
-        return ReconcileDecision.move(SandboxState.ERROR, "the sandbox's container exited unexpectedly"
+        return ReconcileDecision.fail(ErrorKind.CONTAINER_EXITED, "the sandbox's container exited unexpectedly"
                 + (exitCode == null ? "" : " with code " + exitCode));
     }
 }

@@ -67,10 +67,20 @@ public record BerthProperties(
      *
      * @param orphanGrace how long a container with Berth labels but no live sandbox row is left
      *                    alone before it is removed (a create may be about to record its row)
+     * @param actionGrace how long a create or start is left to the request that recorded it before the
+     *                    reconciler finishes it (the request's process may have died); shorter than the timeout
      */
     public record Reconciler(
             @DefaultValue("5s") Duration interval,
             @DefaultValue("2m") Duration transitionTimeout,
-            @DefaultValue("60s") Duration orphanGrace) {
+            @DefaultValue("60s") Duration orphanGrace,
+            @DefaultValue("30s") Duration actionGrace) {
+
+        public Reconciler {
+            if (actionGrace.compareTo(transitionTimeout) >= 0) {
+                throw new IllegalArgumentException("berth.reconciler.action-grace (" + actionGrace + ") must be shorter "
+                        + "than berth.reconciler.transition-timeout (" + transitionTimeout + ")");
+            }
+        }
     }
 }

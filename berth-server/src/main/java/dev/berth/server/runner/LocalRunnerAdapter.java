@@ -1,9 +1,11 @@
 package dev.berth.server.runner;
 
+import dev.berth.core.sandbox.RunnerCommand;
 import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.SandboxSpec;
 import dev.berth.runner.SandboxRunner;
 import dev.berth.runner.agent.AgentClient;
+import java.util.Optional;
 
 /** The embedded runner, called in-process. */
 final class LocalRunnerAdapter implements RunnerAdapter {
@@ -42,6 +44,21 @@ final class LocalRunnerAdapter implements RunnerAdapter {
     @Override
     public void destroy(String sandboxId) {
         runner.destroy(sandboxId);
+    }
+
+    @Override
+    public void send(RunnerCommand command, String sandboxId, SandboxSpec spec) {
+        switch (command) {
+            case CREATE -> runner.create(spec);
+            case START -> runner.start(sandboxId);
+            case STOP -> runner.stop(sandboxId);
+            case REMOVE -> runner.destroy(sandboxId);
+        }
+    }
+
+    @Override
+    public Optional<ObservedSandbox> inspectNow(String sandboxId) {
+        return Optional.of(runner.observe(sandboxId));
     }
 
     @Override

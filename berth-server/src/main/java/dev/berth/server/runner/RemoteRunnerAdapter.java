@@ -1,6 +1,8 @@
 package dev.berth.server.runner;
 
+import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.EngineException;
+import dev.berth.core.sandbox.RunnerCommand;
 import dev.berth.protocol.ContainerStatus;
 import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.SandboxSpec;
@@ -34,14 +36,19 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
         return runner.getId();
     }
 
-    @Override
-    public ObservedSandbox create(SandboxSpec spec) {
+    /** The create payload this runner's protocol version reads. */
+    private String createPayload(SandboxSpec spec) {
         Object payload = runner.getProtocolVersion() == 1
                 ? new SandboxSpecV1(spec.sandboxId(), spec.organizationId(), spec.imageRef(),
                         (int) (spec.nanoCpus() / 1_000_000_000L), (int) (spec.memoryBytes() >> 30),
                         (int) (spec.diskBytes() >> 30), spec.pidsLimit(), spec.user(), spec.env())
                 : spec;
-        JobResult r = run(JobType.CREATE_SANDBOX, spec.sandboxId(), JSON.writeValueAsString(payload));
+        return JSON.writeValueAsString(payload);
+    }
+
+    @Override
+    public ObservedSandbox create(SandboxSpec spec) {
+        JobResult r = run(JobType.CREATE_SANDBOX, spec.sandboxId(), createPayload(spec));
         return new ObservedSandbox(spec.sandboxId(), r.observed() == null ? ContainerStatus.RUNNING : r.observed(), null,
                 false);
     }
@@ -59,6 +66,21 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
     @Override
     public void destroy(String sandboxId) {
         run(JobType.DESTROY_SANDBOX, sandboxId, "{}");
+    }
+
+    @Override
+    public void send(RunnerCommand command, String sandboxId, SandboxSpec spec) {
+        JobType type = switch (command) {
+            case CREATE -> JobType.CREATE_SANDBOX;
+            case START -> JobType.START_SANDBOX;
+            case STOP -> JobType.STOP_SANDBOX;
+            case REMOVE -> JobType.DESTROY_SANDBOX;
+        };
+        try {
+            jobs.enqueueDetached(runner.getId(), type, sandboxId, command == RunnerCommand.CREATE ? createPayload(spec) : "{}");
+        } catch (ConflictException e) {
+            // a job for this sandbox is already in flight (maybe queued by a replica that died): it finishes the work
+        }
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.berth.server.runner;
 
+import dev.berth.core.sandbox.RunnerCommand;
 import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.SandboxSpec;
 import dev.berth.runner.agent.AgentClient;
+import java.util.Optional;
 
 /**
  * The only way the control plane reaches a runner. Implementations: in-process (embedded mode)
@@ -36,6 +38,20 @@ public interface RunnerAdapter {
     void stop(String sandboxId);
 
     void destroy(String sandboxId);
+
+    /**
+     * Sends reconciler work without waiting for a user: the embedded runner does it now (and throws its
+     * failure); a remote runner gets a job whose outcome its next inventory shows (a job already in flight
+     * for the sandbox finishes the work instead). Every command is idempotent against what the runner sees.
+     *
+     * @param spec the sandbox's spec, needed by {@link RunnerCommand#CREATE} only (null otherwise)
+     */
+    void send(RunnerCommand command, String sandboxId, SandboxSpec spec);
+
+    /** The sandbox's container as the engine shows it now, where the control plane reaches the engine itself. */
+    default Optional<ObservedSandbox> inspectNow(String sandboxId) {
+        return Optional.empty();
+    }
 
     /** A client for the sandbox's agent (directly, or through the runner's tunnel). */
     AgentClient agent(String sandboxId);

@@ -1,12 +1,5 @@
 package dev.berth.server.runner;
 
-import dev.berth.core.sandbox.ReconcileDecision;
-import dev.berth.core.sandbox.SandboxReconcilePolicy;
-import dev.berth.core.sandbox.SandboxView;
-import dev.berth.server.config.BerthProperties;
-import dev.berth.server.sandbox.Sandbox;
-import dev.berth.server.sandbox.SandboxRepository;
-import dev.berth.server.sandbox.SandboxStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,26 +21,21 @@ public class RunnerHealthMonitor {
     private static final Logger log = LoggerFactory.getLogger(RunnerHealthMonitor.class);
 
     private final RunnerRepository runners;
-    private final SandboxRepository sandboxes;
-    private final SandboxStore store;
+    private final SandboxObserver observer;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Duration unresponsiveAfter;
     private final Duration lostAfter;
-    private final SandboxReconcilePolicy policy;
 
-    public RunnerHealthMonitor(RunnerRepository runners, SandboxRepository sandboxes, SandboxStore store,
-            TransactionTemplate tx, Clock clock,
+    public RunnerHealthMonitor(RunnerRepository runners, SandboxObserver observer, TransactionTemplate tx, Clock clock,
             @Value("${berth.runners.unresponsive-after:10s}") Duration unresponsiveAfter,
-            @Value("${berth.runners.lost-after:60s}") Duration lostAfter, BerthProperties props) {
+            @Value("${berth.runners.lost-after:60s}") Duration lostAfter) {
         this.runners = runners;
-        this.sandboxes = sandboxes;
-        this.store = store;
+        this.observer = observer;
         this.tx = tx;
         this.clock = clock;
         this.unresponsiveAfter = unresponsiveAfter;
         this.lostAfter = lostAfter;
-        this.policy = new SandboxReconcilePolicy(props.reconciler().transitionTimeout());
     }
 
     @Scheduled(fixedDelay = 1000)
@@ -71,19 +59,8 @@ public class RunnerHealthMonitor {
         }
     }
 
-    /** Runs every tick while the runner stays lost: one query, and a write only where the decision asks for one. */
+    /** Every tick while the runner stays lost: the reconciler records it once per sandbox. */
     private void markSandboxesLost(Runner r) {
-        for (Sandbox s : sandboxes.findLiveOnRunner(r.getId())) {
-            ReconcileDecision d = policy.runnerLost(SandboxView.of(s.getState(), s.getDesiredState(),
-                    s.getStateChangedAt()), r.getId(), r.getLastHeartbeatAt());
-            if (d.moveTo() == null) {
-                continue;
-            }
-            try {
-                store.move(s.getId(), d.moveTo(), "runner health", d.reason());
-            } catch (RuntimeException e) {
-                log.debug("could not mark {} lost: {}", s.getId(), e.getMessage());
-            }
-        }
+        observer.runnerSilent(r.getId(), r.getLastHeartbeatAt());
     }
 }

@@ -13,6 +13,7 @@ import dev.berth.core.placement.RunnerUsage;
 import dev.berth.core.placement.RunnerView;
 import dev.berth.core.placement.SnapshotRef;
 import dev.berth.core.sandbox.Resources;
+import dev.berth.protocol.ContainerStatus;
 import dev.berth.runner.SandboxRunner;
 import dev.berth.server.sandbox.SandboxRepository;
 import java.util.ArrayList;
@@ -60,6 +61,20 @@ public class RunnerRegistry {
 
     public Optional<SandboxRunner> localRunner() {
         return local;
+    }
+
+    /** The embedded runner's Berth containers as its engine lists them now ({@link RunnerInventory#live()}). */
+    public Optional<RunnerInventory> localInventory() {
+        return local.map(runner -> {
+            Map<String, ContainerStatus> containers = new HashMap<>();
+            runner.inventory().forEach((id, c) -> {
+                // only containers labelled with this runner: one without the label may be another process's
+                if (id != null && runner.runnerId().equals(c.labels().get(SandboxRunner.LABEL_RUNNER))) {
+                    containers.put(id, c.status());
+                }
+            });
+            return new RunnerInventory(runner.runnerId(), containers, Map.of(), Set.of(), true);
+        });
     }
 
     /** Why no runner can take work, or empty when one can. */

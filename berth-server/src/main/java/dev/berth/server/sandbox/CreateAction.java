@@ -1,19 +1,24 @@
 package dev.berth.server.sandbox;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.UnavailableException;
+import dev.berth.core.error.UnprocessableException;
+import dev.berth.core.sandbox.ErrorKind;
+import dev.berth.core.sandbox.Resources;
 import dev.berth.core.sandbox.SandboxState;
-import dev.berth.protocol.SandboxSpec;
+import dev.berth.server.org.QuotaService;
 import dev.berth.server.runner.RunnerAdapter;
-import dev.berth.server.config.BerthProperties;
+import dev.berth.server.runner.RunnerLocks;
 import dev.berth.server.runner.RunnerRegistry;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates a validated sandbox: records the row in {@code creating}, has the runner create and
- * start the container, and records {@code started} before answering, so the SDK does not poll.
+ * Creates a validated sandbox: records the row in {@code creating} (desired {@code started}), has the runner
+ * create and start the container, and records {@code started} before answering, so the SDK does not poll.
+ * If this process dies half-way, the reconciler finishes the create from the recorded row.
  */
 @Component
 public class CreateAction {
@@ -21,28 +26,25 @@ public class CreateAction {
     private final SandboxStore store;
     private final SandboxLocks locks;
     private final RunnerRegistry runners;
-    private final SandboxMapper mapper;
-    private final BerthProperties props;
-    private final dev.berth.server.org.QuotaService quotas;
-    private final dev.berth.server.runner.RunnerLocks runnerLocks;
+    private final SandboxSpecs specs;
+    private final QuotaService quotas;
+    private final RunnerLocks runnerLocks;
 
-    public CreateAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, SandboxMapper mapper,
-            BerthProperties props, dev.berth.server.org.QuotaService quotas,
-            dev.berth.server.runner.RunnerLocks runnerLocks) {
-        this.quotas = quotas;
-        this.runnerLocks = runnerLocks;
+    public CreateAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, SandboxSpecs specs,
+            QuotaService quotas, RunnerLocks runnerLocks) {
         this.store = store;
         this.locks = locks;
         this.runners = runners;
-        this.mapper = mapper;
-        this.props = props;
+        this.specs = specs;
+        this.quotas = quotas;
+        this.runnerLocks = runnerLocks;
     }
 
     public Sandbox execute(Sandbox fresh) {
-        var resources = new dev.berth.core.sandbox.Resources(fresh.getCpu(), fresh.getMemoryGib(), fresh.getDiskGib());
+        var resources = new Resources(fresh.getCpu(), fresh.getMemoryGib(), fresh.getDiskGib());
         RunnerAdapter runner = runners.place(fresh.getTarget(), resources, fresh.getImageRef());
         if (resources.cpu() > runner.maxSandboxCpu()) {
-            throw new dev.berth.core.error.UnprocessableException("cpu " + resources.cpu() + " is more than one sandbox "
+            throw new UnprocessableException("cpu " + resources.cpu() + " is more than one sandbox "
                     + "can have on runner " + runner.runnerId() + " (its host has " + runner.maxSandboxCpu()
                     + " cores); request at most " + runner.maxSandboxCpu());
         }
@@ -55,27 +57,23 @@ public class CreateAction {
                     quotas.lockAndCheckCreate(fresh.getOrganizationId(), resources);
                     runnerLocks.lock(runner.runnerId());
                     if (!runners.admits(runner.runnerId(), resources)) {
-                        throw new dev.berth.core.error.UnavailableException("runner " + runner.runnerId()
+                        throw new UnavailableException("runner " + runner.runnerId()
                                 + " filled up while this sandbox was being placed; retry the request");
                     }
                 });
             } catch (DataIntegrityViolationException e) {
-                throw new dev.berth.core.error.ConflictException("a sandbox named '" + fresh.getName()
+                throw new ConflictException("a sandbox named '" + fresh.getName()
                         + "' already exists in this organization; choose another name or delete that one first");
             }
-            Map<String, String> env = mapper.fromJson(fresh.getEnvJson());
-            var spec = new SandboxSpec(fresh.getId(), fresh.getOrganizationId(), fresh.getImageRef(),
-                    resources.nanoCpus(), resources.memoryBytes(), resources.diskBytes(),
-                    props.sandbox().pidsLimit(), fresh.getOsUser(), env);
             try {
-                runner.create(spec);
+                runner.create(specs.of(fresh));
             } catch (BerthException e) {
-                store.move(fresh.getId(), SandboxState.ERROR, "create", "create failed: " + e.getMessage());
+                store.fail(fresh.getId(), ErrorKind.ACTION_FAILED, "create", "create failed: " + e.getMessage());
                 throw e;
             }
             try {
                 return store.move(fresh.getId(), SandboxState.STARTED, "create", null);
-            } catch (dev.berth.core.error.ConflictException e) {
+            } catch (ConflictException e) {
                 Sandbox now = store.load(fresh.getId());
                 if (now.getState() == SandboxState.STARTED) {
                     return now; // a reconciler saw the running container first

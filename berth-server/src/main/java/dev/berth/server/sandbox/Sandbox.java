@@ -1,6 +1,7 @@
 package dev.berth.server.sandbox;
 
 import dev.berth.core.sandbox.DesiredState;
+import dev.berth.core.sandbox.ErrorKind;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.core.sandbox.SandboxTransitions;
 import jakarta.persistence.Column;
@@ -52,6 +53,10 @@ public class Sandbox {
 
     @Column(name = "error_reason")
     private String errorReason;
+
+    /** Why it is in error, as a type ({@link ErrorKind} by wire name); null outside error. */
+    @Column(name = "error_kind")
+    private String errorKind;
 
     @Column(name = "os_user", nullable = false)
     private String osUser;
@@ -138,20 +143,22 @@ public class Sandbox {
     }
 
     /** Replaces the reason of a sandbox already in {@code error} (there is no error-to-error transition). */
-    public void explainError(String reason, Instant now) {
+    public void explainError(ErrorKind kind, String reason, Instant now) {
         if (state != SandboxState.ERROR) {
             throw new IllegalStateException("sandbox " + id + " is '" + state.wireName() + "', not 'error'");
         }
+        this.errorKind = kind == null ? null : kind.wireName();
         this.errorReason = reason;
         this.updatedAt = now;
     }
 
     /** Moves to {@code to} if the transition table allows it; returns false (and changes nothing) otherwise. */
-    public boolean transition(SandboxState to, String errorReason, Instant now) {
+    public boolean transition(SandboxState to, ErrorKind kind, String errorReason, Instant now) {
         if (!SandboxTransitions.isAllowed(state, to)) {
             return false;
         }
         this.state = to;
+        this.errorKind = to == SandboxState.ERROR && kind != null ? kind.wireName() : null;
         this.errorReason = errorReason;
         this.stateChangedAt = now;
         this.updatedAt = now;
@@ -265,6 +272,14 @@ public class Sandbox {
 
     public Instant getUpdatedAt() {
         return updatedAt;
+    }
+
+    public ErrorKind getErrorKind() {
+        return ErrorKind.fromWire(errorKind);
+    }
+
+    public long getVersion() {
+        return version == null ? 0 : version;
     }
 
     public Instant getStateChangedAt() {

@@ -1,7 +1,9 @@
 package dev.berth.server.sandbox;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ConflictException;
 import dev.berth.core.sandbox.DesiredState;
+import dev.berth.core.sandbox.ErrorKind;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.core.sandbox.SandboxTransitions;
 import dev.berth.server.runner.RunnerAdapter;
@@ -58,19 +60,22 @@ public abstract class SandboxAction {
                 // stays 'runner lost' and comes back truthfully with its runner instead of becoming a start error)
                 runners.byId(s.getRunnerId()).ensureReachable();
             }
-            store.update(sandboxId, x -> x.desire(desired(), clock.instant()));
-            s = store.move(sandboxId, inFlight(), verb(), null, this::guard);
+            // the desire and the in-flight state in one write: a crash leaves a transition the reconciler finishes
+            s = store.move(sandboxId, inFlight(), verb(), null, x -> {
+                guard(x);
+                x.desire(desired(), clock.instant());
+            });
             try {
                 if (s.getRunnerId() != null) {
                     onRunner(runners.byId(s.getRunnerId()), s);
                 }
             } catch (BerthException e) {
-                store.move(sandboxId, SandboxState.ERROR, verb(), verb() + " failed: " + e.getMessage());
+                store.fail(sandboxId, ErrorKind.ACTION_FAILED, verb(), verb() + " failed: " + e.getMessage());
                 throw e;
             }
             try {
                 return store.move(sandboxId, done(), verb(), null);
-            } catch (dev.berth.core.error.ConflictException e) {
+            } catch (ConflictException e) {
                 // a reconciler (maybe on another replica, woken by the engine's event) recorded the outcome first
                 Sandbox now = store.load(sandboxId);
                 if (now.getState() == done()) {

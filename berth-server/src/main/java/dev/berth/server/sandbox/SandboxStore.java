@@ -2,6 +2,7 @@ package dev.berth.server.sandbox;
 
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.NotFoundException;
+import dev.berth.core.sandbox.ErrorKind;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.server.event.EventTypes;
 import dev.berth.server.event.Outbox;
@@ -42,25 +43,65 @@ public class SandboxStore {
 
     /** As {@link #move(String, SandboxState, String, String)}, running {@code guard} first in the same transaction. */
     public Sandbox move(String id, SandboxState to, String trigger, String reason, Consumer<Sandbox> guard) {
-        Sandbox moved = moveInTx(id, to, trigger, reason, guard);
-        events.publishEvent(new SandboxStateChanged(id, moved.getOrganizationId(), to));
+        return published(moveInTx(id, to, null, trigger, reason, guard, null));
+    }
+
+    /** Moves a sandbox to {@code error}, recording why as a type and for people. */
+    public Sandbox fail(String id, ErrorKind kind, String trigger, String reason) {
+        return published(moveInTx(id, SandboxState.ERROR, kind, trigger, reason, s -> {
+        }, null));
+    }
+
+    /**
+     * Records a reconcile decision made on the row at {@code version}: nothing is written (and false returned)
+     * when the row changed since, so a decision made on a stale view always loses. With no move, replaces the
+     * kind and reason of a sandbox in error.
+     */
+    public boolean record(String id, long version, SandboxState to, ErrorKind kind, String reason, String trigger) {
+        if (to == null) {
+            Sandbox s = retryingOnStaleRead(() -> tx.execute(status -> {
+                Sandbox x = load(id);
+                if (x.getVersion() != version) {
+                    return null;
+                }
+                x.explainError(kind, reason, clock.instant());
+                return repo.saveAndFlush(x);
+            }));
+            return s != null;
+        }
+        Sandbox moved = moveInTx(id, to, kind, trigger, reason, s -> {
+        }, version);
+        if (moved == null) {
+            return false;
+        }
+        published(moved);
+        return true;
+    }
+
+    private Sandbox published(Sandbox moved) {
+        events.publishEvent(new SandboxStateChanged(moved.getId(), moved.getOrganizationId(), moved.getState()));
         return moved;
     }
 
-    private Sandbox moveInTx(String id, SandboxState to, String trigger, String reason, Consumer<Sandbox> guard) {
+    /** Null when {@code expectedVersion} is given and the row no longer has it. */
+    private Sandbox moveInTx(String id, SandboxState to, ErrorKind kind, String trigger, String reason,
+            Consumer<Sandbox> guard, Long expectedVersion) {
         return retryingOnStaleRead(() -> tx.execute(status -> {
             Sandbox s = load(id);
+            if (expectedVersion != null && s.getVersion() != expectedVersion) {
+                return null;
+            }
             guard.accept(s);
             SandboxState from = s.getState();
-            if (!s.transition(to, reason, clock.instant())) {
+            if (!s.transition(to, kind, reason, clock.instant())) {
                 throw new ConflictException("sandbox " + id + " cannot move from '" + from.wireName() + "' to '"
                         + to.wireName() + "'");
             }
             Sandbox saved = repo.saveAndFlush(s);
             outbox.record(EventTypes.SANDBOX_STATE_UPDATED, SandboxEvents.AGGREGATE, id, saved.getOrganizationId(),
                     SandboxEvents.stateUpdated(saved, from));
-            log.info("sandbox {} state {} -> {} (trigger: {}{})", id, from.wireName(), to.wireName(), trigger,
-                    reason == null ? "" : ", reason: " + reason);
+            log.info("sandbox {} state {} -> {} (trigger: {}{}{})", id, from.wireName(), to.wireName(), trigger,
+                    kind == null ? "" : ", kind: " + kind.wireName(), reason == null ? "" : ", reason: " + reason);
             return saved;
         }));
     }

@@ -22,11 +22,21 @@ final class ControlPlaneProcess implements AutoCloseable {
     final String name;
     final int port;
     private final String dbUrl;
+    private final List<String> extraArgs;
+    private final java.nio.file.Path dataDir;
     private Process process;
 
     ControlPlaneProcess(String name, String dbUrl) throws IOException {
+        this(name, dbUrl, List.of("--berth.embedded-runner=false"));
+    }
+
+    /** @param extraArgs settings added to (and overriding) the defaults, e.g. an embedded runner's */
+    ControlPlaneProcess(String name, String dbUrl, List<String> extraArgs) throws IOException {
         this.name = name;
         this.dbUrl = dbUrl;
+        this.extraArgs = List.copyOf(extraArgs);
+        // kept across restarts: it holds the runner's agent-token key
+        this.dataDir = Files.createTempDirectory("berth-it-cp-");
         try (var s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
@@ -37,17 +47,19 @@ final class ControlPlaneProcess implements AutoCloseable {
     }
 
     ControlPlaneProcess start() throws IOException {
-        List<String> cmd = List.of(FleetEngines.java(), "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new java.util.ArrayList<>(List.of(FleetEngines.java(), "-Xmx384m", "-cp", System.getProperty("java.class.path"),
                 "dev.berth.server.BerthServerApplication", "--server.port=" + port,
                 "--spring.datasource.url=" + dbUrl, "--spring.datasource.username=postgres",
                 "--spring.datasource.password=", "--spring.datasource.hikari.maximum-pool-size=5",
-                "--berth.embedded-runner=false", "--berth.data-dir=" + Files.createTempDirectory("berth-it-cp-"),
+                "--berth.data-dir=" + dataDir,
                 "--berth.admin-api-key=" + BerthIT.ADMIN_KEY, "--berth.images.cache-dir=" + BerthIT.imageCache(),
                 "--berth.images.build-default=false",
                 "--berth.images-dir=" + System.getProperty("berth.images.dir", "../images"),
                 "--berth.agent-binary=" + System.getProperty("berth.agent.binary", ""),
                 "--berth.runners.unresponsive-after=5s", "--berth.runners.lost-after=120s",
-                "--berth.reconciler.transition-timeout=20s", "--berth.reconciler.orphan-grace=5s");
+                "--berth.reconciler.transition-timeout=20s", "--berth.reconciler.orphan-grace=5s",
+                "--berth.reconciler.action-grace=5s"));
+        cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/cp-" + name + ".log"))).start();
         Awaitility.await(name + " up").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))

@@ -35,6 +35,7 @@ class RunnerCrashReconcileIT extends BerthIT {
         r.add("berth.runners.unresponsive-after", () -> "3s");
         r.add("berth.runners.lost-after", () -> "60s");
         r.add("berth.reconciler.transition-timeout", () -> "30s");
+        r.add("berth.reconciler.action-grace", () -> "10s");
         r.add("berth.reconciler.orphan-grace", () -> "5s");
     }
 

@@ -3,6 +3,7 @@ package dev.berth.server.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.core.sandbox.ErrorKind;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.server.BerthIT;
 import dev.berth.server.org.Organization;
@@ -81,7 +82,7 @@ abstract class SandboxRepositoryContract extends BerthIT {
         String id = store.insert(sandbox(orgA, "cas", now)).getId();
         Sandbox stale = repo.findById(id).orElseThrow();
         store.move(id, SandboxState.STARTED, "test", null);
-        stale.transition(SandboxState.ERROR, "stale writer", now);
+        stale.transition(SandboxState.ERROR, ErrorKind.ACTION_FAILED, "stale writer", now);
         assertThatThrownBy(() -> tx.executeWithoutResult(st -> repo.saveAndFlush(stale)))
                 .isInstanceOf(OptimisticLockingFailureException.class);
         assertThat(repo.findById(id).orElseThrow().getState()).isEqualTo(SandboxState.STARTED);

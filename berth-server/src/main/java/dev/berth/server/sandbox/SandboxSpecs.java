@@ -1,0 +1,25 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.core.sandbox.Resources;
+import dev.berth.protocol.SandboxSpec;
+import dev.berth.server.config.BerthProperties;
+import org.springframework.stereotype.Component;
+
+/** The runner's spec of a recorded sandbox: what a create request sends, and what the reconciler re-sends. */
+@Component
+public class SandboxSpecs {
+
+    private final SandboxMapper mapper;
+    private final BerthProperties props;
+
+    public SandboxSpecs(SandboxMapper mapper, BerthProperties props) {
+        this.mapper = mapper;
+        this.props = props;
+    }
+
+    public SandboxSpec of(Sandbox s) {
+        Resources r = new Resources(s.getCpu(), s.getMemoryGib(), s.getDiskGib());
+        return new SandboxSpec(s.getId(), s.getOrganizationId(), s.getImageRef(), r.nanoCpus(), r.memoryBytes(),
+                r.diskBytes(), props.sandbox().pidsLimit(), s.getOsUser(), mapper.fromJson(s.getEnvJson()));
+    }
+}
