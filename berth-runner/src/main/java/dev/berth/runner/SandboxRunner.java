@@ -125,13 +125,6 @@ public final class SandboxRunner {
      * half-way makes one sandbox: a container that runs is only waited for, one that exists is started.
      */
     public ObservedSandbox create(SandboxSpec spec) {
-        ContainerStatus existing = observe(spec.sandboxId()).status();
-        if (existing != ContainerStatus.MISSING) {
-            start(spec.sandboxId());
-            log.info("sandbox {} container was already there ({}); started on runner {}", spec.sandboxId(),
-                    existing.name().toLowerCase(), settings.runnerId());
-            return new ObservedSandbox(spec.sandboxId(), ContainerStatus.RUNNING, null, false);
-        }
         if (spec.nanoCpus() > (long) maxSandboxCpu() * 1_000_000_000L) {
             throw new dev.berth.core.error.UnprocessableException("a sandbox on runner " + settings.runnerId()
                     + " can have at most " + maxSandboxCpu() + " cores (its host has " + maxSandboxCpu()
@@ -159,8 +152,16 @@ public final class SandboxRunner {
         try {
             engine.createAndStart(containerSpec);
         } catch (EngineException e) {
-            dirs.remove(spec.sandboxId());
-            throw e;
+            // looked at only when the create failed (no extra engine call on the common path)
+            ContainerStatus existing = observe(spec.sandboxId()).status();
+            if (existing == ContainerStatus.MISSING) {
+                dirs.remove(spec.sandboxId());
+                throw e;
+            }
+            start(spec.sandboxId());
+            log.info("sandbox {} container was already there ({}); started on runner {}", spec.sandboxId(),
+                    existing.name().toLowerCase(), settings.runnerId());
+            return new ObservedSandbox(spec.sandboxId(), ContainerStatus.RUNNING, null, false);
         }
         awaitAgent(spec.sandboxId());
         log.info("sandbox {} container started on runner {}", spec.sandboxId(), settings.runnerId());

@@ -3,6 +3,7 @@ package dev.berth.core.sandbox;
 import dev.berth.protocol.ContainerStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The pure half of the one sandbox reconciler: given one view of the sandbox, one observation and the time,
@@ -188,7 +189,7 @@ public final class SandboxReconcilePolicy {
         if (exitCode != null && exitCode == 0) {
             // e.g. the engine restarted and stopped it; not restarted automatically (the user decides)
             return new ReconcileDecision(SandboxState.STOPPED, null,
-                    "the sandbox's container stopped outside Berth (exit code 0)", java.util.List.of(), null);
+                    "the sandbox's container stopped outside Berth (exit code 0)", List.of(), null);
         }
         return ReconcileDecision.fail(ErrorKind.CONTAINER_EXITED, "the sandbox's container exited unexpectedly"
                 + (exitCode == null ? "" : " with code " + exitCode));

@@ -9,8 +9,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 
@@ -22,19 +26,19 @@ final class ControlPlaneProcess implements AutoCloseable {
     final String name;
     final int port;
     private final String dbUrl;
-    private final List<String> extraArgs;
-    private final java.nio.file.Path dataDir;
+    private final Map<String, String> overrides;
+    private final Path dataDir;
     private Process process;
 
     ControlPlaneProcess(String name, String dbUrl) throws IOException {
-        this(name, dbUrl, List.of("--berth.embedded-runner=false"));
+        this(name, dbUrl, Map.of("berth.embedded-runner", "false"));
     }
 
-    /** @param extraArgs settings added to (and overriding) the defaults, e.g. an embedded runner's */
-    ControlPlaneProcess(String name, String dbUrl, List<String> extraArgs) throws IOException {
+    /** @param overrides settings added to (or replacing) the defaults, e.g. an embedded runner's */
+    ControlPlaneProcess(String name, String dbUrl, Map<String, String> overrides) throws IOException {
         this.name = name;
         this.dbUrl = dbUrl;
-        this.extraArgs = List.copyOf(extraArgs);
+        this.overrides = Map.copyOf(overrides);
         // kept across restarts: it holds the runner's agent-token key
         this.dataDir = Files.createTempDirectory("berth-it-cp-");
         try (var s = new ServerSocket(0)) {
@@ -47,19 +51,27 @@ final class ControlPlaneProcess implements AutoCloseable {
     }
 
     ControlPlaneProcess start() throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(FleetEngines.java(), "-Xmx384m", "-cp", System.getProperty("java.class.path"),
-                "dev.berth.server.BerthServerApplication", "--server.port=" + port,
-                "--spring.datasource.url=" + dbUrl, "--spring.datasource.username=postgres",
-                "--spring.datasource.password=", "--spring.datasource.hikari.maximum-pool-size=5",
-                "--berth.data-dir=" + dataDir,
-                "--berth.admin-api-key=" + BerthIT.ADMIN_KEY, "--berth.images.cache-dir=" + BerthIT.imageCache(),
-                "--berth.images.build-default=false",
-                "--berth.images-dir=" + System.getProperty("berth.images.dir", "../images"),
-                "--berth.agent-binary=" + System.getProperty("berth.agent.binary", ""),
-                "--berth.runners.unresponsive-after=5s", "--berth.runners.lost-after=120s",
-                "--berth.reconciler.transition-timeout=20s", "--berth.reconciler.orphan-grace=5s",
-                "--berth.reconciler.action-grace=5s"));
-        cmd.addAll(extraArgs);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("server.port", Integer.toString(port));
+        settings.put("spring.datasource.url", dbUrl);
+        settings.put("spring.datasource.username", "postgres");
+        settings.put("spring.datasource.password", "");
+        settings.put("spring.datasource.hikari.maximum-pool-size", "5");
+        settings.put("berth.data-dir", dataDir.toString());
+        settings.put("berth.admin-api-key", BerthIT.ADMIN_KEY);
+        settings.put("berth.images.cache-dir", BerthIT.imageCache().toString());
+        settings.put("berth.images.build-default", "false");
+        settings.put("berth.images-dir", System.getProperty("berth.images.dir", "../images"));
+        settings.put("berth.agent-binary", System.getProperty("berth.agent.binary", ""));
+        settings.put("berth.runners.unresponsive-after", "5s");
+        settings.put("berth.runners.lost-after", "120s");
+        settings.put("berth.reconciler.transition-timeout", "20s");
+        settings.put("berth.reconciler.orphan-grace", "5s");
+        settings.put("berth.reconciler.action-grace", "5s");
+        settings.putAll(overrides); // a setting given twice on the command line would be read as "a,b"
+        List<String> cmd = new ArrayList<>(List.of(FleetEngines.java(), "-Xmx384m", "-cp",
+                System.getProperty("java.class.path"), "dev.berth.server.BerthServerApplication"));
+        settings.forEach((k, v) -> cmd.add("--" + k + "=" + v));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/cp-" + name + ".log"))).start();
         Awaitility.await(name + " up").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))

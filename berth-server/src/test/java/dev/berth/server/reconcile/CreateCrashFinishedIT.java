@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -35,8 +34,9 @@ class CreateCrashFinishedIT {
     @Test
     void aCreateInterruptedBeforeItsContainerStartedIsFinishedByTheReconciler() throws Exception {
         String db = Postgres.freshDatabaseUrl();
-        cp = new ControlPlaneProcess("crash-create", db, List.of("--berth.docker-host=" + RestartableEngine.host(),
-                "--berth.runner-id=" + runnerId));
+        // a timeout longer than a slow machine's restart: the create must be finished, not timed out
+        cp = new ControlPlaneProcess("crash-create", db, Map.of("berth.docker-host", RestartableEngine.host(),
+                "berth.runner-id", runnerId, "berth.reconciler.transition-timeout", "3m"));
         cp.start();
         frozenPid = Long.parseLong(Files.readString(RestartableEngine.dir().resolve("dockerd.pid")).trim());
 
@@ -55,7 +55,7 @@ class CreateCrashFinishedIT {
 
         long t0 = System.nanoTime();
         cp.start();
-        JsonNode sb = Awaitility.await("create finished").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        JsonNode sb = Awaitility.await("create finished").atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200))
                 .until(() -> json(cp.call("GET", "/api/sandbox/" + id, null)),
                         s -> "started".equals(s.get("state").asString()));
         System.out.printf("create crash: finished by the new control plane in %.1f s%n", (System.nanoTime() - t0) / 1e9);

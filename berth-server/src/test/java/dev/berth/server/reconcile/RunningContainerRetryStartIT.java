@@ -6,11 +6,14 @@ import dev.berth.runner.SandboxRunner;
 import dev.berth.runner.docker.DockerContainerEngine;
 import dev.berth.server.BerthIT;
 import dev.berth.server.Postgres;
+import dev.berth.server.sandbox.SandboxRepository;
+import dev.berth.server.sandbox.SandboxSpecs;
 import java.time.Duration;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -72,6 +75,30 @@ class RunningContainerRetryStartIT extends BerthIT {
         // and a stop of a stopped sandbox changes nothing
         assertThat(ok(admin("POST", "/api/sandbox/" + sandboxId + "/stop", null)).get("state").asString())
                 .isEqualTo("stopped");
+    }
+
+    @Autowired
+    SandboxRunner runner;
+
+    @Autowired
+    SandboxSpecs specs;
+
+    @Autowired
+    SandboxRepository sandboxes;
+
+    @Test
+    void aCreateSentAgainForAnExistingContainerMakesNoSecondOne() {
+        sandboxId = createBusybox().get("id").asString();
+        exec("sh -c 'echo kept > /tmp/mark'");
+        var spec = specs.of(sandboxes.findById(sandboxId).orElseThrow());
+        // running: only waited for
+        assertThat(runner.create(spec).status().name()).isEqualTo("RUNNING");
+        assertThat(exec("cat /tmp/mark").trim()).isEqualTo("kept");
+        // stopped: started again, the same container with its files
+        engine.stop(SandboxRunner.containerName(sandboxId), Duration.ofSeconds(5));
+        assertThat(runner.create(spec).status().name()).isEqualTo("RUNNING");
+        assertThat(exec("cat /tmp/mark").trim()).isEqualTo("kept");
+        assertThat(runner.inventory().keySet().stream().filter(sandboxId::equals).count()).isEqualTo(1);
     }
 
     @AfterEach
