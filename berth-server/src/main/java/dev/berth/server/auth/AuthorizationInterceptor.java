@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * matched route; an undeclared handler is refused. The same rule applies to controller methods and
  * to WebSocket handshakes (the declaration sits on the {@code WebSocketHandler} class), so an
  * upgrade is authorized exactly like the HTTP call it starts. Registered on every handler mapping
- * that serves /api (see {@code WebConfig}, {@code ToolboxSocketConfig}, {@code SocketIoConfig}).
+ * that serves /api (see {@code AuthorizationWebConfig}, {@code ToolboxSocketConfig}, {@code SocketIoConfig}).
  */
 @Component
 public class AuthorizationInterceptor implements HandlerInterceptor {
@@ -72,7 +72,7 @@ public class AuthorizationInterceptor implements HandlerInterceptor {
             return true;
         }
         if (access != null && access.value() == Access.Level.RUNNER) {
-            if (req.getAttribute(dev.berth.server.runner.RunnerPrincipal.REQUEST_ATTRIBUTE) == null) {
+            if (req.getAttribute(RunnerPrincipal.REQUEST_ATTRIBUTE) == null) {
                 throw new UnauthorizedException("runner-protocol calls need a runner token");
             }
             return true;

@@ -4,7 +4,6 @@ import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.ForbiddenException;
 import dev.berth.core.error.InvalidRequestException;
 import dev.berth.core.error.NotFoundException;
-import dev.berth.server.auth.AdminBootstrap;
 import dev.berth.server.auth.ApiKeyRepository;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;

@@ -6,6 +6,7 @@ import dev.berth.protocol.runner.Job;
 import dev.berth.protocol.runner.JobResult;
 import dev.berth.protocol.runner.Registration;
 import dev.berth.server.auth.Access;
+import dev.berth.server.auth.RunnerPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.List;

@@ -23,11 +23,11 @@ public class CreateAction {
     private final RunnerRegistry runners;
     private final SandboxMapper mapper;
     private final BerthProperties props;
-    private final dev.berth.server.org.QuotaService quotas;
+    private final QuotaGate quotas;
     private final dev.berth.server.runner.RunnerLocks runnerLocks;
 
     public CreateAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, SandboxMapper mapper,
-            BerthProperties props, dev.berth.server.org.QuotaService quotas,
+            BerthProperties props, QuotaGate quotas,
             dev.berth.server.runner.RunnerLocks runnerLocks) {
         this.quotas = quotas;
         this.runnerLocks = runnerLocks;

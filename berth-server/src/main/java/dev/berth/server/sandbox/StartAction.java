@@ -10,10 +10,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class StartAction extends SandboxAction {
 
-    private final dev.berth.server.org.QuotaService quotas;
+    private final QuotaGate quotas;
 
     public StartAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, Clock clock,
-            dev.berth.server.org.QuotaService quotas) {
+            QuotaGate quotas) {
         super(store, locks, runners, clock);
         this.quotas = quotas;
     }
