@@ -9,6 +9,7 @@ import dev.berth.server.api.RequestIds;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.lang.annotation.Annotation;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -118,7 +119,7 @@ public class AuthorizationInterceptor implements HandlerInterceptor {
         return new Rule(null, null);
     }
 
-    private static <A extends java.lang.annotation.Annotation> A find(HandlerMethod hm, Class<A> type) {
+    private static <A extends Annotation> A find(HandlerMethod hm, Class<A> type) {
         A onMethod = AnnotatedElementUtils.findMergedAnnotation(hm.getMethod(), type);
         return onMethod != null ? onMethod : AnnotatedElementUtils.findMergedAnnotation(hm.getBeanType(), type);
     }

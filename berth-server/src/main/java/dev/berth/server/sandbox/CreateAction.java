@@ -1,10 +1,15 @@
 package dev.berth.server.sandbox;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.UnavailableException;
+import dev.berth.core.error.UnprocessableException;
+import dev.berth.core.sandbox.Resources;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.protocol.SandboxSpec;
-import dev.berth.server.runner.RunnerAdapter;
 import dev.berth.server.config.BerthProperties;
+import dev.berth.server.runner.RunnerAdapter;
+import dev.berth.server.runner.RunnerLocks;
 import dev.berth.server.runner.RunnerRegistry;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,11 +29,10 @@ public class CreateAction {
     private final SandboxMapper mapper;
     private final BerthProperties props;
     private final QuotaGate quotas;
-    private final dev.berth.server.runner.RunnerLocks runnerLocks;
+    private final RunnerLocks runnerLocks;
 
     public CreateAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, SandboxMapper mapper,
-            BerthProperties props, QuotaGate quotas,
-            dev.berth.server.runner.RunnerLocks runnerLocks) {
+            BerthProperties props, QuotaGate quotas, RunnerLocks runnerLocks) {
         this.quotas = quotas;
         this.runnerLocks = runnerLocks;
         this.store = store;
@@ -39,10 +43,10 @@ public class CreateAction {
     }
 
     public Sandbox execute(Sandbox fresh) {
-        var resources = new dev.berth.core.sandbox.Resources(fresh.getCpu(), fresh.getMemoryGib(), fresh.getDiskGib());
+        var resources = new Resources(fresh.getCpu(), fresh.getMemoryGib(), fresh.getDiskGib());
         RunnerAdapter runner = runners.place(fresh.getTarget(), resources, fresh.getImageRef());
         if (resources.cpu() > runner.maxSandboxCpu()) {
-            throw new dev.berth.core.error.UnprocessableException("cpu " + resources.cpu() + " is more than one sandbox "
+            throw new UnprocessableException("cpu " + resources.cpu() + " is more than one sandbox "
                     + "can have on runner " + runner.runnerId() + " (its host has " + runner.maxSandboxCpu()
                     + " cores); request at most " + runner.maxSandboxCpu());
         }
@@ -55,12 +59,12 @@ public class CreateAction {
                     quotas.lockAndCheckCreate(fresh.getOrganizationId(), resources);
                     runnerLocks.lock(runner.runnerId());
                     if (!runners.admits(runner.runnerId(), resources)) {
-                        throw new dev.berth.core.error.UnavailableException("runner " + runner.runnerId()
+                        throw new UnavailableException("runner " + runner.runnerId()
                                 + " filled up while this sandbox was being placed; retry the request");
                     }
                 });
             } catch (DataIntegrityViolationException e) {
-                throw new dev.berth.core.error.ConflictException("a sandbox named '" + fresh.getName()
+                throw new ConflictException("a sandbox named '" + fresh.getName()
                         + "' already exists in this organization; choose another name or delete that one first");
             }
             Map<String, String> env = mapper.fromJson(fresh.getEnvJson());
@@ -75,7 +79,7 @@ public class CreateAction {
             }
             try {
                 return store.move(fresh.getId(), SandboxState.STARTED, "create", null);
-            } catch (dev.berth.core.error.ConflictException e) {
+            } catch (ConflictException e) {
                 Sandbox now = store.load(fresh.getId());
                 if (now.getState() == SandboxState.STARTED) {
                     return now; // a reconciler saw the running container first

@@ -1,6 +1,7 @@
 package dev.berth.server.sandbox;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.error.ConflictException;
 import dev.berth.core.sandbox.DesiredState;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.core.sandbox.SandboxTransitions;
@@ -70,7 +71,7 @@ public abstract class SandboxAction {
             }
             try {
                 return store.move(sandboxId, done(), verb(), null);
-            } catch (dev.berth.core.error.ConflictException e) {
+            } catch (ConflictException e) {
                 // a reconciler (maybe on another replica, woken by the engine's event) recorded the outcome first
                 Sandbox now = store.load(sandboxId);
                 if (now.getState() == done()) {

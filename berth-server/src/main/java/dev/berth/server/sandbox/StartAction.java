@@ -1,6 +1,7 @@
 package dev.berth.server.sandbox;
 
 import dev.berth.core.sandbox.DesiredState;
+import dev.berth.core.sandbox.Resources;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.server.runner.RunnerAdapter;
 import dev.berth.server.runner.RunnerRegistry;
@@ -21,7 +22,7 @@ public class StartAction extends SandboxAction {
     @Override
     protected void guard(Sandbox s) {
         quotas.lockAndCheckStart(s.getOrganizationId(),
-                new dev.berth.core.sandbox.Resources(s.getCpu(), s.getMemoryGib(), s.getDiskGib()));
+                new Resources(s.getCpu(), s.getMemoryGib(), s.getDiskGib()));
     }
 
     @Override
