@@ -15,8 +15,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule coreIsFrameworkFree = noClasses().that().resideInAPackage("dev.berth.core..")
             .should().dependOnClassesThat().resideInAnyPackage(
-                    "org.springframework..", "jakarta.persistence..", "javax.persistence..", "org.hibernate..",
-                    "jakarta.servlet..", "java.net.http..", "com.github.dockerjava..", "java.sql..",
+                    "org.springframework..", "jakarta..", "javax.persistence..", "org.hibernate..",
+                    "java.net.http..", "com.github.dockerjava..", "java.sql..",
                     "com.fasterxml.jackson..", "tools.jackson..");
 
     @ArchTest

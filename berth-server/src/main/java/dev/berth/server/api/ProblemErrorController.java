@@ -1,7 +1,7 @@
 package dev.berth.server.api;
 
 import dev.berth.core.error.ErrorCode;
-import dev.berth.server.auth.Access;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Arrays;
@@ -14,15 +14,16 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The servlet container's error page (errors raised outside a controller, e.g. in a filter) as problem JSON with the
  * original status, instead of Spring Boot's default body. Requested directly, {@code /error} is not an endpoint: 404.
+ * It needs no access declaration: it is outside /api, where the authorization interceptor does not run (and api
+ * stays below auth, which writes its refusals with {@link Problems}).
  */
 @RestController
-@Access(Access.Level.PUBLIC)
 public class ProblemErrorController implements ErrorController {
 
     @RequestMapping("/error")
     public ResponseEntity<Object> error(HttpServletRequest req) {
         Object status = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        if (!(status instanceof Integer code) || req.getDispatcherType() != jakarta.servlet.DispatcherType.ERROR) {
+        if (!(status instanceof Integer code) || req.getDispatcherType() != DispatcherType.ERROR) {
             return respond(ErrorCode.NOT_FOUND, 404, "no such endpoint: " + req.getMethod() + " /error", req);
         }
         Object uri = req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);

@@ -2,7 +2,11 @@ package dev.berth.server.api;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorCode;
+import dev.berth.runner.agent.RequestTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.stream.Collectors;
+import org.apache.catalina.connector.ClientAbortException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -15,8 +19,10 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.databind.DatabindException;
 
 /** The one place that turns exceptions into problem responses. */
 @RestControllerAdvice
@@ -40,22 +46,22 @@ public class ProblemHandler {
             cause = nl > 0 ? cause.substring(0, nl) : cause;
         }
         String field = "";
-        if (e.getMostSpecificCause() instanceof tools.jackson.databind.DatabindException de && !de.getPath().isEmpty()) {
+        if (e.getMostSpecificCause() instanceof DatabindException de && !de.getPath().isEmpty()) {
             field = " (field '" + de.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName()
-                    : "[" + r.getIndex() + "]").collect(java.util.stream.Collectors.joining(".")) + "')";
+                    : "[" + r.getIndex() + "]").collect(Collectors.joining(".")) + "')";
         }
         return respond(ErrorCode.INVALID_REQUEST, "request body is not valid JSON for this endpoint" + field + ": "
                 + (cause == null ? "unreadable body" : cause), req);
     }
 
-    @ExceptionHandler(dev.berth.runner.agent.RequestTooLargeException.class)
-    ResponseEntity<Object> tooLarge(dev.berth.runner.agent.RequestTooLargeException e, HttpServletRequest req) {
+    @ExceptionHandler(RequestTooLargeException.class)
+    ResponseEntity<Object> tooLarge(RequestTooLargeException e, HttpServletRequest req) {
         return respond(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), req);
     }
 
     /** A query parameter that is not valid percent-encoded UTF-8 (Tomcat refuses to decode it). */
-    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
-    ResponseEntity<Object> badParameter(org.apache.tomcat.util.http.InvalidParameterException e, HttpServletRequest req) {
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> badParameter(InvalidParameterException e, HttpServletRequest req) {
         return respond(ErrorCode.INVALID_REQUEST, "a query parameter is not valid percent-encoded UTF-8; encode "
                 + "parameters as UTF-8 (e.g. %C3%A9, not %E9)", req);
     }
@@ -104,8 +110,8 @@ public class ProblemHandler {
      * The client went away mid-response (a cancelled download): nothing can be answered and nothing went wrong on
      * our side, so one debug line instead of an error with a stack trace per disconnect (a client could flood the log).
      */
-    @ExceptionHandler({org.apache.catalina.connector.ClientAbortException.class,
-            org.springframework.web.context.request.async.AsyncRequestNotUsableException.class})
+    @ExceptionHandler({ClientAbortException.class,
+            AsyncRequestNotUsableException.class})
     void clientGone(Exception e, HttpServletRequest req) {
         log.debug("client disconnected during {} {}: {}", req.getMethod(), req.getRequestURI(), e.getMessage());
     }

@@ -1,11 +1,15 @@
 package dev.berth.server.api;
 
 import dev.berth.core.error.ErrorCode;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Builds RFC 7807 problem details that also carry the fields the Daytona SDK reads
@@ -36,10 +40,10 @@ public final class Problems {
     }
 
     /** Writes the problem as the whole response, with its status, for code paths outside Spring MVC (filters). */
-    public static void write(jakarta.servlet.http.HttpServletResponse res, tools.jackson.databind.json.JsonMapper json,
-            ProblemDetail pd) throws java.io.IOException {
+    public static void write(HttpServletResponse res, JsonMapper json,
+            ProblemDetail pd) throws IOException {
         res.setStatus(pd.getStatus());
-        res.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         res.getOutputStream().write(json.writeValueAsBytes(asMap(pd)));
     }
 

@@ -2,6 +2,7 @@ package dev.berth.server.audit;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.servlet.handler.MappedInterceptor;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -16,7 +17,7 @@ public class AuditConfiguration {
 
     @Bean
     MappedInterceptor auditInterceptor(AuditTrail trail, JsonMapper json,
-            org.springframework.jdbc.core.JdbcTemplate jdbc) {
+            JdbcTemplate jdbc) {
         return new MappedInterceptor(new String[] {"/api/**"}, new AuditInterceptor(trail, json,
                 id -> !jdbc.queryForList("select id from organization where id = ?", String.class, id).isEmpty()));
     }

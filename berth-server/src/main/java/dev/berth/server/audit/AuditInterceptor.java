@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
@@ -33,9 +34,9 @@ class AuditInterceptor implements AsyncHandlerInterceptor {
 
     private final AuditTrail trail;
     private final JsonMapper json;
-    private final java.util.function.Predicate<String> organizationExists;
+    private final Predicate<String> organizationExists;
 
-    AuditInterceptor(AuditTrail trail, JsonMapper json, java.util.function.Predicate<String> organizationExists) {
+    AuditInterceptor(AuditTrail trail, JsonMapper json, Predicate<String> organizationExists) {
         this.trail = trail;
         this.json = json;
         this.organizationExists = organizationExists;

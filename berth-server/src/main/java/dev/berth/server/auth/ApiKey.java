@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Set;
 
 /** An API key, stored only as its SHA-256 hash plus a visible prefix/suffix for humans. */
 @Entity
@@ -51,7 +52,7 @@ public class ApiKey {
     }
 
     public ApiKey(String id, String organizationId, String userId, String name, String keyHash, String keyPrefix,
-            String keySuffix, boolean systemAdmin, java.util.Set<Permission> permissions, Instant createdAt,
+            String keySuffix, boolean systemAdmin, Set<Permission> permissions, Instant createdAt,
             Instant expiresAt) {
         this.userId = userId;
         this.permissions = Permissions.format(permissions);
@@ -106,7 +107,7 @@ public class ApiKey {
         return userId;
     }
 
-    public java.util.Set<Permission> getPermissions() {
+    public Set<Permission> getPermissions() {
         return Permissions.parse(permissions);
     }
 

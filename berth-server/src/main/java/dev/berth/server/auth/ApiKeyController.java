@@ -29,12 +29,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class ApiKeyController {
 
     private final ApiKeyRepository keys;
-    private final dev.berth.server.org.MemberRepository members;
+    private final Memberships memberships;
     private final Clock clock;
 
-    public ApiKeyController(ApiKeyRepository keys, dev.berth.server.org.MemberRepository members, Clock clock) {
+    public ApiKeyController(ApiKeyRepository keys, Memberships memberships, Clock clock) {
         this.keys = keys;
-        this.members = members;
+        this.memberships = memberships;
         this.clock = clock;
     }
 
@@ -126,8 +126,7 @@ public class ApiKeyController {
                     + Permissions.wire(beyond));
         }
         boolean ownKey = caller.userId() != null && caller.userId().equals(k.getUserId());
-        boolean owner = caller.userId() != null && members.findByOrganizationIdAndUserId(caller.organizationId(),
-                caller.userId()).filter(m -> m.getRole() == dev.berth.server.org.Role.OWNER).isPresent();
+        boolean owner = caller.userId() != null && memberships.isOwner(caller.organizationId(), caller.userId());
         if (!ownKey && !owner) {
             throw new ForbiddenException("only an owner of the organization may delete another user's API key");
         }

@@ -1,6 +1,7 @@
 package dev.berth.server.auth;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
@@ -15,7 +16,7 @@ public interface ApiKeyRepository extends JpaRepository<ApiKey, String> {
     boolean existsBySystemAdminTrue();
 
 
-    java.util.List<ApiKey> findByOrganizationId(String organizationId);
+    List<ApiKey> findByOrganizationId(String organizationId);
 
     void deleteByOrganizationId(String organizationId);
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -29,17 +30,16 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     private static final Set<String> PUBLIC = Set.of("/api/health", "/api/config", "/api/socket.io/",
             "/api/socket.io");
 
-    private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]+");
 
     static final String ORGANIZATION_HEADER = "X-Daytona-Organization-ID";
 
     private final Authenticator authenticator;
     private final JsonMapper json;
-    private final dev.berth.server.runner.RunnerTokens runnerTokens;
+    private final RunnerCredentials runnerCredentials;
 
-    public AuthenticationFilter(Authenticator authenticator, JsonMapper json,
-            dev.berth.server.runner.RunnerTokens runnerTokens) {
-        this.runnerTokens = runnerTokens;
+    public AuthenticationFilter(Authenticator authenticator, JsonMapper json, RunnerCredentials runnerCredentials) {
+        this.runnerCredentials = runnerCredentials;
         this.authenticator = authenticator;
         this.json = json;
     }
@@ -60,13 +60,12 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 return;
             }
             if (path.startsWith("/api/runner/")) {
-                Optional<String> runnerId = runnerTokens.authenticate(req.getHeader("Authorization"));
+                Optional<String> runnerId = runnerCredentials.authenticate(req.getHeader("Authorization"));
                 if (runnerId.isEmpty()) {
                     reject(res, requestId, ErrorCode.UNAUTHORIZED, "missing or invalid runner token");
                     return;
                 }
-                req.setAttribute(dev.berth.server.runner.RunnerPrincipal.REQUEST_ATTRIBUTE,
-                        new dev.berth.server.runner.RunnerPrincipal(runnerId.get()));
+                req.setAttribute(RunnerPrincipal.REQUEST_ATTRIBUTE, new RunnerPrincipal(runnerId.get()));
                 MDC.put("runner.id", runnerId.get());
                 chain.doFilter(req, res);
                 return;

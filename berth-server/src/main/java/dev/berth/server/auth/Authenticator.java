@@ -1,7 +1,5 @@
 package dev.berth.server.auth;
 
-import dev.berth.server.org.Member;
-import dev.berth.server.org.MemberRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,14 +22,14 @@ public class Authenticator {
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
     private final ApiKeyRepository keys;
-    private final MemberRepository members;
+    private final Memberships memberships;
     private final JwtAuthentication jwt;
     private final Clock clock;
     private final Map<String, Instant> lastTouched = new ConcurrentHashMap<>();
 
-    public Authenticator(ApiKeyRepository keys, MemberRepository members, JwtAuthentication jwt, Clock clock) {
+    public Authenticator(ApiKeyRepository keys, Memberships memberships, JwtAuthentication jwt, Clock clock) {
         this.keys = keys;
-        this.members = members;
+        this.memberships = memberships;
         this.jwt = jwt;
         this.clock = clock;
     }
@@ -57,13 +55,13 @@ public class Authenticator {
             if (k.getUserId() == null) {
                 return Optional.empty();
             }
-            Optional<Member> m = members.findByOrganizationIdAndUserId(k.getOrganizationId(), k.getUserId());
-            if (m.isEmpty()) {
+            Optional<Set<Permission>> member = memberships.permissionsOf(k.getOrganizationId(), k.getUserId());
+            if (member.isEmpty()) {
                 return Optional.empty(); // the key's user left the organization: the key is dead
             }
             perms = EnumSet.noneOf(Permission.class);
             perms.addAll(k.getPermissions());
-            perms.retainAll(m.get().effectivePermissions());
+            perms.retainAll(member.get());
         }
         touch(k.getId(), now);
         return Optional.of(new Caller(k.getUserId(), k.getOrganizationId(), k.getId(), k.getKeyPrefix(),

@@ -9,6 +9,7 @@ import dev.berth.server.api.RequestIds;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.lang.annotation.Annotation;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -25,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * matched route; an undeclared handler is refused. The same rule applies to controller methods and
  * to WebSocket handshakes (the declaration sits on the {@code WebSocketHandler} class), so an
  * upgrade is authorized exactly like the HTTP call it starts. Registered on every handler mapping
- * that serves /api (see {@code WebConfig}, {@code ToolboxSocketConfig}, {@code SocketIoConfig}).
+ * that serves /api (see {@code AuthorizationWebConfig}, {@code ToolboxSocketConfig}, {@code SocketIoConfig}).
  */
 @Component
 public class AuthorizationInterceptor implements HandlerInterceptor {
@@ -72,7 +73,7 @@ public class AuthorizationInterceptor implements HandlerInterceptor {
             return true;
         }
         if (access != null && access.value() == Access.Level.RUNNER) {
-            if (req.getAttribute(dev.berth.server.runner.RunnerPrincipal.REQUEST_ATTRIBUTE) == null) {
+            if (req.getAttribute(RunnerPrincipal.REQUEST_ATTRIBUTE) == null) {
                 throw new UnauthorizedException("runner-protocol calls need a runner token");
             }
             return true;
@@ -118,7 +119,7 @@ public class AuthorizationInterceptor implements HandlerInterceptor {
         return new Rule(null, null);
     }
 
-    private static <A extends java.lang.annotation.Annotation> A find(HandlerMethod hm, Class<A> type) {
+    private static <A extends Annotation> A find(HandlerMethod hm, Class<A> type) {
         A onMethod = AnnotatedElementUtils.findMergedAnnotation(hm.getMethod(), type);
         return onMethod != null ? onMethod : AnnotatedElementUtils.findMergedAnnotation(hm.getBeanType(), type);
     }

@@ -1,20 +1,15 @@
 package dev.berth.server.auth;
 
 import dev.berth.core.error.UnavailableException;
+import dev.berth.server.auth.OidcUsers.OidcUser;
 import dev.berth.server.auth.oidc.InvalidTokenException;
 import dev.berth.server.auth.oidc.IssuerUnavailableException;
 import dev.berth.server.auth.oidc.OidcTokenVerifier;
 import dev.berth.server.auth.oidc.VerifiedIdentity;
-import dev.berth.server.org.Member;
-import dev.berth.server.org.MemberRepository;
-import dev.berth.server.org.User;
-import dev.berth.server.org.UserRepository;
-import java.time.Clock;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,15 +24,13 @@ public class JwtAuthentication {
     private static final Logger log = LoggerFactory.getLogger(JwtAuthentication.class);
 
     private final OidcTokenVerifier verifier;
-    private final UserRepository users;
-    private final MemberRepository members;
-    private final Clock clock;
+    private final OidcUsers users;
+    private final Memberships memberships;
 
-    public JwtAuthentication(OidcTokenVerifier verifier, UserRepository users, MemberRepository members, Clock clock) {
+    public JwtAuthentication(OidcTokenVerifier verifier, OidcUsers users, Memberships memberships) {
         this.verifier = verifier;
         this.users = users;
-        this.members = members;
-        this.clock = clock;
+        this.memberships = memberships;
     }
 
     public Optional<Caller> authenticate(String token, String organizationHeader) {
@@ -56,32 +49,15 @@ public class JwtAuthentication {
         if (id.isEmpty()) {
             return Optional.empty();
         }
-        User user = userFor(id.get());
+        OidcUser user = users.userFor(id.get());
         if (organizationHeader == null || organizationHeader.isBlank()) {
-            return Optional.of(new Caller(user.getId(), null, null, null, null, user.isSystemAdmin(), java.util.Set.of()));
+            return Optional.of(new Caller(user.id(), null, null, null, null, user.systemAdmin(), Set.of()));
         }
-        Optional<Member> m = members.findByOrganizationIdAndUserId(organizationHeader, user.getId());
-        if (m.isEmpty()) {
+        Optional<Set<Permission>> member = memberships.permissionsOf(organizationHeader, user.id());
+        if (member.isEmpty()) {
             return Optional.empty(); // not a member: the organization does not exist for this user
         }
-        return Optional.of(new Caller(user.getId(), organizationHeader, null, null, null, user.isSystemAdmin(),
-                m.get().effectivePermissions()));
-    }
-
-    private User userFor(VerifiedIdentity id) {
-        return users.findByIssuerAndSubject(id.issuer(), id.subject()).map(u -> {
-            if (!java.util.Objects.equals(u.getEmail(), id.email()) || !java.util.Objects.equals(u.getName(), id.name())) {
-                u.updateProfile(id.email(), id.name());
-                return users.save(u);
-            }
-            return u;
-        }).orElseGet(() -> {
-            try {
-                return users.save(new User(UUID.randomUUID().toString(), id.issuer(), id.subject(), id.email(), id.name(),
-                        false, clock.instant()));
-            } catch (DataIntegrityViolationException raced) {
-                return users.findByIssuerAndSubject(id.issuer(), id.subject()).orElseThrow(() -> raced);
-            }
-        });
+        return Optional.of(new Caller(user.id(), organizationHeader, null, null, null, user.systemAdmin(),
+                member.get()));
     }
 }

@@ -4,6 +4,7 @@ import dev.berth.core.error.InvalidRequestException;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** Permission sets as stored (comma-separated wire names) and as sent by clients. */
@@ -41,6 +42,6 @@ public final class Permissions {
     }
 
     public static Set<String> wire(Set<Permission> set) {
-        return set.stream().map(Permission::wireName).collect(Collectors.toCollection(java.util.TreeSet::new));
+        return set.stream().map(Permission::wireName).collect(Collectors.toCollection(TreeSet::new));
     }
 }

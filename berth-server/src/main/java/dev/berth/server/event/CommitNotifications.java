@@ -5,8 +5,14 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +59,8 @@ public class CommitNotifications implements SmartLifecycle {
     private volatile Connection connection;
     private long lastDelivered = -1;
     /** Ids delivered lately (listener thread only), so an event reaches subscribers once. */
-    private final java.util.Set<Long> recent = java.util.Collections.newSetFromMap(
-            new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+    private final Set<Long> recent = Collections.newSetFromMap(
+            new LinkedHashMap<>(1024, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
                     return size() > 10_000;
@@ -131,8 +137,8 @@ public class CommitNotifications implements SmartLifecycle {
         }
     }
 
-    private java.util.Properties connectionProperties() {
-        var p = new java.util.Properties();
+    private Properties connectionProperties() {
+        var p = new Properties();
         if (dataSource.determineUsername() != null) {
             p.setProperty("user", dataSource.determineUsername());
         }
@@ -158,11 +164,11 @@ public class CommitNotifications implements SmartLifecycle {
         List<Event> found = jdbc.query("select " + EventStore.COLUMNS + " from event where id in (:ids)",
                 Map.of("ids", ids), EventStore::event);
         // commit order, which is the notification order (ids need not be in it)
-        Map<Long, Integer> position = new java.util.HashMap<>();
+        Map<Long, Integer> position = new HashMap<>();
         for (int i = 0; i < ids.size(); i++) {
             position.putIfAbsent(ids.get(i), i);
         }
-        found.sort(java.util.Comparator.comparingInt(e -> position.get(e.id())));
+        found.sort(Comparator.comparingInt(e -> position.get(e.id())));
         return found;
     }
 

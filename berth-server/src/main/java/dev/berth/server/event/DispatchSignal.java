@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Wakes this replica's dispatcher; many wakes before it looks collapse into one round. */
 @Component
@@ -19,8 +21,8 @@ class DispatchSignal {
 
     /** Wakes the dispatcher once the current transaction has committed (its events are visible then). */
     void wakeAfterCommit() {
-        org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
-                new org.springframework.transaction.support.TransactionSynchronization() {
+        TransactionSynchronizationManager.registerSynchronization(
+                new TransactionSynchronization() {
                     @Override
                     public void afterCommit() {
                         wake();

@@ -1,11 +1,14 @@
 package dev.berth.server.health;
 
+import dev.berth.protocol.RunnerCapabilities;
 import dev.berth.runner.SandboxRunner;
+import dev.berth.server.auth.Access;
 import dev.berth.server.config.BerthProperties;
 import dev.berth.server.sandbox.SandboxMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -18,20 +21,20 @@ import org.springframework.web.bind.annotation.RestController;
 public class ConfigController {
 
     private final BerthProperties props;
-    private final java.util.Optional<SandboxRunner> runner;
+    private final Optional<SandboxRunner> runner;
     private final SandboxMapper mapper;
 
-    public ConfigController(BerthProperties props, java.util.Optional<SandboxRunner> runner, SandboxMapper mapper) {
+    public ConfigController(BerthProperties props, Optional<SandboxRunner> runner, SandboxMapper mapper) {
         this.props = props;
         this.runner = runner;
         this.mapper = mapper;
     }
 
     @GetMapping("/api/config")
-    @dev.berth.server.auth.Access(dev.berth.server.auth.Access.Level.PUBLIC)
+    @Access(Access.Level.PUBLIC)
     public Map<String, Object> config() {
         var caps = runner.map(SandboxRunner::capabilities).orElse(
-                new dev.berth.protocol.RunnerCapabilities("remote runners", "overlay2", false, true, true));
+                new RunnerCapabilities("remote runners", "overlay2", false, true, true));
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("version", "0.1.0");
         c.put("oidc", Map.of());

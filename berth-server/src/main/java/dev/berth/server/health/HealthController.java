@@ -1,5 +1,6 @@
 package dev.berth.server.health;
 
+import dev.berth.server.auth.Access;
 import dev.berth.server.runner.RunnerRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +22,7 @@ public class HealthController {
     }
 
     @GetMapping("/api/health")
-    @dev.berth.server.auth.Access(dev.berth.server.auth.Access.Level.PUBLIC)
+    @Access(Access.Level.PUBLIC)
     public ResponseEntity<Map<String, Object>> health() {
         Map<String, Object> body = new LinkedHashMap<>();
         try {

@@ -10,8 +10,12 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -129,16 +133,16 @@ public class JsonBodyLimitFilter extends OncePerRequestFilter {
         }
 
         @Override
-        public java.io.BufferedReader getReader() {
-            java.nio.charset.Charset charset = java.nio.charset.StandardCharsets.UTF_8;
+        public BufferedReader getReader() {
+            Charset charset = StandardCharsets.UTF_8;
             try {
                 if (getCharacterEncoding() != null) {
-                    charset = java.nio.charset.Charset.forName(getCharacterEncoding());
+                    charset = Charset.forName(getCharacterEncoding());
                 }
             } catch (IllegalArgumentException e) {
                 // an unknown or illegal charset from the client: read as UTF-8 rather than fail with a 500
             }
-            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), charset));
+            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
         }
     }
 }

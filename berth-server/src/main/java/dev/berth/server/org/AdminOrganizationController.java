@@ -5,6 +5,7 @@ import dev.berth.core.quota.Quota;
 import dev.berth.server.auth.Access;
 import dev.berth.server.auth.Caller;
 import java.time.Instant;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,7 +33,7 @@ public class AdminOrganizationController {
     }
 
     @PatchMapping("/{orgId}/quota")
-    @org.springframework.transaction.annotation.Transactional
+    @Transactional
     public Quota quota(Caller caller, @PathVariable String orgId, @RequestBody QuotaPatch p) {
         Organization o = orgs.lockExisting(orgId);
         Quota q = o.getQuota().toQuota();

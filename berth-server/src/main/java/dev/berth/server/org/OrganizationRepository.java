@@ -1,5 +1,6 @@
 package dev.berth.server.org;
 
+import dev.berth.core.error.NotFoundException;
 import jakarta.persistence.LockModeType;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -16,7 +17,7 @@ public interface OrganizationRepository extends JpaRepository<Organization, Stri
 
     /** Locks the organization's row for the rest of the transaction; 404 when there is none. */
     default Organization lockExisting(String id) {
-        return lockById(id).orElseThrow(() -> new dev.berth.core.error.NotFoundException(
+        return lockById(id).orElseThrow(() -> new NotFoundException(
                 "organization " + id + " not found"));
     }
 }

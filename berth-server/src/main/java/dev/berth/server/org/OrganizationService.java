@@ -4,13 +4,17 @@ import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.ForbiddenException;
 import dev.berth.core.error.InvalidRequestException;
 import dev.berth.core.error.NotFoundException;
-import dev.berth.server.auth.AdminBootstrap;
 import dev.berth.server.auth.ApiKeyRepository;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.sandbox.SandboxRepository;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -75,9 +79,9 @@ public class OrganizationService {
             return orgs.findById(caller.organizationId()).stream().toList();
         }
         List<String> ids = members.findByUserId(userOf(caller)).stream().map(Member::getOrganizationId).toList();
-        java.util.Map<String, Organization> byId = new java.util.HashMap<>();
+        Map<String, Organization> byId = new HashMap<>();
         orgs.findAllById(ids).forEach(o -> byId.put(o.getId(), o));
-        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+        return ids.stream().map(byId::get).filter(Objects::nonNull).toList();
     }
 
     /**
@@ -150,7 +154,7 @@ public class OrganizationService {
 
     @Transactional
     public Member changeMember(Caller caller, String orgId, String userId, Role role,
-            java.util.Set<Permission> permissions) {
+            Set<Permission> permissions) {
         owned(caller, orgId);
         Member m = members.findByOrganizationIdAndUserId(orgId, userId)
                 .orElseThrow(() -> new NotFoundException("user " + userId + " is not a member of " + orgId));
@@ -173,8 +177,8 @@ public class OrganizationService {
         members.delete(m);
     }
 
-    private java.util.Optional<Member> membership(Caller caller, String orgId) {
-        return caller.userId() == null ? java.util.Optional.empty()
+    private Optional<Member> membership(Caller caller, String orgId) {
+        return caller.userId() == null ? Optional.empty()
                 : members.findByOrganizationIdAndUserId(orgId, caller.userId());
     }
 

@@ -5,6 +5,7 @@ import dev.berth.core.quota.QuotaPolicy;
 import dev.berth.core.quota.Usage;
 import dev.berth.core.sandbox.Resources;
 import dev.berth.core.sandbox.SandboxState;
+import dev.berth.server.sandbox.QuotaGate;
 import dev.berth.server.sandbox.Sandbox;
 import dev.berth.server.sandbox.SandboxRepository;
 import java.time.Clock;
@@ -18,7 +19,7 @@ import org.springframework.stereotype.Service;
  * database) are serialized per organization.
  */
 @Service
-public class QuotaService {
+public class QuotaService implements QuotaGate {
 
     /** States in which a sandbox holds cpu and memory (a container runs or is about to). */
     private static final Set<SandboxState> RUNNING = EnumSet.of(SandboxState.CREATING, SandboxState.STARTING,
@@ -52,12 +53,14 @@ public class QuotaService {
     }
 
     /** Must run inside a transaction: locks the organization, then checks a create against its quota. */
+    @Override
     public void lockAndCheckCreate(String orgId, Resources r) {
         Organization o = lockActive(orgId);
         QuotaPolicy.checkCreate(o.getQuota().toQuota(), usage(orgId), r);
     }
 
     /** Must run inside a transaction: locks the organization, then checks a start against its quota. */
+    @Override
     public void lockAndCheckStart(String orgId, Resources r) {
         Organization o = lockActive(orgId);
         QuotaPolicy.checkStart(o.getQuota().toQuota(), usage(orgId), r);

@@ -10,6 +10,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Locale;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
@@ -51,7 +52,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
             return;
         }
         var pd = Problems.of(ErrorCode.QUOTA_EXCEEDED, d.message(), RequestIds.current(req));
-        pd.setProperty("limit", d.scope().name().toLowerCase(java.util.Locale.ROOT));
+        pd.setProperty("limit", d.scope().name().toLowerCase(Locale.ROOT));
         res.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(d.retryAfterSeconds()));
         Problems.write(res, json, pd);
     }

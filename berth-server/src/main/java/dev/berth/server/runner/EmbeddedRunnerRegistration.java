@@ -3,12 +3,16 @@ package dev.berth.server.runner;
 import dev.berth.runner.SandboxRunner;
 import dev.berth.server.config.BerthProperties;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -45,8 +49,8 @@ public class EmbeddedRunnerRegistration {
             try {
                 registerOnce();
                 return;
-            } catch (org.springframework.dao.OptimisticLockingFailureException
-                    | org.springframework.dao.DataIntegrityViolationException e) {
+            } catch (OptimisticLockingFailureException
+                    | DataIntegrityViolationException e) {
                 if (attempt == 5) {
                     throw e;
                 }
@@ -72,7 +76,7 @@ public class EmbeddedRunnerRegistration {
                 disk = 100;
             }
             int memGiB = (int) Math.max(1, com.sun.management.OperatingSystemMXBean.class.cast(
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() >> 30);
+                    ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() >> 30);
             // sandboxes are mostly idle: cpu is time-shared under per-sandbox quotas, memory limits are enforced
             // per sandbox by the kernel; the embedded runner offers 8x its cores and 4x its memory (documented)
             r.register("in-process", null, 2, "default", Runtime.getRuntime().availableProcessors() * 8, memGiB * 4,
@@ -96,10 +100,10 @@ public class EmbeddedRunnerRegistration {
                     runners.save(r);
                 }));
             });
-        } catch (org.springframework.dao.OptimisticLockingFailureException e) {
+        } catch (OptimisticLockingFailureException e) {
             // another replica with the same embedded runner id wrote it first; the next beat wins
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(EmbeddedRunnerRegistration.class)
+            LoggerFactory.getLogger(EmbeddedRunnerRegistration.class)
                     .warn("embedded runner heartbeat failed: {}", e.getMessage());
         }
     }

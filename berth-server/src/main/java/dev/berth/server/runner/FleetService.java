@@ -16,16 +16,16 @@ public class FleetService {
 
     private final RunnerRepository runners;
     private final RegionRepository regions;
-    private final dev.berth.server.sandbox.SandboxRepository sandboxes;
+    private final RunnerAllocations allocations;
     private final Clock clock;
     private final JobRepository jobs;
 
     public FleetService(RunnerRepository runners, RegionRepository regions,
-            dev.berth.server.sandbox.SandboxRepository sandboxes, Clock clock, JobRepository jobs) {
+            RunnerAllocations allocations, Clock clock, JobRepository jobs) {
         this.jobs = jobs;
         this.runners = runners;
         this.regions = regions;
-        this.sandboxes = sandboxes;
+        this.allocations = allocations;
         this.clock = clock;
     }
 
@@ -84,7 +84,7 @@ public class FleetService {
     @Transactional
     public void remove(String id) {
         Runner r = get(id);
-        long live = sandboxes.findLiveIdsOnRunner(id).size();
+        int live = allocations.allocationOf(id).sandboxes();
         if (live > 0) {
             throw new ConflictException("runner '" + id + "' still holds " + live
                     + " sandboxes; drain it and delete or move them first");

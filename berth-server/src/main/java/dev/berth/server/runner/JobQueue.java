@@ -9,12 +9,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.PageRequest;
@@ -85,12 +90,12 @@ public class JobQueue {
             while (clock.instant().isBefore(deadline)) {
                 try {
                     return f.get(250, TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     JobRow row = jobs.findById(jobId).orElse(null);
                     if (row != null && row.isFinished()) {
                         return new JobResult(row.getState() == JobState.COMPLETED, row.getError(), null);
                     }
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     return JobResult.failure(e.getCause().getMessage());
                 }
             }
@@ -105,8 +110,8 @@ public class JobQueue {
         Instant deadline = clock.instant().plus(wait);
         Object signal = signal(runnerId);
         while (true) {
-            if (!runners.findById(runnerId).map(r -> java.util.Objects.equals(r.getSessionId(), session)).orElse(false)) {
-                throw new dev.berth.core.error.ConflictException("this runner session was replaced by a newer "
+            if (!runners.findById(runnerId).map(r -> Objects.equals(r.getSessionId(), session)).orElse(false)) {
+                throw new ConflictException("this runner session was replaced by a newer "
                         + "registration; register again");
             }
             List<Job> claimed = claim(runnerId);
@@ -178,8 +183,8 @@ public class JobQueue {
     }
 
     /** Sandbox (resource) ids with an unfinished job on a runner: their outcome is still coming. */
-    public java.util.Set<String> inFlight(String runnerId) {
-        return new java.util.HashSet<>(jobs.resourcesInFlight(runnerId));
+    public Set<String> inFlight(String runnerId) {
+        return new HashSet<>(jobs.resourcesInFlight(runnerId));
     }
 
     public void requeueClaimed(String runnerId) {

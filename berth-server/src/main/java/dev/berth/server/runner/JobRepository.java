@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
@@ -14,7 +15,7 @@ public interface JobRepository extends JpaRepository<JobRow, String> {
     List<JobRow> pending(@Param("runner") String runnerId, Pageable page);
 
     /** A runner process restarted: what its predecessor claimed but never reported goes back to the queue. */
-    @org.springframework.data.jpa.repository.Modifying
+    @Modifying
     @Query("update JobRow j set j.state = dev.berth.server.runner.JobState.PENDING, j.version = j.version + 1"
             + " where j.runnerId = :runner and j.state = dev.berth.server.runner.JobState.CLAIMED")
     int requeueClaimed(@Param("runner") String runnerId);

@@ -3,6 +3,7 @@ package dev.berth.server.runner;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.EngineException;
 import dev.berth.core.sandbox.RunnerCommand;
+import dev.berth.core.error.UnavailableException;
 import dev.berth.protocol.ContainerStatus;
 import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.SandboxSpec;
@@ -86,7 +87,7 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
     @Override
     public void ensureReachable() {
         if (runner.getState() == RunnerState.UNRESPONSIVE) {
-            throw new dev.berth.core.error.UnavailableException("runner " + runner.getId() + " is unresponsive (no "
+            throw new UnavailableException("runner " + runner.getId() + " is unresponsive (no "
                     + "heartbeat since " + runner.getLastHeartbeatAt() + "); nothing was sent or changed, retry when it "
                     + "is back");
         }

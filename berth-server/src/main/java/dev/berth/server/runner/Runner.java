@@ -8,6 +8,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.UUID;
 
 /** A runner node: where it is, what it offers, how healthy it is, how to reach its tunnel. */
 @Entity
@@ -106,7 +107,7 @@ public class Runner {
         this.usernsRemap = true;
         this.engineHealthy = true; // its capabilities were just read from the engine
         this.state = state == RunnerState.PENDING ? RunnerState.READY : RunnerState.RECONCILING;
-        this.sessionId = java.util.UUID.randomUUID().toString();
+        this.sessionId = UUID.randomUUID().toString();
         this.lastHeartbeatAt = now;
     }
 

@@ -6,6 +6,7 @@ import dev.berth.protocol.runner.Job;
 import dev.berth.protocol.runner.JobResult;
 import dev.berth.protocol.runner.Registration;
 import dev.berth.server.auth.Access;
+import dev.berth.server.auth.RunnerPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -49,7 +51,7 @@ public class RunnerProtocolController {
 
     @GetMapping("/api/runner/jobs")
     public List<Job> poll(HttpServletRequest req, @RequestParam(defaultValue = "20") int waitSeconds,
-            @org.springframework.web.bind.annotation.RequestHeader(name = "X-Berth-Runner-Session", required = false)
+            @RequestHeader(name = "X-Berth-Runner-Session", required = false)
             String session) throws InterruptedException {
         return jobs.poll(runner(req), session, Duration.ofSeconds(Math.max(0, Math.min(waitSeconds, 30))));
     }

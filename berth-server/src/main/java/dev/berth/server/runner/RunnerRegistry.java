@@ -15,7 +15,6 @@ import dev.berth.core.placement.SnapshotRef;
 import dev.berth.core.sandbox.Resources;
 import dev.berth.protocol.ContainerStatus;
 import dev.berth.runner.SandboxRunner;
-import dev.berth.server.sandbox.SandboxRepository;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,17 +36,17 @@ public class RunnerRegistry {
     private final Optional<SandboxRunner> local;
     private final RunnerRepository runners;
     private final RegionRepository regions;
-    private final SandboxRepository sandboxes;
+    private final RunnerAllocations allocations;
     private final JobQueue jobs;
     private final PlacementPolicy policy = PlacementPolicy.defaults();
     private final AtomicReference<String> localNotReady = new AtomicReference<>("runner is starting");
 
     public RunnerRegistry(Optional<SandboxRunner> local, RunnerRepository runners, RegionRepository regions,
-            SandboxRepository sandboxes, JobQueue jobs) {
+            RunnerAllocations allocations, JobQueue jobs) {
         this.local = local;
         this.runners = runners;
         this.regions = regions;
-        this.sandboxes = sandboxes;
+        this.allocations = allocations;
         this.jobs = jobs;
     }
 
@@ -109,12 +108,12 @@ public class RunnerRegistry {
         if (runner == null) {
             return false;
         }
-        RunnerView v = view(runner, allocationOf(runnerId));
+        RunnerView v = view(runner, allocations.allocationOf(runnerId));
         return v != null && v.capacity().admits(v.allocated(), r, policy.cpuOvercommit());
     }
 
     private List<RunnerView> views() {
-        Map<String, RunnerResources> alloc = allocations();
+        Map<String, RunnerResources> alloc = allocations.allocationByRunner();
         List<RunnerView> out = new ArrayList<>();
         for (Runner r : runners.findAll()) {
             RunnerView v = view(r, alloc.getOrDefault(r.getId(), RunnerResources.NONE));
@@ -142,26 +141,6 @@ public class RunnerRegistry {
 
     private static double clamp(double v) {
         return Math.max(0, Math.min(1, v));
-    }
-
-    /** One runner's allocation, without aggregating every other runner's (this runs under the row locks). */
-    private RunnerResources allocationOf(String runnerId) {
-        List<Object[]> rows = sandboxes.allocationOfRunner(runnerId);
-        Object[] row = rows.isEmpty() ? null : rows.get(0);
-        if (row == null || row[3] == null || ((Number) row[3]).intValue() == 0) {
-            return RunnerResources.NONE;
-        }
-        return new RunnerResources(((Number) row[0]).intValue(), ((Number) row[1]).intValue(),
-                ((Number) row[2]).intValue(), ((Number) row[3]).intValue());
-    }
-
-    private Map<String, RunnerResources> allocations() {
-        Map<String, RunnerResources> out = new HashMap<>();
-        for (Object[] row : sandboxes.allocationByRunner()) {
-            out.put((String) row[0], new RunnerResources(((Number) row[1]).intValue(), ((Number) row[2]).intValue(),
-                    ((Number) row[3]).intValue(), ((Number) row[4]).intValue()));
-        }
-        return out;
     }
 
     /** The adapter for the runner holding a sandbox. */

@@ -1,12 +1,13 @@
 package dev.berth.server.runner;
 
 import dev.berth.server.auth.ApiKeys;
+import dev.berth.server.auth.RunnerCredentials;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /** Runner tokens, compared by SHA-256 like API keys; a removed runner's token stops working at once. */
 @Component
-public class RunnerTokens {
+public class RunnerTokens implements RunnerCredentials {
 
     private final RunnerRepository runners;
 
@@ -14,6 +15,7 @@ public class RunnerTokens {
         this.runners = runners;
     }
 
+    @Override
     public Optional<String> authenticate(String authorizationHeader) {
         if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();

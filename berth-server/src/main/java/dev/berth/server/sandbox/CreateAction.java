@@ -7,7 +7,6 @@ import dev.berth.core.error.UnprocessableException;
 import dev.berth.core.sandbox.ErrorKind;
 import dev.berth.core.sandbox.Resources;
 import dev.berth.core.sandbox.SandboxState;
-import dev.berth.server.org.QuotaService;
 import dev.berth.server.runner.RunnerAdapter;
 import dev.berth.server.runner.RunnerLocks;
 import dev.berth.server.runner.RunnerRegistry;
@@ -27,11 +26,11 @@ public class CreateAction {
     private final SandboxLocks locks;
     private final RunnerRegistry runners;
     private final SandboxSpecs specs;
-    private final QuotaService quotas;
+    private final QuotaGate quotas;
     private final RunnerLocks runnerLocks;
 
     public CreateAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, SandboxSpecs specs,
-            QuotaService quotas, RunnerLocks runnerLocks) {
+            QuotaGate quotas, RunnerLocks runnerLocks) {
         this.store = store;
         this.locks = locks;
         this.runners = runners;

@@ -2,6 +2,7 @@ package dev.berth.server.sandbox;
 
 import dev.berth.core.error.InvalidRequestException;
 import dev.berth.core.sandbox.SandboxState;
+import dev.berth.server.audit.AuditContext;
 import dev.berth.server.auth.Access;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,7 +52,7 @@ public class SandboxController {
     @RequiresPermission(Permission.WRITE_SANDBOXES)
     public SandboxDto create(Caller caller, @RequestBody(required = false) CreateSandboxRequest body) {
         Sandbox created = service.create(caller, body);
-        dev.berth.server.audit.AuditContext.setTarget("sandbox", created.getId());
+        AuditContext.setTarget("sandbox", created.getId());
         return mapper.toDto(created, true);
     }
 
@@ -124,7 +126,7 @@ public class SandboxController {
             Map<String, Object> raw = json.readValue(labels, new TypeReference<Map<String, Object>>() {
             });
             return SandboxService.strings("labels filter", raw);
-        } catch (tools.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new InvalidRequestException("labels must be a JSON object of strings, e.g. labels={\"team\":\"a\"}");
         }
     }

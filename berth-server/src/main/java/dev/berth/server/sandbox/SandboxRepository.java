@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
@@ -44,7 +45,7 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
     long countLive(@Param("org") String organizationId);
 
     /** Removes an organization's destroyed sandbox rows (history), so the organization itself can be deleted. */
-    @org.springframework.data.jpa.repository.Modifying
+    @Modifying
     @Query("delete from Sandbox s where s.organizationId = :org"
             + " and s.state = dev.berth.core.sandbox.SandboxState.DESTROYED")
     int deleteDestroyed(@Param("org") String organizationId);
@@ -87,13 +88,13 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
     List<String> findLiveIds(@Param("ids") Collection<String> ids);
 
     /** Claims the reconcile lease if it is free, expired or already ours; 1 when claimed. See {@link SandboxLease}. */
-    @org.springframework.data.jpa.repository.Modifying
+    @Modifying
     @Query(value = "update sandbox set reconcile_owner = :owner, reconcile_until = :until where id = :id"
             + " and (reconcile_owner is null or reconcile_owner = :owner or reconcile_until < :now)", nativeQuery = true)
     int claimReconcileLease(@Param("id") String id, @Param("owner") String owner, @Param("until") Instant until,
             @Param("now") Instant now);
 
-    @org.springframework.data.jpa.repository.Modifying
+    @Modifying
     @Query(value = "update sandbox set reconcile_owner = null, reconcile_until = null where id = :id"
             + " and reconcile_owner = :owner", nativeQuery = true)
     int releaseReconcileLease(@Param("id") String id, @Param("owner") String owner);

@@ -17,6 +17,7 @@ import dev.berth.server.snapshot.SnapshotState;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -114,7 +115,7 @@ public class SandboxService {
         return s;
     }
 
-    private java.util.Optional<Snapshot> visible(Caller caller, String ref) {
+    private Optional<Snapshot> visible(Caller caller, String ref) {
         return snapshots.findVisible(caller.organizationId(), ref).stream().findFirst();
     }
 

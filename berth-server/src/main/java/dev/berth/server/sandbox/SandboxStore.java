@@ -8,8 +8,11 @@ import dev.berth.server.event.EventTypes;
 import dev.berth.server.event.Outbox;
 import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -23,11 +26,11 @@ public class SandboxStore {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    private final org.springframework.context.ApplicationEventPublisher events;
+    private final ApplicationEventPublisher events;
     private final Outbox outbox;
 
     public SandboxStore(SandboxRepository repo, TransactionTemplate tx, Clock clock,
-            org.springframework.context.ApplicationEventPublisher events, Outbox outbox) {
+            ApplicationEventPublisher events, Outbox outbox) {
         this.events = events;
         this.outbox = outbox;
         this.repo = repo;
@@ -110,11 +113,11 @@ public class SandboxStore {
      * Re-runs a compare-and-set write that lost to a concurrent writer (another replica's reconciler, say):
      * the row is read again, so the transition table judges the current state, never a stale one.
      */
-    private static <T> T retryingOnStaleRead(java.util.function.Supplier<T> write) {
+    private static <T> T retryingOnStaleRead(Supplier<T> write) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return write.get();
-            } catch (org.springframework.dao.OptimisticLockingFailureException e) {
+            } catch (OptimisticLockingFailureException e) {
                 if (attempt == 3) {
                     throw e;
                 }

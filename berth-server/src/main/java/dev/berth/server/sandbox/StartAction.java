@@ -1,6 +1,7 @@
 package dev.berth.server.sandbox;
 
 import dev.berth.core.sandbox.DesiredState;
+import dev.berth.core.sandbox.Resources;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.server.runner.RunnerAdapter;
 import dev.berth.server.runner.RunnerRegistry;
@@ -10,10 +11,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class StartAction extends SandboxAction {
 
-    private final dev.berth.server.org.QuotaService quotas;
+    private final QuotaGate quotas;
 
     public StartAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, Clock clock,
-            dev.berth.server.org.QuotaService quotas) {
+            QuotaGate quotas) {
         super(store, locks, runners, clock);
         this.quotas = quotas;
     }
@@ -21,7 +22,7 @@ public class StartAction extends SandboxAction {
     @Override
     protected void guard(Sandbox s) {
         quotas.lockAndCheckStart(s.getOrganizationId(),
-                new dev.berth.core.sandbox.Resources(s.getCpu(), s.getMemoryGib(), s.getDiskGib()));
+                new Resources(s.getCpu(), s.getMemoryGib(), s.getDiskGib()));
     }
 
     @Override

@@ -5,10 +5,14 @@ import dev.berth.runner.image.BaseImage;
 import dev.berth.runner.image.BaseImageBuilder;
 import dev.berth.server.config.BerthProperties;
 import dev.berth.server.runner.RunnerRegistry;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -26,7 +30,7 @@ public class BaseImageService {
     private static final Logger log = LoggerFactory.getLogger(BaseImageService.class);
 
     private final SnapshotRepository snapshots;
-    private final java.util.Optional<BaseImageBuilder> builder;
+    private final Optional<BaseImageBuilder> builder;
     private final RunnerRegistry runners;
     private final BerthProperties props;
     private final TransactionTemplate tx;
@@ -37,7 +41,7 @@ public class BaseImageService {
         return t;
     });
 
-    public BaseImageService(SnapshotRepository snapshots, java.util.Optional<BaseImageBuilder> builder,
+    public BaseImageService(SnapshotRepository snapshots, Optional<BaseImageBuilder> builder,
             RunnerRegistry runners,
             BerthProperties props, TransactionTemplate tx, Clock clock) {
         this.snapshots = snapshots;
@@ -105,7 +109,7 @@ public class BaseImageService {
         });
     }
 
-    private void update(BaseImage image, java.util.function.Consumer<Snapshot> change) {
+    private void update(BaseImage image, Consumer<Snapshot> change) {
         tx.executeWithoutResult(st -> snapshots.findByScopeAndName(Snapshot.GENERAL, image.snapshotName())
                 .ifPresent(s -> {
                     change.accept(s);
@@ -114,10 +118,10 @@ public class BaseImageService {
     }
 
     /** Stops a base-image build in progress (its builder processes with it) before the JVM exits. */
-    @jakarta.annotation.PreDestroy
+    @PreDestroy
     public void shutdown() throws InterruptedException {
         worker.shutdownNow();
-        if (!worker.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!worker.awaitTermination(20, TimeUnit.SECONDS)) {
             log.warn("a base-image build did not stop within 20 s");
         }
     }

@@ -9,6 +9,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -69,7 +70,7 @@ final class BoundedResourceRetriever implements ResourceRetriever {
             throw new IOException("interrupted while fetching " + url, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof java.net.http.HttpTimeoutException) {
+            if (cause instanceof HttpTimeoutException) {
                 // the client's own request timeout can fire before the wait above (it does on newer JDKs): same answer
                 throw new IOException(url + " did not answer within " + timeout.toMillis() + " ms", cause);
             }

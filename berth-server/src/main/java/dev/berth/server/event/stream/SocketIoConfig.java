@@ -1,5 +1,6 @@
 package dev.berth.server.event.stream;
 
+import dev.berth.server.auth.AuthorizationInterceptor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ class SocketIoConfig {
 
     @Bean
     WebSocketHandlerMapping socketIoMapping(SocketIoHandler handler,
-            dev.berth.server.auth.AuthorizationInterceptor authorization) {
+            AuthorizationInterceptor authorization) {
         var h = new WebSocketHttpRequestHandler(handler, new DefaultHandshakeHandler());
         h.setHandshakeInterceptors(List.of(new SocketIoHandshake()));
         Map<String, Object> urls = new LinkedHashMap<>();

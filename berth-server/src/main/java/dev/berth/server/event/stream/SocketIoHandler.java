@@ -1,5 +1,6 @@
 package dev.berth.server.event.stream;
 
+import dev.berth.server.auth.Access;
 import dev.berth.server.auth.Authenticator;
 import java.time.Clock;
 import org.springframework.stereotype.Component;
@@ -13,7 +14,7 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * Binary frames (Socket.IO attachments) are refused by the base class with a close.
  */
 // public at the HTTP level: the token comes in the Socket.IO CONNECT packet
-@dev.berth.server.auth.Access(dev.berth.server.auth.Access.Level.PUBLIC)
+@Access(Access.Level.PUBLIC)
 @Component
 class SocketIoHandler extends TextWebSocketHandler {
 

@@ -1,5 +1,7 @@
 package dev.berth.server.event.stream;
 
+import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -29,7 +31,7 @@ class SocketIoHandshake implements HandshakeInterceptor {
         String org = query.getFirst("organizationId");
         if (org != null && !org.isBlank() && org.length() <= 128) {
             attributes.put(SocketIoHandler.ORGANIZATION_HINT,
-                    java.net.URLDecoder.decode(org, StandardCharsets.UTF_8));
+                    URLDecoder.decode(org, StandardCharsets.UTF_8));
         }
         return true;
     }
@@ -45,7 +47,7 @@ class SocketIoHandshake implements HandshakeInterceptor {
         try {
             response.getBody().write(("{\"code\":" + code + ",\"message\":\"" + message + "\"}")
                     .getBytes(StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // the status is what matters; the body is a courtesy
         }
         return false;

@@ -1,7 +1,5 @@
 package dev.berth.server.event.stream;
 
-import dev.berth.server.sandbox.SandboxMapper;
-import dev.berth.server.sandbox.SandboxRepository;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -15,20 +13,16 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class StreamEventFactory {
 
-    private final SandboxRepository sandboxes;
-    private final SandboxMapper mapper;
+    private final SandboxPayloads sandboxes;
     private final JsonMapper json;
 
-    StreamEventFactory(SandboxRepository sandboxes, SandboxMapper mapper, JsonMapper json) {
+    StreamEventFactory(SandboxPayloads sandboxes, JsonMapper json) {
         this.sandboxes = sandboxes;
-        this.mapper = mapper;
         this.json = json;
     }
 
     StreamEvent build(StateChange c) {
-        Object sandbox = sandboxes.findById(c.sandboxId())
-                .filter(s -> c.organizationId().equals(s.getOrganizationId()))
-                .<Object>map(s -> mapper.toDto(s, true))
+        Object sandbox = sandboxes.current(c.organizationId(), c.sandboxId())
                 .orElseGet(() -> Map.of("id", c.sandboxId(), "organizationId", c.organizationId(),
                         "state", c.to().wireName()));
         Map<String, Object> payload = new LinkedHashMap<>();

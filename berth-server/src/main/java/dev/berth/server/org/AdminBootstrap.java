@@ -1,8 +1,10 @@
-package dev.berth.server.auth;
+package dev.berth.server.org;
 
+import dev.berth.server.auth.ApiKey;
+import dev.berth.server.auth.ApiKeyRepository;
+import dev.berth.server.auth.ApiKeys;
+import dev.berth.server.auth.Permission;
 import dev.berth.server.config.BerthProperties;
-import dev.berth.server.org.Organization;
-import dev.berth.server.org.OrganizationRepository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +15,9 @@ import java.time.Clock;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.annotation.Order;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -33,14 +35,14 @@ public class AdminBootstrap implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(AdminBootstrap.class);
 
     private final OrganizationRepository orgs;
-    private final dev.berth.server.org.UserRepository users;
-    private final dev.berth.server.org.MemberRepository members;
+    private final UserRepository users;
+    private final MemberRepository members;
     private final ApiKeyRepository keys;
     private final BerthProperties props;
     private final Clock clock;
 
-    public AdminBootstrap(OrganizationRepository orgs, dev.berth.server.org.UserRepository users,
-            dev.berth.server.org.MemberRepository members, ApiKeyRepository keys, BerthProperties props, Clock clock) {
+    public AdminBootstrap(OrganizationRepository orgs, UserRepository users,
+            MemberRepository members, ApiKeyRepository keys, BerthProperties props, Clock clock) {
         this.orgs = orgs;
         this.users = users;
         this.members = members;
@@ -58,8 +60,8 @@ public class AdminBootstrap implements ApplicationRunner {
             orgs.save(org);
         }
         if (!users.existsById(ADMIN_USER_ID)) {
-            users.save(new dev.berth.server.org.User(ADMIN_USER_ID, null, null, null, "admin", true, clock.instant()));
-            members.save(new dev.berth.server.org.Member(DEFAULT_ORG_ID, ADMIN_USER_ID, dev.berth.server.org.Role.OWNER,
+            users.save(new User(ADMIN_USER_ID, null, null, null, "admin", true, clock.instant()));
+            members.save(new Member(DEFAULT_ORG_ID, ADMIN_USER_ID, Role.OWNER,
                     Permission.all(), clock.instant()));
         }
         String configured = props.adminApiKey();

@@ -1,4 +1,4 @@
-package dev.berth.server.runner;
+package dev.berth.server.auth;
 
 /** A runner process authenticated by its runner token on the runner-protocol paths. */
 public record RunnerPrincipal(String runnerId) {

@@ -1,0 +1,16 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.core.sandbox.Resources;
+
+/**
+ * Port: whether the organization may take on a sandbox's resources. Both calls run inside the transaction that records
+ * the change and lock the organization first, so concurrent creates and starts (on any replica) are serialized per
+ * organization; a refusal is a {@code BerthException} (quota exceeded, organization suspended). Owned by sandbox; the
+ * org feature, which keeps quotas and suspensions, implements it.
+ */
+public interface QuotaGate {
+
+    void lockAndCheckCreate(String organizationId, Resources resources);
+
+    void lockAndCheckStart(String organizationId, Resources resources);
+}
