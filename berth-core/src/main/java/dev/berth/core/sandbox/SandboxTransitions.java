@@ -27,8 +27,7 @@ public final class SandboxTransitions {
         allow(ARCHIVING, ARCHIVED, ERROR, STOPPED);
         allow(ARCHIVED, RESTORING, DESTROYING);
         allow(RESTORING, STARTED, ERROR, DESTROYING);
-        // stop and start are both allowed from error: its container may still run (a lost runner, a failed action)
-        allow(ERROR, DESTROYING, STARTING, STOPPING, STOPPED, STARTED);
+        allow(ERROR, DESTROYING, STARTING, STOPPED, STARTED);
         allow(BUILD_FAILED, DESTROYING);
         allow(UNKNOWN, DESTROYING, ERROR, STARTED, STOPPED);
         allow(DESTROYING, DESTROYED, ERROR);

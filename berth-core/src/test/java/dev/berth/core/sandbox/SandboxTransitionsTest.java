@@ -23,12 +23,6 @@ class SandboxTransitionsTest {
     }
 
     @Test
-    void aSandboxInErrorCanBeStoppedStartedOrDeleted() {
-        assertThat(SandboxTransitions.allowedFrom(SandboxState.ERROR)).contains(SandboxState.STOPPING,
-                SandboxState.STARTING, SandboxState.DESTROYING);
-    }
-
-    @Test
     void destroyedIsTerminal() {
         assertThat(SandboxTransitions.allowedFrom(SandboxState.DESTROYED)).isEmpty();
     }

@@ -60,23 +60,6 @@ class RunningContainerRetryStartIT extends BerthIT {
         assertThat(getSandbox(sandboxId).get("state").asString()).isEqualTo("started");
     }
 
-    @Test
-    void aSandboxInErrorWhoseContainerRunsCanBeStopped() {
-        sandboxId = createBusybox().get("id").asString();
-        String container = SandboxRunner.containerName(sandboxId);
-        ((DockerContainerEngine) engine).client().killContainerCmd(container).exec();
-        Awaitility.await("kill reported").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                .until(() -> "error".equals(getSandbox(sandboxId).get("state").asString()));
-        engine.start(container);
-
-        JsonNode stopped = ok(admin("POST", "/api/sandbox/" + sandboxId + "/stop", null));
-        assertThat(stopped.get("state").asString()).isEqualTo("stopped");
-        assertThat(engine.inspect(container).orElseThrow().status().name()).isEqualTo("EXITED");
-        // and a stop of a stopped sandbox changes nothing
-        assertThat(ok(admin("POST", "/api/sandbox/" + sandboxId + "/stop", null)).get("state").asString())
-                .isEqualTo("stopped");
-    }
-
     @Autowired
     SandboxRunner runner;
 
