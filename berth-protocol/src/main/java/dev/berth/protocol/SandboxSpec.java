@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What the control plane asks a runner to create: one sandbox container with its limits.
- * Sizes are in bytes / millicores so no unit conversion happens on the runner.
+ * Sizes are in bytes and CPU in nano-cpus (1,000,000,000 = one core), so no unit conversion happens on the runner.
  */
 public record SandboxSpec(
         String sandboxId,

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param runnerId       stamped on every container as {@code berth.runner}
  * @param dataDir        per-sandbox host directories live under {@code dataDir/sandboxes}
- * @param agentBinary    the static in-sandbox agent; null runs sandboxes without it (engine-exec fallback)
+ * @param agentBinary    the static in-sandbox agent; null runs sandboxes without it: they run (a sleep loop is
+ *                       their init) but have no toolbox, and every toolbox call fails
  * @param pidsLimit      process limit of every sandbox
  * @param stopTimeout    grace period between SIGTERM and SIGKILL on stop
  * @param capAdd         capabilities kept after dropping all (documented in docs/security.md)

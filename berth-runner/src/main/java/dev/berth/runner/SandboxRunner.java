@@ -224,7 +224,12 @@ public final class SandboxRunner {
     }
 
     public void stop(String sandboxId) {
-        engine.stop(containerName(sandboxId), settings.stopTimeout());
+        stop(sandboxId, false);
+    }
+
+    /** @param force kill at once (SIGKILL) instead of SIGTERM and the stop timeout */
+    public void stop(String sandboxId, boolean force) {
+        engine.stop(containerName(sandboxId), force ? java.time.Duration.ZERO : settings.stopTimeout());
     }
 
     public void destroy(String sandboxId) {

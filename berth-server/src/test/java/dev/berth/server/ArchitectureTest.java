@@ -21,13 +21,10 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule featuresAreFreeOfCycles = featureSlicesFreeOfCycles("dev.berth.server");
 
-    /**
-     * Only the engine adapter (berth-runner's {@code docker} package) talks docker-java. TEMPORARY: the load bench in
-     * {@code dev.berth.server.bench} still does and is being moved out of the server; then drop its exclusion.
-     */
+    /** Only the engine adapter (berth-runner's {@code docker} package) talks docker-java. */
     @ArchTest
     static final ArchRule dockerJavaOnlyInTheEngineAdapter = noClasses()
-            .that().resideOutsideOfPackages("dev.berth.runner.docker..", "dev.berth.server.bench..")
+            .that().resideOutsideOfPackage("dev.berth.runner.docker..")
             .should().dependOnClassesThat().resideInAPackage("com.github.dockerjava..");
 
     /** The cycle rule for the features under {@code root}; {@link CycleRuleFailsOnACycleTest} runs it on a fixture. */

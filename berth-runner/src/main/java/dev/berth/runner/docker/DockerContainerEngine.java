@@ -225,7 +225,7 @@ public final class DockerContainerEngine implements ContainerEngine {
         return new DockerEventWatch(docker, labelKey, listener, host);
     }
 
-    /** The raw client, for the engine-exec fallback and for baseline benchmarks only. */
+    /** The raw client, for baseline benchmarks and tests only (Berth itself goes through this adapter's methods). */
     public DockerClient client() {
         return docker;
     }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.protocol.runner.Heartbeat;
+import dev.berth.protocol.runner.HeartbeatReply;
 import dev.berth.protocol.runner.Job;
 import dev.berth.protocol.runner.JobResult;
 import dev.berth.protocol.runner.Registration;
+import dev.berth.protocol.runner.RegistrationReply;
 import dev.berth.protocol.runner.RunnerProtocol;
 import java.io.IOException;
 import java.net.URI;
@@ -15,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /** The runner's side of the pull-based runner protocol: every call goes runner → control plane (NAT friendly). */
 final class ControlPlaneClient {
@@ -36,10 +37,10 @@ final class ControlPlaneClient {
     }
 
     String register(Registration r) throws IOException, InterruptedException {
-        Map<String, Object> reply = send("POST", RunnerProtocol.REGISTER, r, Duration.ofSeconds(15),
+        RegistrationReply reply = send("POST", RunnerProtocol.REGISTER, r, Duration.ofSeconds(15),
                 new TypeReference<>() { });
-        session = String.valueOf(reply.get("sessionId"));
-        return (String) reply.get("runnerId");
+        session = reply.sessionId();
+        return reply.runnerId();
     }
 
     List<Job> poll(Duration wait) throws IOException, InterruptedException {
@@ -51,7 +52,7 @@ final class ControlPlaneClient {
         send("POST", RunnerProtocol.JOBS + "/" + jobId + "/result", result, Duration.ofSeconds(15), null);
     }
 
-    Map<String, Object> heartbeat(Heartbeat hb) throws IOException, InterruptedException {
+    HeartbeatReply heartbeat(Heartbeat hb) throws IOException, InterruptedException {
         return send("POST", RunnerProtocol.HEARTBEAT, hb, Duration.ofSeconds(15), new TypeReference<>() { });
     }
 

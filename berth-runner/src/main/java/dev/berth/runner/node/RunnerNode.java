@@ -5,11 +5,13 @@ import dev.berth.protocol.ContainerStatus;
 import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.SandboxSpec;
 import dev.berth.protocol.runner.Heartbeat;
+import dev.berth.protocol.runner.HeartbeatReply;
 import dev.berth.protocol.runner.Job;
 import dev.berth.protocol.runner.JobResult;
 import dev.berth.protocol.runner.Registration;
 import dev.berth.protocol.runner.RunnerProtocol;
 import dev.berth.protocol.runner.SandboxSpecV1;
+import dev.berth.protocol.runner.StopRequest;
 import dev.berth.runner.SandboxRunner;
 import java.io.IOException;
 import java.time.Duration;
@@ -130,7 +132,7 @@ public final class RunnerNode implements AutoCloseable {
                     yield JobResult.success(runner.observe(job.sandboxId()).status());
                 }
                 case STOP_SANDBOX -> {
-                    runner.stop(job.sandboxId());
+                    runner.stop(job.sandboxId(), ControlPlaneClient.parse(job.payload(), StopRequest.class).force());
                     yield JobResult.success(runner.observe(job.sandboxId()).status());
                 }
                 case DESTROY_SANDBOX -> {
@@ -176,8 +178,8 @@ public final class RunnerNode implements AutoCloseable {
             boolean engine = inventory != null; // it just answered the container list
             var hb = new Heartbeat(metrics.cpuUsage(), metrics.memoryUsage(), metrics.diskUsage(), metrics.loadPerCore(),
                     inventory == null ? 0 : inventory.size(), engine, "berth-agent/1", inventory, observed);
-            Map<String, Object> reply = cp.heartbeat(hb);
-            if (reply != null && Boolean.TRUE.equals(reply.get("reregister"))) {
+            HeartbeatReply reply = cp.heartbeat(hb);
+            if (reply != null && reply.reregister()) {
                 registerWithRetry();
             }
         } catch (IOException | RuntimeException e) {

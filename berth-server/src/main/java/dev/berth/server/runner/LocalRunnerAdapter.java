@@ -37,8 +37,8 @@ final class LocalRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
-    public void stop(String sandboxId) {
-        runner.stop(sandboxId);
+    public void stop(String sandboxId, boolean force) {
+        runner.stop(sandboxId, force);
     }
 
     @Override

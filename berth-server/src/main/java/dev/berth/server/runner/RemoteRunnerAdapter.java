@@ -10,6 +10,7 @@ import dev.berth.protocol.SandboxSpec;
 import dev.berth.protocol.runner.JobResult;
 import dev.berth.protocol.runner.JobType;
 import dev.berth.protocol.runner.SandboxSpecV1;
+import dev.berth.protocol.runner.StopRequest;
 import dev.berth.runner.agent.AgentClient;
 import dev.berth.runner.agent.TunnelTransport;
 import java.time.Duration;
@@ -60,8 +61,8 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
-    public void stop(String sandboxId) {
-        run(JobType.STOP_SANDBOX, sandboxId, "{}");
+    public void stop(String sandboxId, boolean force) {
+        run(JobType.STOP_SANDBOX, sandboxId, JSON.writeValueAsString(new StopRequest(force)));
     }
 
     @Override

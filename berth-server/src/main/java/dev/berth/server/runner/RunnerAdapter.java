@@ -35,7 +35,8 @@ public interface RunnerAdapter {
 
     void start(String sandboxId);
 
-    void stop(String sandboxId);
+    /** @param force kill at once instead of SIGTERM and the runner's stop timeout */
+    void stop(String sandboxId, boolean force);
 
     void destroy(String sandboxId);
 

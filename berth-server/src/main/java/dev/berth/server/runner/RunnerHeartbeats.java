@@ -1,6 +1,7 @@
 package dev.berth.server.runner;
 
 import dev.berth.protocol.runner.Heartbeat;
+import dev.berth.protocol.runner.HeartbeatReply;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +40,7 @@ public class RunnerHeartbeats {
         log.info("runner {} registered", runnerId);
     }
 
-    public Map<String, Object> receive(String runnerId, Heartbeat hb) {
+    public HeartbeatReply receive(String runnerId, Heartbeat hb) {
         Runner r = tx.execute(st -> {
             Runner x = runners.findById(runnerId).orElseThrow();
             x.heartbeat(hb.cpuUsage(), hb.memoryUsage(), hb.diskUsage(), hb.loadPerCore(), hb.sandboxCount(),
@@ -50,7 +51,7 @@ public class RunnerHeartbeats {
             return runners.save(x);
         });
         if (r.getState() == RunnerState.PENDING) {
-            return Map.of("reregister", true);
+            return HeartbeatReply.REREGISTER;
         }
         if (r.getState() == RunnerState.RECONCILING) {
             // back after a gap (its control plane or itself was away): a job claimed by a poll whose answer was
@@ -60,7 +61,7 @@ public class RunnerHeartbeats {
         if (hb.inventory() == null) {
             // the runner is alive but could not read its engine: no inventory is no evidence. Nothing is judged,
             // and a runner back after a gap stays RECONCILING (unschedulable) until an inventory arrives
-            return Map.of("reregister", false);
+            return HeartbeatReply.OK;
         }
         // a sandbox with a job in flight is busy: its job (bounded by the job's timeout) decides, not a guess
         Set<String> busy = jobs.inFlight(runnerId);
@@ -73,6 +74,6 @@ public class RunnerHeartbeats {
             }));
             log.info("runner {} reconciled after being unresponsive; schedulable again", runnerId);
         }
-        return Map.of("reregister", false);
+        return HeartbeatReply.OK;
     }
 }

@@ -2,9 +2,11 @@ package dev.berth.server.runner;
 
 import dev.berth.core.error.UnauthorizedException;
 import dev.berth.protocol.runner.Heartbeat;
+import dev.berth.protocol.runner.HeartbeatReply;
 import dev.berth.protocol.runner.Job;
 import dev.berth.protocol.runner.JobResult;
 import dev.berth.protocol.runner.Registration;
+import dev.berth.protocol.runner.RegistrationReply;
 import dev.berth.server.auth.Access;
 import dev.berth.server.auth.RunnerPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,10 +45,10 @@ public class RunnerProtocolController {
     }
 
     @PostMapping("/api/runner/register")
-    public Map<String, Object> register(HttpServletRequest req, @RequestBody Registration body) {
+    public RegistrationReply register(HttpServletRequest req, @RequestBody Registration body) {
         Runner r = fleet.register(runner(req), body);
         heartbeats.registered(r.getId());
-        return Map.of("runnerId", r.getId(), "region", r.getRegion(), "sessionId", r.getSessionId());
+        return new RegistrationReply(r.getId(), r.getRegion(), r.getSessionId());
     }
 
     @GetMapping("/api/runner/jobs")
@@ -63,7 +65,7 @@ public class RunnerProtocolController {
     }
 
     @PostMapping("/api/runner/heartbeat")
-    public Map<String, Object> heartbeat(HttpServletRequest req, @RequestBody Heartbeat body) {
+    public HeartbeatReply heartbeat(HttpServletRequest req, @RequestBody Heartbeat body) {
         return heartbeats.receive(runner(req), body);
     }
 }

@@ -26,4 +26,10 @@ public record CreateSandboxRequest(
         Integer autoDeleteInterval,
         List<Object> volumes,
         Map<String, Object> buildInfo) {
+
+    /** A request that leaves every field out: each takes its default (an empty body, or none at all). */
+    public static CreateSandboxRequest defaults() {
+        return new CreateSandboxRequest(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null);
+    }
 }

@@ -10,6 +10,7 @@ import dev.berth.server.runner.RunnerAdapter;
 import dev.berth.server.runner.RunnerRegistry;
 import java.time.Clock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 
 /**
  * The shared shape of a user-requested transition: take the sandbox's lock, validate the
@@ -47,6 +48,11 @@ public abstract class SandboxAction {
     }
 
     public Sandbox execute(String sandboxId) {
+        return execute(sandboxId, this::onRunner);
+    }
+
+    /** As {@link #execute(String)} with the runner call given (e.g. a stop with the request's options). */
+    protected Sandbox execute(String sandboxId, BiConsumer<RunnerAdapter, Sandbox> runnerCall) {
         ReentrantLock lock = locks.of(sandboxId);
         lock.lock();
         try {
@@ -67,7 +73,7 @@ public abstract class SandboxAction {
             });
             try {
                 if (s.getRunnerId() != null) {
-                    onRunner(runners.byId(s.getRunnerId()), s);
+                    runnerCall.accept(runners.byId(s.getRunnerId()), s);
                 }
             } catch (BerthException e) {
                 store.fail(sandboxId, ErrorKind.ACTION_FAILED, verb(), verb() + " failed: " + e.getMessage());

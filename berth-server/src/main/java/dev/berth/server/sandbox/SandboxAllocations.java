@@ -20,21 +20,15 @@ class SandboxAllocations implements RunnerAllocations {
     /** One runner's sums, without aggregating every other runner's (placement calls this under the row locks). */
     @Override
     public RunnerResources allocationOf(String runnerId) {
-        List<Object[]> rows = sandboxes.allocationOfRunner(runnerId);
-        Object[] row = rows.isEmpty() ? null : rows.get(0);
-        if (row == null || row[3] == null || ((Number) row[3]).intValue() == 0) {
-            return RunnerResources.NONE;
-        }
-        return new RunnerResources(((Number) row[0]).intValue(), ((Number) row[1]).intValue(),
-                ((Number) row[2]).intValue(), ((Number) row[3]).intValue());
+        List<AllocationRow> rows = sandboxes.allocationOfRunner(runnerId);
+        return rows.isEmpty() ? RunnerResources.NONE : rows.get(0).resources();
     }
 
     @Override
     public Map<String, RunnerResources> allocationByRunner() {
         Map<String, RunnerResources> out = new HashMap<>();
-        for (Object[] row : sandboxes.allocationByRunner()) {
-            out.put((String) row[0], new RunnerResources(((Number) row[1]).intValue(), ((Number) row[2]).intValue(),
-                    ((Number) row[3]).intValue(), ((Number) row[4]).intValue()));
+        for (AllocationRow row : sandboxes.allocationByRunner()) {
+            out.put(row.runnerId(), row.resources());
         }
         return out;
     }

@@ -86,7 +86,7 @@ public class SandboxController {
     @RequiresPermission(Permission.WRITE_SANDBOXES)
     public SandboxDto stop(Caller caller, @PathVariable String idOrName,
             @RequestParam(required = false, defaultValue = "false") boolean force) {
-        return mapper.toDto(stop.execute(service.get(caller, idOrName).getId()), true);
+        return mapper.toDto(stop.execute(service.get(caller, idOrName).getId(), force), true);
     }
 
     @DeleteMapping("/{idOrName}")

@@ -55,16 +55,18 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
             + " and s.state in " + LIVE)
     List<Sandbox> findLiveByOrganization(@Param("org") String organizationId);
 
-    /** Per runner: [runnerId, cpu, memory, disk, count] of its live sandboxes (what Berth has placed there). */
-    @Query("select s.runnerId, sum(s.cpu), sum(s.memoryGib), sum(s.diskGib), count(s) from Sandbox s"
+    /** Per runner: the cpu, memory, disk and count of its live sandboxes (what Berth has placed there). */
+    @Query("select new dev.berth.server.sandbox.AllocationRow(s.runnerId, sum(s.cpu), sum(s.memoryGib),"
+            + " sum(s.diskGib), count(s)) from Sandbox s"
             + " where s.state in " + LIVE + " and s.runnerId is not null"
             + " group by s.runnerId")
-    List<Object[]> allocationByRunner();
+    List<AllocationRow> allocationByRunner();
 
-    /** The same for one runner: [cpu, memory, disk, count] of its live sandboxes (sums are null when none). */
-    @Query("select sum(s.cpu), sum(s.memoryGib), sum(s.diskGib), count(s) from Sandbox s"
-            + " where s.state in " + LIVE + " and s.runnerId = :runner")
-    List<Object[]> allocationOfRunner(@Param("runner") String runnerId);
+    /** The same for one runner: one row, or none when it has no live sandbox. */
+    @Query("select new dev.berth.server.sandbox.AllocationRow(s.runnerId, sum(s.cpu), sum(s.memoryGib),"
+            + " sum(s.diskGib), count(s)) from Sandbox s where s.state in " + LIVE + " and s.runnerId = :runner"
+            + " group by s.runnerId")
+    List<AllocationRow> allocationOfRunner(@Param("runner") String runnerId);
 
     boolean existsByOrganizationIdAndLiveName(String organizationId, String liveName);
 

@@ -52,8 +52,7 @@ public class SandboxService {
 
     public Sandbox create(Caller caller, CreateSandboxRequest req) {
         if (req == null) {
-            req = new CreateSandboxRequest(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null);
+            req = CreateSandboxRequest.defaults();
         }
         if (req.buildInfo() != null && !req.buildInfo().isEmpty()) {
             throw new UnprocessableException("creating a sandbox from an image or Dockerfile (buildInfo) is not "

@@ -34,8 +34,13 @@ public class StopAction extends SandboxAction {
         return SandboxState.STOPPED;
     }
 
+    /** @param force kill the sandbox's processes at once instead of SIGTERM and the runner's stop timeout */
+    public Sandbox execute(String sandboxId, boolean force) {
+        return execute(sandboxId, (runner, sandbox) -> runner.stop(sandbox.getId(), force));
+    }
+
     @Override
     protected void onRunner(RunnerAdapter runner, Sandbox sandbox) {
-        runner.stop(sandbox.getId());
+        runner.stop(sandbox.getId(), false);
     }
 }

@@ -162,6 +162,23 @@ class SandboxApiIT extends BerthIT {
     }
 
     @Test
+    void aForcedStopKillsAtOnceAndAPlainStopLetsTheSandboxEnd() {
+        String plain = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}")).get("id").asString();
+        String forced = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}")).get("id").asString();
+        assertThat(ok(admin("POST", "/api/sandbox/" + plain + "/stop", null)).get("state").asString()).isEqualTo("stopped");
+        assertThat(ok(admin("POST", "/api/sandbox/" + forced + "/stop?force=true", null)).get("state").asString())
+                .isEqualTo("stopped");
+        // SIGKILL at once (137) against SIGTERM, which the sandbox's init answers by ending on its own
+        assertThat(engine.inspect(SandboxRunner.containerName(forced)).orElseThrow().exitCode()).isEqualTo(137);
+        assertThat(engine.inspect(SandboxRunner.containerName(plain)).orElseThrow().exitCode()).isNotEqualTo(137);
+        // the row is settled, not reported as an unexpected exit
+        reconciler.reconcileAll();
+        assertThat(ok(admin("GET", "/api/sandbox/" + forced, null)).get("state").asString()).isEqualTo("stopped");
+        ok(admin("DELETE", "/api/sandbox/" + plain, null));
+        ok(admin("DELETE", "/api/sandbox/" + forced, null));
+    }
+
+    @Test
     void listPagesWithACursorAndFiltersByLabel() {
         String tag = "t" + System.nanoTime();
         for (int i = 0; i < 5; i++) {

@@ -1,5 +1,7 @@
-package dev.berth.server.bench;
+package dev.berth.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.ExecCreateCmdResponse;
 import com.github.dockerjava.core.command.ExecStartResultCallback;
@@ -17,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Benchmarks that print Berth's figure next to the raw engine's, measured in the same run and
@@ -76,10 +76,10 @@ public final class Bench {
             t0 = System.nanoTime();
             JsonNode sb = post("/api/sandbox", "{\"snapshot\":\"berth/busybox\",\"cpu\":1,\"memory\":1}");
             double berthMs = (System.nanoTime() - t0) / 1e6;
-            if (!"started".equals(sb.get("state").asString())) {
+            if (!"started".equals(sb.get("state").asText())) {
                 throw new IllegalStateException("sandbox not started: " + sb);
             }
-            send("DELETE", "/api/sandbox/" + sb.get("id").asString(), null);
+            send("DELETE", "/api/sandbox/" + sb.get("id").asText(), null);
             if (i >= 0) {
                 raw.add(rawMs);
                 berth.add(berthMs);
@@ -99,7 +99,7 @@ public final class Bench {
      */
     private void exec(int n) throws Exception {
         JsonNode sb = post("/api/sandbox", "{\"snapshot\":\"berth/busybox\"}");
-        String id = sb.get("id").asString();
+        String id = sb.get("id").asText();
         String container = dev.berth.runner.SandboxRunner.containerName(id);
         DockerClient docker = engine.client();
         List<Double> berth = new ArrayList<>();
@@ -135,7 +135,7 @@ public final class Bench {
         long t0 = System.nanoTime();
         JsonNode r = post("/api/toolbox/" + id + "/process/execute", "{\"command\":\"echo hi\"}");
         double ms = (System.nanoTime() - t0) / 1e6;
-        if (!"hi".equals(r.get("result").asString().trim())) {
+        if (!"hi".equals(r.get("result").asText().trim())) {
             throw new IllegalStateException("unexpected execute result: " + r);
         }
         return ms;

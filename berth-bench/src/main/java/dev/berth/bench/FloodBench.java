@@ -1,4 +1,4 @@
-package dev.berth.server.bench;
+package dev.berth.bench;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import tools.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * {@code ./berth bench flood [n]}: /api/health latency idle, then while one tenant floods long executes
@@ -33,7 +33,7 @@ final class FloodBench {
 
     void run(int flood) throws Exception {
         String id = JSON.readTree(send("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"}").body())
-                .get("id").asString();
+                .get("id").asText();
         try {
             health(SAMPLES); // warm-up
             Stats idle = Stats.of(health(SAMPLES));

@@ -1,4 +1,4 @@
-package dev.berth.server.bench;
+package dev.berth.bench;
 
 import java.util.Arrays;
 import java.util.List;
