@@ -229,7 +229,12 @@ public final class SandboxRunner {
 
     /** @param force kill at once (SIGKILL) instead of SIGTERM and the stop timeout */
     public void stop(String sandboxId, boolean force) {
-        engine.stop(containerName(sandboxId), force ? java.time.Duration.ZERO : settings.stopTimeout());
+        if (force) {
+            engine.kill(containerName(sandboxId));
+            engine.stop(containerName(sandboxId), java.time.Duration.ZERO); // returns once it has exited
+        } else {
+            engine.stop(containerName(sandboxId), settings.stopTimeout());
+        }
     }
 
     public void destroy(String sandboxId) {

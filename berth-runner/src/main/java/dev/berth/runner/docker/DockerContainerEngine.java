@@ -173,6 +173,17 @@ public final class DockerContainerEngine implements ContainerEngine {
     }
 
     @Override
+    public void kill(String containerIdOrName) {
+        try {
+            docker.killContainerCmd(containerIdOrName).exec();
+        } catch (ConflictException e) {
+            // not running: nothing to kill
+        } catch (RuntimeException e) {
+            throw failure("kill container " + containerIdOrName, e);
+        }
+    }
+
+    @Override
     public void remove(String containerIdOrName) {
         try {
             docker.removeContainerCmd(containerIdOrName).withForce(true).withRemoveVolumes(true).exec();

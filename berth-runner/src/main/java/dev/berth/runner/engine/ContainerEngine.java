@@ -27,6 +27,9 @@ public interface ContainerEngine extends AutoCloseable {
 
     void stop(String containerIdOrName, Duration timeout);
 
+    /** SIGKILL to every process of the container at once; a container that does not run is not an error. */
+    void kill(String containerIdOrName);
+
     /** Removes a container and its anonymous volumes; a missing container is not an error. */
     void remove(String containerIdOrName);
 
