@@ -2,6 +2,7 @@ package dev.berth.protocol.runner;
 
 import dev.berth.protocol.ContainerStatus;
 import dev.berth.protocol.ObservedSandbox;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,8 +13,10 @@ import java.util.Map;
  * @param observed  the same containers with how they ended (exit code, OOM kill), so a killed container is
  *                  told from a clean stop; null from runners that predate it (the control plane then treats
  *                  an exit as clean)
+ * @param images    every tagged image the runner's engine holds ({@code repository:tag}); null when unknown
+ *                  (the engine could not be read, or a runner that predates it): the last known list stands
  */
 public record Heartbeat(double cpuUsage, double memoryUsage, double diskUsage, double loadPerCore, int sandboxCount,
         boolean engineHealthy, String agentVersion, Map<String, ContainerStatus> inventory,
-        Map<String, ObservedSandbox> observed) {
+        Map<String, ObservedSandbox> observed, List<String> images) {
 }

@@ -29,6 +29,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** {@link ContainerEngine} on Docker Engine, through docker-java over the engine's socket. */
 public final class DockerContainerEngine implements ContainerEngine {
@@ -80,6 +82,25 @@ public final class DockerContainerEngine implements ContainerEngine {
             return false;
         } catch (RuntimeException e) {
             throw failure("inspect image " + imageRef, e);
+        }
+    }
+
+    @Override
+    public Set<String> imageRefs() {
+        try {
+            Set<String> refs = new TreeSet<>();
+            for (var image : docker.listImagesCmd().exec()) {
+                if (image.getRepoTags() != null) {
+                    for (String tag : image.getRepoTags()) {
+                        if (!tag.startsWith("<none>")) {
+                            refs.add(tag);
+                        }
+                    }
+                }
+            }
+            return refs;
+        } catch (RuntimeException e) {
+            throw failure("list images", e);
         }
     }
 

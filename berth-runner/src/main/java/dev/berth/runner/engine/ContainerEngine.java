@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one way Berth talks to a container engine. Takes and returns Berth's own value types;
@@ -16,6 +17,9 @@ public interface ContainerEngine extends AutoCloseable {
     boolean ping();
 
     boolean imageExists(String imageRef);
+
+    /** Every tagged image the engine holds, as {@code repository:tag} (placement prefers runners holding a snapshot's image). */
+    Set<String> imageRefs();
 
     /** Imports a rootfs tarball as an image (the engine-API equivalent of {@code docker import}). */
     void importImage(Path rootfsTar, String imageRef);

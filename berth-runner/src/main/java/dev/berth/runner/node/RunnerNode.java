@@ -104,7 +104,7 @@ public final class RunnerNode implements AutoCloseable {
         var reg = new Registration(tunnel.endpoint(), secret, settings.protocolVersion(), settings.runnerClass(),
                 new Registration.Capacity(settings.cpuCapacity(), settings.memoryCapacity(), metrics.diskGiB(),
                         settings.maxSandboxes()),
-                caps.engineVersion(), caps.storageDriver(), caps.diskQuotaEnforced(), "berth-agent/1");
+                caps.engineVersion(), caps.storageDriver(), caps.diskQuotaEnforced(), "berth-agent/1", images());
         long backoff = 250;
         while (stopped.getCount() > 0) {
             try {
@@ -177,7 +177,8 @@ public final class RunnerNode implements AutoCloseable {
             }
             boolean engine = inventory != null; // it just answered the container list
             var hb = new Heartbeat(metrics.cpuUsage(), metrics.memoryUsage(), metrics.diskUsage(), metrics.loadPerCore(),
-                    inventory == null ? 0 : inventory.size(), engine, "berth-agent/1", inventory, observed);
+                    inventory == null ? 0 : inventory.size(), engine, "berth-agent/1", inventory, observed,
+                    engine ? images() : null);
             HeartbeatReply reply = cp.heartbeat(hb);
             if (reply != null && reply.reregister()) {
                 registerWithRetry();
@@ -186,6 +187,16 @@ public final class RunnerNode implements AutoCloseable {
             log.warn("heartbeat failed: {}", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The engine's tagged images, or null when it cannot be read (unknown, not none). */
+    private List<String> images() {
+        try {
+            return List.copyOf(runner.engine().imageRefs());
+        } catch (RuntimeException e) {
+            log.warn("cannot list the engine's images: {}", e.getMessage());
+            return null;
         }
     }
 

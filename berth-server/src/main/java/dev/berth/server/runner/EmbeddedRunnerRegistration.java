@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -87,6 +88,29 @@ public class EmbeddedRunnerRegistration {
         }));
     }
 
+    /**
+     * Records what the embedded engine holds now, at once (after a base image was built, so placement sees it
+     * before the snapshot is reported active). A concurrent heartbeat writing the same row is retried over.
+     */
+    public void refreshImages() {
+        local.ifPresent(runner -> {
+            Set<String> images = runner.engine().imageRefs();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    tx.executeWithoutResult(st -> runners.findById(runner.runnerId()).ifPresent(r -> {
+                        r.recordImages(images);
+                        runners.save(r);
+                    }));
+                    return;
+                } catch (OptimisticLockingFailureException e) {
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
+        });
+    }
+
     @Scheduled(fixedDelay = 5000)
     public void heartbeat() {
         try {
@@ -95,8 +119,10 @@ public class EmbeddedRunnerRegistration {
                 // answer is recorded (no new sandboxes are placed here), not an error
                 boolean engineUp = runner.engine().ping();
                 Integer count = engineUp ? runner.inventory().size() : null;
+                Set<String> images = engineUp ? runner.engine().imageRefs() : null;
                 tx.executeWithoutResult(st -> runners.findById(runner.runnerId()).ifPresent(r -> {
                     r.heartbeat(0, 0, 0, 0, count != null ? count : r.getSandboxCount(), engineUp, clock.instant());
+                    r.recordImages(images);
                     runners.save(r);
                 }));
             });

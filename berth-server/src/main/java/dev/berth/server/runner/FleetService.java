@@ -104,6 +104,7 @@ public class FleetService {
         r.register(reg.endpoint(), reg.secret(), reg.protocolVersion(), reg.runnerClass(), c.cpu(), c.memoryGiB(),
                 c.diskGiB(), c.maxSandboxes(), reg.engineVersion(), reg.storageDriver(), reg.diskQuotaEnforced(),
                 clock.instant());
+        r.recordImages(reg.images());
         return runners.save(r);
     }
 }

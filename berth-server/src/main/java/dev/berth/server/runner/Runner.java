@@ -8,6 +8,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Set;
 import java.util.UUID;
 
 /** A runner node: where it is, what it offers, how healthy it is, how to reach its tunnel. */
@@ -73,6 +75,8 @@ public class Runner {
     private Instant createdAt;
     @Column(name = "session_id")
     private String sessionId;
+    /** one {@code repository:tag} per line (see {@link RunnerImages}); null until the runner reports */
+    private String images;
     @Version
     private long version;
 
@@ -119,6 +123,17 @@ public class Runner {
         this.sandboxCount = count;
         this.engineHealthy = engineOk;
         this.lastHeartbeatAt = now;
+    }
+
+    /** What its engine holds now; null (unknown) keeps the last report. */
+    public void recordImages(Collection<String> refs) {
+        if (refs != null) {
+            this.images = RunnerImages.column(refs);
+        }
+    }
+
+    public Set<String> getImages() {
+        return RunnerImages.parse(images);
     }
 
     public void markUnresponsive(Instant now) {

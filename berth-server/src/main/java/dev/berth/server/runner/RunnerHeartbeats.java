@@ -45,6 +45,7 @@ public class RunnerHeartbeats {
             Runner x = runners.findById(runnerId).orElseThrow();
             x.heartbeat(hb.cpuUsage(), hb.memoryUsage(), hb.diskUsage(), hb.loadPerCore(), hb.sandboxCount(),
                     hb.engineHealthy(), clock.instant());
+            x.recordImages(hb.images());
             if (x.getState() == RunnerState.UNRESPONSIVE) {
                 x.markReconciling();
             }

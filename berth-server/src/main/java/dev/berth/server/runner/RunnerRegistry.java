@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
 
@@ -94,8 +95,8 @@ public class RunnerRegistry {
             throw new InvalidRequestException("unknown target region '" + region + "'; known regions: "
                     + regions.findAll().stream().map(Region::getId).sorted().toList());
         }
-        Placement p = policy.place(new PlacementRequest(r, new SnapshotRef(snapshot), region, null), views(),
-                ThreadLocalRandom.current());
+        var request = new PlacementRequest(r, new SnapshotRef(RunnerImages.normalize(snapshot)), region, null);
+        Placement p = policy.place(request, views(), ThreadLocalRandom.current());
         if (p instanceof Placement.Placed placed) {
             return byId(placed.runnerId().value());
         }
@@ -136,7 +137,8 @@ public class RunnerRegistry {
                 new RunnerResources(r.getCpuCapacity(), r.getMemoryCapacity(), r.getDiskCapacity(), r.getMaxSandboxes()),
                 allocated, new RunnerUsage(clamp(r.getCpuUsage()), clamp(r.getMemoryUsage()), clamp(r.getDiskUsage()),
                         Math.max(0, r.getLoadPerCore())),
-                Set.of(), true);
+                r.getImages().stream().map(SnapshotRef::new).collect(Collectors.toSet()),
+                false); // Berth has no registry runners pull from yet: a runner starts what its engine holds
     }
 
     private static double clamp(double v) {

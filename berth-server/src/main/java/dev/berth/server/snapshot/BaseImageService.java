@@ -4,6 +4,7 @@ import dev.berth.core.error.BerthException;
 import dev.berth.runner.image.BaseImage;
 import dev.berth.runner.image.BaseImageBuilder;
 import dev.berth.server.config.BerthProperties;
+import dev.berth.server.runner.EmbeddedRunnerRegistration;
 import dev.berth.server.runner.RunnerRegistry;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
@@ -31,6 +32,7 @@ public class BaseImageService {
 
     private final SnapshotRepository snapshots;
     private final Optional<BaseImageBuilder> builder;
+    private final EmbeddedRunnerRegistration embedded;
     private final RunnerRegistry runners;
     private final BerthProperties props;
     private final TransactionTemplate tx;
@@ -42,11 +44,12 @@ public class BaseImageService {
     });
 
     public BaseImageService(SnapshotRepository snapshots, Optional<BaseImageBuilder> builder,
-            RunnerRegistry runners,
+            RunnerRegistry runners, EmbeddedRunnerRegistration embedded,
             BerthProperties props, TransactionTemplate tx, Clock clock) {
         this.snapshots = snapshots;
         this.builder = builder;
         this.runners = runners;
+        this.embedded = embedded;
         this.props = props;
         this.tx = tx;
         this.clock = clock;
@@ -85,6 +88,7 @@ public class BaseImageService {
         });
         try {
             long size = builder.orElseThrow().ensure(image);
+            embedded.refreshImages(); // placement must see the image before the snapshot is reported active
             update(image, s -> s.markActive(size, clock.instant()));
             log.info("snapshot {} is active", image.snapshotName());
             return true;
