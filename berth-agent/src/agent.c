@@ -10,6 +10,7 @@
 #include "users.h"
 
 #include <dirent.h>
+#include <ftw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -78,6 +79,7 @@ struct proc {
     size_t stdin_off, stdin_len;
     int stdin_close_pending;
     int exited, status, timed_out;
+    int detach; /* SPAWN_DETACH: survives its connection */
     int64_t deadline; /* ms, CLOCK_MONOTONIC; 0 = none */
     struct conn *conn;
 };
@@ -291,11 +293,14 @@ static void proc_unlink_free(struct proc *p)
     free(p);
 }
 
-/* Called when the client goes away: kill the process group, keep the record until reaped. */
+/* Called when the client goes away: kill the process group (unless the process was spawned detached), keep
+   the record until reaped. */
 static void proc_detach(struct proc *p)
 {
     p->conn = NULL;
-    if (!p->exited) {
+    if (!p->exited && p->detach) {
+        proc_close_fds(p);
+    } else if (!p->exited) {
         kill(-p->pid, SIGKILL);
         proc_close_fds(p);
     } else {
@@ -512,6 +517,10 @@ static void do_spawn(struct conn *c, struct req *r)
     int e = 0;
 
     users_refresh();
+    if ((r->flags & SPAWN_DETACH) && (r->flags & SPAWN_PTY)) {
+        send_error(c, EINVAL, "spawn: a detached process cannot have a terminal");
+        return;
+    }
     if (pipe2(ctl, O_CLOEXEC) != 0) {
         e = errno;
         goto fail;
@@ -623,6 +632,7 @@ static void do_spawn(struct conn *c, struct req *r)
         return;
     }
     p->pid = pid;
+    p->detach = (r->flags & SPAWN_DETACH) != 0;
     if (master >= 0) {
         p->pty = 1;
         p->out_fd = master;
@@ -1528,6 +1538,26 @@ static void start_entrypoint(char **argv)
 
 /* ------------------------------------------------------------------ main loop */
 
+/* Toolbox sessions keep their state in the sandbox (see docs/toolbox.md); none of their shells outlives a
+   restart, so as init the agent starts with none. */
+#define SESSIONS_DIR "/tmp/.berth/sessions"
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+static void clear_sessions(void)
+{
+    nftw(SESSIONS_DIR, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
 static void shutdown_and_exit(int code)
 {
     for (struct proc *p = procs; p; p = p->next)
@@ -1693,6 +1723,8 @@ int main(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 32 * 1024);
     mallopt(M_TRIM_THRESHOLD, 64 * 1024);
     umask(022);
+    if (getpid() == 1)
+        clear_sessions();
     listen_fd = setup_socket(socket_path);
     if (listen_fd < 0)
         return 1;

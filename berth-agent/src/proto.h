@@ -67,7 +67,10 @@ enum {
 #define SPAWN_PTY 0x1u
 #define SPAWN_ENV_REPLACE 0x2u
 #define SPAWN_STDIN_CLOSED 0x4u /* start with stdin already closed (no CLOSE_STDIN round trip) */
-#define SPAWN_KNOWN (SPAWN_PTY | SPAWN_ENV_REPLACE | SPAWN_STDIN_CLOSED)
+/* keep running when the connection closes: the process is its own session (see docs/agent-protocol.md);
+   not with SPAWN_PTY. Toolbox sessions use it for their shells. */
+#define SPAWN_DETACH 0x8u
+#define SPAWN_KNOWN (SPAWN_PTY | SPAWN_ENV_REPLACE | SPAWN_STDIN_CLOSED | SPAWN_DETACH)
 /* STAT flags */
 #define STAT_NOFOLLOW 0x1u
 /* WRITE flags */

@@ -240,6 +240,49 @@ public final class AgentClient {
         }
     }
 
+    /**
+     * Starts a process that outlives this call and the connection (the agent spawns it detached, stdin closed):
+     * returns its pid once it has printed its first line on stdout (its signal that it is set up), after which
+     * its output is no longer read. A process that exits first, or prints nothing within the I/O timeout, fails
+     * the call with its exit code and stderr.
+     */
+    public int startDetached(ExecRequest req) throws AgentException {
+        if (req.tty()) {
+            throw new IllegalArgumentException("a detached process cannot have a terminal");
+        }
+        AgentConnection c = connect();
+        ScheduledFuture<?> g = c.arm(ioTimeout);
+        try {
+            c.send(Wire.T_SPAWN, req.encode(null, true, true));
+            int pid = readSpawned(c);
+            Capped err = new Capped(4096);
+            while (true) {
+                Wire.Frame f = c.read();
+                switch (f.type()) {
+                    case Wire.R_STDOUT -> {
+                        for (byte b : f.payload()) {
+                            if (b == '\n') {
+                                return pid;
+                            }
+                        }
+                    }
+                    case Wire.R_STDERR -> err.add(f.payload());
+                    case Wire.R_EXIT -> {
+                        ExitStatus st = ExitStatus.decode(f.payload());
+                        throw new AgentException(AgentErrorCode.EXEC_FAILED, 0, "exited with code " + st.exitCode()
+                                + " before it was ready: " + err.buf.toString(java.nio.charset.StandardCharsets.UTF_8)
+                                .strip());
+                    }
+                    case Wire.R_ERROR -> throw execError(f);
+                    default -> throw AgentException.protocol("unexpected frame 0x" + Integer.toHexString(f.type()));
+                }
+            }
+        } finally {
+            AgentConnection.disarm(g);
+            c.close();
+        }
+    }
+
     private int readSpawned(AgentConnection c) throws AgentException {
         Wire.Frame f = c.read();
         if (f.type() == Wire.R_ERROR) {

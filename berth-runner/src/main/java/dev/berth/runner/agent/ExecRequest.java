@@ -81,9 +81,13 @@ public record ExecRequest(List<String> argv, String cwd, Map<String, String> env
     }
 
     byte[] encode(Duration effectiveTimeout, boolean stdinClosed) {
+        return encode(effectiveTimeout, stdinClosed, false);
+    }
+
+    byte[] encode(Duration effectiveTimeout, boolean stdinClosed, boolean detach) {
         Wire.Out o = new Wire.Out();
         int flags = (tty ? Wire.SPAWN_PTY : 0) | (replaceEnv ? Wire.SPAWN_ENV_REPLACE : 0)
-                | (stdinClosed && !tty ? Wire.SPAWN_STDIN_CLOSED : 0);
+                | (stdinClosed && !tty ? Wire.SPAWN_STDIN_CLOSED : 0) | (detach ? Wire.SPAWN_DETACH : 0);
         long ms = effectiveTimeout == null ? 0 : Math.max(1, Math.min(0xffffffffL, effectiveTimeout.toMillis()));
         o.u32(flags).u32(ms).u16(cols).u16(rows).str(cwd == null ? "" : cwd).str(user == null ? "" : user);
         o.u32(argv.size());

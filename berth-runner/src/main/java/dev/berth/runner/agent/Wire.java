@@ -26,7 +26,7 @@ final class Wire {
             R_EXIT = 0x93, R_STAT = 0xA0, R_ENTRIES = 0xA1, R_DATA = 0xA2, R_END = 0xA3, R_OK = 0xA4,
             R_LOG = 0xB0, R_ERROR = 0xE0;
 
-    static final int SPAWN_PTY = 1, SPAWN_ENV_REPLACE = 2, SPAWN_STDIN_CLOSED = 4;
+    static final int SPAWN_PTY = 1, SPAWN_ENV_REPLACE = 2, SPAWN_STDIN_CLOSED = 4, SPAWN_DETACH = 8;
     static final int MAX_STRING = 4096;
 
     /** One received frame. */

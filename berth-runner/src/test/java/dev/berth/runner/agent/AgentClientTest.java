@@ -65,6 +65,42 @@ class AgentClientTest {
     }
 
     @Test
+    void aDetachedProcessOutlivesItsConnectionAndANormalOneDoesNot() throws Exception {
+        int detached = client.startDetached(ExecRequest.shell("echo ready; exec sleep 300"));
+        // a normal spawn whose connection is dropped is killed with its process group
+        AgentProcess normal = client.spawn(ExecRequest.shell("exec sleep 301"), new ProcessListener() {
+            @Override
+            public void onStdout(byte[] data) {
+            }
+
+            @Override
+            public void onStderr(byte[] data) {
+            }
+
+            @Override
+            public void onExit(ExitStatus status) {
+            }
+
+            @Override
+            public void onError(AgentException error) {
+            }
+        });
+        int killed = normal.pid();
+        normal.close();
+        await().atMost(T).until(() -> client.exec(ExecRequest.of("kill", "-0", Integer.toString(killed)), T)
+                .exitCode() != 0);
+        assertThat(client.exec(ExecRequest.of("kill", "-0", Integer.toString(detached)), T).exitCode())
+                .as("the detached process still runs").isZero();
+        client.exec(ExecRequest.of("kill", "-9", Integer.toString(detached)), T);
+
+        AgentException exited = org.junit.jupiter.api.Assertions.assertThrows(AgentException.class,
+                () -> client.startDetached(ExecRequest.shell("echo nope >&2; exit 3")));
+        assertThat(exited.getMessage()).contains("exited with code 3", "nope");
+        assertThatThrownBy(() -> client.startDetached(ExecRequest.shell("true").withTty(80, 24)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void stderrIsSeparate() throws Exception {
         ExecResult r = client.exec(ExecRequest.shell("echo out; echo err >&2"), T);
         assertThat(r.stdoutText()).isEqualTo("out\n");

@@ -75,6 +75,9 @@ public class Sandbox {
     @Column(name = "labels_json", nullable = false)
     private String labelsJson;
 
+    @Column(name = "toolbox_env_json")
+    private String toolboxEnvJson;
+
     @Column(name = "public_access")
     private boolean publicAccess;
 
@@ -165,12 +168,25 @@ public class Sandbox {
         if (to == SandboxState.DESTROYED) {
             this.liveName = null;
         }
+        if (to != SandboxState.STARTED && to != SandboxState.STARTING && to != SandboxState.CREATING) {
+            this.toolboxEnvJson = null; // the toolbox's env changes end with the processes they were for
+        }
         return true;
     }
 
     public void desire(DesiredState desired, Instant now) {
         this.desiredState = desired;
         this.updatedAt = now;
+    }
+
+    /** The toolbox's environment changes ({@code POST /env}), as the toolbox encodes them; null = none. */
+    public void replaceToolboxEnv(String json, Instant now) {
+        this.toolboxEnvJson = json;
+        this.updatedAt = now;
+    }
+
+    public String getToolboxEnvJson() {
+        return toolboxEnvJson;
     }
 
     public void assignRunner(String runnerId) {

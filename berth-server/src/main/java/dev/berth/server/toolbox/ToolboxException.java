@@ -1,40 +1,38 @@
 package dev.berth.server.toolbox;
 
+import java.util.Objects;
+
 /**
- * A toolbox (in-sandbox daemon) error, answered in the daemon's shape with
- * {@code source: "DAYTONA_DAEMON"} and one of the daemon codes the SDK maps to typed errors
- * (FILE_NOT_FOUND, GIT_*, PROCESS_*, BAD_REQUEST, ...).
+ * A toolbox (in-sandbox daemon) error, answered in the daemon's shape with {@code source: "DAYTONA_DAEMON"};
+ * its status and code come from its {@link ToolboxError}, never from the thrower.
  */
 public class ToolboxException extends RuntimeException {
 
-    private final int status;
-    private final String code;
+    private final ToolboxError error;
 
-    public ToolboxException(int status, String code, String message) {
+    public ToolboxException(ToolboxError error, String message) {
         super(message);
-        this.status = status;
-        this.code = code;
+        this.error = Objects.requireNonNull(error, "error");
     }
 
-    public ToolboxException(int status, String code, String message, Throwable cause) {
+    public ToolboxException(ToolboxError error, String message, Throwable cause) {
         super(message, cause);
-        this.status = status;
-        this.code = code;
+        this.error = Objects.requireNonNull(error, "error");
+    }
+
+    public ToolboxError error() {
+        return error;
     }
 
     public int status() {
-        return status;
+        return error.status();
     }
 
     public String code() {
-        return code;
+        return error.code();
     }
 
     public static ToolboxException badRequest(String message) {
-        return new ToolboxException(400, "BAD_REQUEST", message);
-    }
-
-    public static ToolboxException notFound(String code, String message) {
-        return new ToolboxException(404, code, message);
+        return new ToolboxException(ToolboxError.BAD_REQUEST, message);
     }
 }

@@ -22,17 +22,19 @@ public class ToolboxProblemHandler {
 
     @ExceptionHandler(ToolboxException.class)
     ResponseEntity<Map<String, Object>> toolbox(ToolboxException e, HttpServletRequest req) {
-        return respond(e.status(), e.code(), e.getMessage(), req);
+        return respond(e, req);
     }
 
     @ExceptionHandler(AgentException.class)
     ResponseEntity<Map<String, Object>> agent(AgentException e, HttpServletRequest req) {
-        ToolboxException t = AgentErrors.translate(e);
-        return respond(t.status(), t.code(), t.getMessage(), req);
+        return respond(AgentErrors.translate(e), req);
     }
 
-    public static ResponseEntity<Map<String, Object>> respond(int status, String code, String message,
-            HttpServletRequest req) {
+    /** The response for {@code e}: its status and code come from its {@link ToolboxError}, here and nowhere else. */
+    public static ResponseEntity<Map<String, Object>> respond(ToolboxException e, HttpServletRequest req) {
+        int status = e.status();
+        String code = e.code();
+        String message = e.getMessage();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("statusCode", status);
         body.put("message", message);

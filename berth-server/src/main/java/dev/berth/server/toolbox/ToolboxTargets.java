@@ -33,10 +33,10 @@ public class ToolboxTargets {
         try {
             s = sandboxes.get(caller, sandboxId);
         } catch (NotFoundException e) {
-            throw ToolboxException.notFound("NOT_FOUND", "sandbox '" + sandboxId + "' not found");
+            throw new ToolboxException(ToolboxError.NOT_FOUND, "sandbox '" + sandboxId + "' not found");
         }
         if (s.getState() != SandboxState.STARTED) {
-            throw new ToolboxException(409, "CONFLICT", "sandbox " + s.getId() + " is '" + s.getState().wireName()
+            throw new ToolboxException(ToolboxError.CONFLICT, "sandbox " + s.getId() + " is '" + s.getState().wireName()
                     + "', not 'started'; start it before using the toolbox");
         }
         return new Target(s, runners.byId(s.getRunnerId()).agent(s.getId()));

@@ -3,6 +3,7 @@ package dev.berth.server.toolbox.files;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ExecRequest;
 import dev.berth.runner.agent.ExecResult;
+import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
 import java.time.Duration;
@@ -39,7 +40,7 @@ final class FileSearch {
         // exit 2 also means "some files could not be read" (devices, /proc, permissions): what matched is still the
         // answer; only a grep that found nothing and failed is reported, as the sandbox's problem, not the server's
         if (r.exitCode() > 1 && out.isEmpty()) {
-            throw new ToolboxException(422, "UNPROCESSABLE_ENTITY", "grep in the sandbox failed (exit " + r.exitCode()
+            throw new ToolboxException(ToolboxError.UNPROCESSABLE_ENTITY, "grep in the sandbox failed (exit " + r.exitCode()
                     + ")" + (r.stderrText().isBlank() ? "" : ": " + r.stderrText().strip()));
         }
         return out;
@@ -61,12 +62,12 @@ final class FileSearch {
         try {
             ExecResult r = t.agent().exec(req.withUser(user.name()).withTimeout(TIMEOUT), TIMEOUT);
             if (r.timedOut()) {
-                throw new ToolboxException(408, "REQUEST_TIMEOUT", req.argv().get(0) + " took longer than " + TIMEOUT);
+                throw new ToolboxException(ToolboxError.REQUEST_TIMEOUT, req.argv().get(0) + " took longer than " + TIMEOUT);
             }
             return r;
         } catch (AgentException e) {
             if (e.code() == dev.berth.runner.agent.AgentErrorCode.EXEC_FAILED) {
-                throw new ToolboxException(422, "UNPROCESSABLE_ENTITY", "this sandbox's image has no usable '"
+                throw new ToolboxException(ToolboxError.UNPROCESSABLE_ENTITY, "this sandbox's image has no usable '"
                         + req.argv().get(0) + "' (" + e.getMessage() + "); file search needs grep and find");
             }
             throw e;

@@ -1,5 +1,6 @@
 package dev.berth.server.toolbox.files;
 
+import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
 
 /**
@@ -50,7 +51,7 @@ public record SandboxUser(String name, String home) {
             throw ToolboxException.badRequest("path is required");
         }
         if (path.indexOf('\0') >= 0) {
-            throw new ToolboxException(400, "INVALID_FILE_PATH", "path must not contain NUL");
+            throw new ToolboxException(ToolboxError.INVALID_FILE_PATH, "path must not contain NUL");
         }
         return path;
     }

@@ -3,6 +3,7 @@ package dev.berth.server.toolbox.git;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
+import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
@@ -217,7 +218,7 @@ public class GitController {
         Repo r = repo(caller, sandboxId, req.path());
         boolean exists = remotes(r).stream().anyMatch(x -> x.name().equals(name));
         if (exists && !Boolean.TRUE.equals(req.overwrite())) {
-            throw new ToolboxException(409, "CONFLICT", "remote '" + name + "' already exists; pass overwrite to "
+            throw new ToolboxException(ToolboxError.CONFLICT, "remote '" + name + "' already exists; pass overwrite to "
                     + "replace its url");
         }
         r.git().run("remote", GitRunner.LOCAL,

@@ -6,6 +6,7 @@ import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ExecRequest;
 import dev.berth.runner.agent.ExecResult;
 import dev.berth.server.toolbox.AgentErrors;
+import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
 import dev.berth.server.toolbox.files.SandboxUser;
@@ -75,7 +76,7 @@ final class GitRunner {
             ExecRequest req = new ExecRequest(argv, null, env, false, user.name(), false, 0, 0, timeout);
             ExecResult r = target.agent().exec(req, timeout);
             if (r.timedOut()) {
-                throw new ToolboxException(408, "REQUEST_TIMEOUT", "git " + operation + " took longer than " + timeout);
+                throw new ToolboxException(ToolboxError.REQUEST_TIMEOUT, "git " + operation + " took longer than " + timeout);
             }
             if (r.exitCode() != 0) {
                 throw GitErrors.classify(operation, r.stderrText() + "\n" + r.stdoutText());
@@ -83,7 +84,7 @@ final class GitRunner {
             return r.stdoutText();
         } catch (AgentException e) {
             if (e.code() == AgentErrorCode.EXEC_FAILED) {
-                throw new ToolboxException(422, "UNPROCESSABLE_ENTITY", "git is not available in this sandbox ("
+                throw new ToolboxException(ToolboxError.UNPROCESSABLE_ENTITY, "git is not available in this sandbox ("
                         + e.getMessage() + "); use an image with git installed, e.g. the berth/default snapshot");
             }
             throw AgentErrors.translate(e);

@@ -8,6 +8,7 @@ import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.limits.LongOperations;
+import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
@@ -96,7 +97,7 @@ class ExecuteController {
         }
         ExecResult r = t.agent().exec(req, timeout);
         if (r.timedOut()) {
-            throw new ToolboxException(408, "PROCESS_EXECUTION_TIMEOUT", "command exceeded its timeout of "
+            throw new ToolboxException(ToolboxError.PROCESS_EXECUTION_TIMEOUT, "command exceeded its timeout of "
                     + timeout.toSeconds() + "s and was killed with its process group");
         }
         return r;

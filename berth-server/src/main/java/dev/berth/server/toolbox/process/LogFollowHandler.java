@@ -9,7 +9,6 @@ import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
@@ -25,15 +24,19 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
 @Component
 class LogFollowHandler extends AbstractWebSocketHandler {
 
+    private final SessionLogStreams streams;
+
+    LogFollowHandler(SessionLogStreams streams) {
+        this.streams = streams;
+    }
+
     private static final String STOP = LogFollowHandler.class.getName() + ".stop";
 
     @Override
     public void afterConnectionEstablished(WebSocketSession ws) throws IOException {
         SocketTarget target = (SocketTarget) ws.getAttributes().get(SocketTarget.ATTRIBUTE);
         if (target instanceof SocketTarget.CommandLogs c) {
-            LogFollower f = new LogFollower(c.command().log(), ws);
-            ws.getAttributes().put(STOP, (Closeable) f::stop);
-            f.start();
+            ws.getAttributes().put(STOP, streams.follow(c.target(), c.sessionId(), c.commandId(), ws));
         } else if (target instanceof SocketTarget.EntrypointLogs e) {
             // the agent's log stream has its own reader thread: blocking sends (bounded) just slow that stream
             var out = new ConcurrentWebSocketSessionDecorator(ws, 10_000, 1 << 20);
@@ -58,10 +61,8 @@ class LogFollowHandler extends AbstractWebSocketHandler {
     private record Forward(WebSocketSession out) implements LogListener {
         @Override
         public void onLog(LogChunk chunk) {
-            var c = new OutputLog.Chunk(chunk.stream() == LogStream.STDOUT ? OutputLog.Stream.STDOUT
-                    : OutputLog.Stream.STDERR, chunk.data());
             try {
-                out.sendMessage(new BinaryMessage(LogFrames.encode(List.of(c))));
+                out.sendMessage(new BinaryMessage(LogFrames.encode(chunk.stream() == LogStream.STDOUT, chunk.data())));
             } catch (IOException | RuntimeException e) {
                 PtyFrames.closeQuietly(out, CloseStatus.SESSION_NOT_RELIABLE);
             }

@@ -1,7 +1,6 @@
 package dev.berth.server.toolbox.process;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 
 /**
  * Daytona's log-follow framing: one byte stream where {@code 01 01 01} switches to stdout and {@code 02 02 02}
@@ -15,15 +14,8 @@ final class LogFrames {
     private LogFrames() {
     }
 
-    static ByteBuffer encode(List<OutputLog.Chunk> chunks) {
-        int n = 0;
-        for (OutputLog.Chunk c : chunks) {
-            n += 3 + c.data().length;
-        }
-        ByteBuffer b = ByteBuffer.allocate(n);
-        for (OutputLog.Chunk c : chunks) {
-            b.put(c.stream() == OutputLog.Stream.STDOUT ? STDOUT : STDERR).put(c.data());
-        }
-        return b.flip();
+    /** One chunk of one stream, with its marker. */
+    static ByteBuffer encode(boolean stdout, byte[] data) {
+        return ByteBuffer.allocate(3 + data.length).put(stdout ? STDOUT : STDERR).put(data).flip();
     }
 }

@@ -28,13 +28,13 @@ final class ProcessDtos {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CommandDto(String id, String command, Integer exitCode) {
-        static CommandDto of(SessionCommand c) {
+        static CommandDto of(AgentSessions.Command c) {
             return new CommandDto(c.id(), c.command(), c.exitCode());
         }
     }
 
     record SessionDto(String sessionId, List<CommandDto> commands) {
-        static SessionDto of(ShellSession s) {
+        static SessionDto of(AgentSessions.Session s) {
             return new SessionDto(s.id(), s.commands().stream().map(CommandDto::of).toList());
         }
     }

@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * In-memory process state of the toolbox (sessions, their commands, PTYs), per sandbox and organization.
- * Call {@link #forget(String)} when a sandbox stops or is deleted: it kills the session shells and PTYs and
- * frees their memory.
+ * The PTYs attached through this replica, per sandbox and organization (sessions are not here: they are kept in
+ * the sandbox, {@link AgentSessions}). Call {@link #forget(String)} when a sandbox stops or is deleted: it kills
+ * its PTYs and frees their memory.
  */
 @Component
 public class ProcessSessions {
@@ -28,7 +28,7 @@ public class ProcessSessions {
         return bySandbox.computeIfAbsent(key, k -> new SandboxProcesses(props));
     }
 
-    /** Drops (and kills) every session and PTY of the sandbox. Safe to call for unknown ids and repeatedly. */
+    /** Drops (and kills) every PTY of the sandbox. Safe to call for unknown ids and repeatedly. */
     public void forget(String sandboxId) {
         List<SandboxProcesses> gone = new ArrayList<>();
         bySandbox.entrySet().removeIf(e -> {

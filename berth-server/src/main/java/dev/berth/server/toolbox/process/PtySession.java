@@ -6,6 +6,7 @@ import dev.berth.runner.agent.AgentProcess;
 import dev.berth.runner.agent.ExecRequest;
 import dev.berth.runner.agent.ExitStatus;
 import dev.berth.runner.agent.ProcessListener;
+import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
 import java.io.IOException;
 import java.time.Duration;
@@ -74,7 +75,7 @@ final class PtySession implements ProcessListener {
         }
         AgentProcess p = process;
         if (p == null || exit != null) {
-            throw new ToolboxException(410, "SESSION_ENDED", "PTY session '" + id + "' has exited");
+            throw new ToolboxException(ToolboxError.SESSION_ENDED, "PTY session '" + id + "' has exited");
         }
         return p;
     }

@@ -1,18 +1,20 @@
 package dev.berth.server.toolbox.process;
 
 import dev.berth.runner.agent.ExecRequest;
+import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
+import dev.berth.server.sandbox.SandboxStore;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The process environment changes of {@code POST /env} ({@code sandbox.updateEnv}), per sandbox and
@@ -20,8 +22,9 @@ import org.springframework.stereotype.Component;
  * PTYs); running processes keep theirs, as with Daytona's daemon. Set variables are merged under the
  * request's own envs. Unset names are removed from the spawned process's environment by starting it through
  * {@code env -u NAME ...} (the agent can only add variables), so that needs an {@code env} on the image's PATH.
- * Held in memory and dropped when the sandbox stops (a restarted daemon starts from the image environment
- * too). Bounded; values are never logged nor returned.
+ * Kept on the sandbox's row (so every control-plane replica applies them) and cleared when the sandbox leaves
+ * the running states (a restarted daemon starts from the image environment too). Bounded; values are never
+ * logged nor returned.
  */
 @Component
 public class SandboxEnv {
@@ -32,15 +35,27 @@ public class SandboxEnv {
     static final int MAX_TOTAL_BYTES = 256 * 1024;
 
     /** Immutable snapshot: variables to set, names to remove (disjoint). */
-    private record Vars(Map<String, String> set, Set<String> unset) {
+    record Vars(Map<String, String> set, Set<String> unset) {
 
         static final Vars EMPTY = new Vars(Map.of(), Set.of());
     }
 
-    private final Map<SandboxKey, Vars> bySandbox = new ConcurrentHashMap<>();
+    private final SandboxStore store;
+    private final JsonMapper json;
+    private final Clock clock;
 
-    private static SandboxKey key(Target t) {
-        return new SandboxKey(t.sandbox().getOrganizationId(), t.sandbox().getId());
+    SandboxEnv(SandboxStore store, JsonMapper json, Clock clock) {
+        this.store = store;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    private Vars read(String stored) {
+        if (stored == null || stored.isEmpty()) {
+            return Vars.EMPTY;
+        }
+        Vars v = json.readValue(stored, Vars.class);
+        return new Vars(v.set() == null ? Map.of() : v.set(), v.unset() == null ? Set.of() : v.unset());
     }
 
     /** Removes {@code unset}, then sets {@code set} (a name in both ends up set). All or nothing. */
@@ -61,8 +76,8 @@ public class SandboxEnv {
                         + "is larger than " + MAX_VALUE_BYTES + " bytes");
             }
         });
-        bySandbox.compute(key(t), (k, old) -> {
-            Vars cur = old == null ? Vars.EMPTY : old;
+        store.update(t.sandbox().getId(), sandbox -> {
+            Vars cur = read(sandbox.getToolboxEnvJson());
             Map<String, String> nextSet = new LinkedHashMap<>(cur.set());
             Set<String> nextUnset = new LinkedHashSet<>(cur.unset());
             for (String name : u) {
@@ -74,7 +89,7 @@ public class SandboxEnv {
                 nextSet.put(e.getKey(), e.getValue());
             }
             if (nextSet.size() + nextUnset.size() > MAX_VARS) {
-                throw new ToolboxException(400, "BAD_REQUEST", "a sandbox keeps at most " + MAX_VARS
+                throw new ToolboxException(ToolboxError.BAD_REQUEST, "a sandbox keeps at most " + MAX_VARS
                         + " set or unset environment variables");
             }
             long total = 0;
@@ -85,10 +100,8 @@ public class SandboxEnv {
                 throw ToolboxException.badRequest("the environment set for this sandbox would exceed "
                         + MAX_TOTAL_BYTES + " bytes");
             }
-            if (nextSet.isEmpty() && nextUnset.isEmpty()) {
-                return null;
-            }
-            return new Vars(Collections.unmodifiableMap(nextSet), Collections.unmodifiableSet(nextUnset));
+            sandbox.replaceToolboxEnv(nextSet.isEmpty() && nextUnset.isEmpty() ? null
+                    : json.writeValueAsString(new Vars(nextSet, nextUnset)), clock.instant());
         });
     }
 
@@ -97,8 +110,8 @@ public class SandboxEnv {
      * unset names (not set again by the request) removed through an {@code env -u} wrapper.
      */
     public ExecRequest apply(Target t, ExecRequest req) {
-        Vars v = bySandbox.get(key(t));
-        if (v == null) {
+        Vars v = read(t.sandbox().getToolboxEnvJson());
+        if (v.set().isEmpty() && v.unset().isEmpty()) {
             return req;
         }
         Map<String, String> env = new LinkedHashMap<>(v.set());
@@ -117,11 +130,6 @@ public class SandboxEnv {
         }
         return new ExecRequest(argv, req.cwd(), env, req.replaceEnv(), req.user(), req.tty(), req.cols(), req.rows(),
                 req.timeout());
-    }
-
-    /** Drops the sandbox's changes (it stopped or was deleted). */
-    public void forget(String sandboxId) {
-        bySandbox.keySet().removeIf(k -> k.sandboxId().equals(sandboxId));
     }
 
     private static void checkName(String name) {

@@ -7,7 +7,7 @@ import java.util.Set;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-/** Frees a sandbox's sessions, PTYs and environment changes once it no longer runs. */
+/** Frees the PTYs this replica holds for a sandbox once it no longer runs. */
 @Component
 class SandboxLifecycleListener {
 
@@ -15,18 +15,15 @@ class SandboxLifecycleListener {
             SandboxState.ERROR, SandboxState.ARCHIVED, SandboxState.STOPPING, SandboxState.DESTROYING);
 
     private final ProcessSessions sessions;
-    private final SandboxEnv env;
 
-    SandboxLifecycleListener(ProcessSessions sessions, SandboxEnv env) {
+    SandboxLifecycleListener(ProcessSessions sessions) {
         this.sessions = sessions;
-        this.env = env;
     }
 
     @EventListener
     void on(SandboxStateChanged e) {
         if (GONE.contains(e.to())) {
             sessions.forget(e.sandboxId());
-            env.forget(e.sandboxId());
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.limits.LongOperations;
+import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
@@ -27,24 +28,22 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Daytona sessions: long-lived shells whose commands share cwd and environment (see {@link ShellSession}). */
+/** Daytona sessions: long-lived shells whose commands share cwd and environment, kept in the sandbox ({@link AgentSessions}). */
 @RequiresPermission(Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}/process/session")
 class SessionController {
 
     private final ToolboxTargets targets;
-    private final ProcessSessions sessions;
+    private final AgentSessions sessions;
     private final ProcessProperties props;
-    private final SandboxEnv env;
     private final LongOperations longOps;
 
-    SessionController(ToolboxTargets targets, ProcessSessions sessions, ProcessProperties props, SandboxEnv env,
+    SessionController(ToolboxTargets targets, AgentSessions sessions, ProcessProperties props,
             LongOperations longOps) {
         this.targets = targets;
         this.sessions = sessions;
         this.props = props;
-        this.env = env;
         this.longOps = longOps;
     }
 
@@ -53,72 +52,71 @@ class SessionController {
     void create(Caller caller, @PathVariable String sandboxId, @RequestBody CreateSessionRequest body)
             throws AgentException {
         Target t = targets.resolve(caller, sandboxId);
-        String id = body == null ? null : body.sessionId();
-        sessions.of(t).createSession(id, t.agent(), env.apply(t, ShellSession.request(t.sandbox().getOsUser())));
+        sessions.create(t, body == null ? null : body.sessionId());
     }
 
     @GetMapping
-    List<SessionDto> list(Caller caller, @PathVariable String sandboxId) {
+    List<SessionDto> list(Caller caller, @PathVariable String sandboxId) throws AgentException {
         Target t = targets.resolve(caller, sandboxId);
-        return sessions.of(t).sessions().stream().map(SessionDto::of).toList();
+        return sessions.list(t).stream().map(SessionDto::of).toList();
     }
 
     @GetMapping("/{sessionId}")
-    SessionDto get(Caller caller, @PathVariable String sandboxId, @PathVariable String sessionId) {
-        return SessionDto.of(session(caller, sandboxId, sessionId));
+    SessionDto get(Caller caller, @PathVariable String sandboxId, @PathVariable String sessionId)
+            throws AgentException {
+        return SessionDto.of(sessions.session(targets.resolve(caller, sandboxId), sessionId));
     }
 
     @DeleteMapping("/{sessionId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void delete(Caller caller, @PathVariable String sandboxId, @PathVariable String sessionId) {
-        Target t = targets.resolve(caller, sandboxId);
-        sessions.of(t).deleteSession(sessionId);
+    void delete(Caller caller, @PathVariable String sandboxId, @PathVariable String sessionId)
+            throws AgentException {
+        sessions.delete(targets.resolve(caller, sandboxId), sessionId);
     }
 
     @PostMapping("/{sessionId}/exec")
     SessionExecuteResponse exec(Caller caller, @PathVariable String sandboxId, @PathVariable String sessionId,
-            @RequestBody SessionExecuteRequest body) throws InterruptedException {
+            @RequestBody SessionExecuteRequest body) throws InterruptedException, AgentException {
         if (body == null || body.command() == null || body.command().isBlank()) {
             throw ToolboxException.badRequest("command is required");
         }
-        ShellSession s = session(caller, sandboxId, sessionId);
+        Target t = targets.resolve(caller, sandboxId);
+        boolean echo = !Boolean.TRUE.equals(body.suppressInputEcho());
         if (body.isAsync()) {
-            SessionCommand c = s.submit(body.command(), !Boolean.TRUE.equals(body.suppressInputEcho()));
-            return new SessionExecuteResponse(c.id(), null, null, null, null);
+            return new SessionExecuteResponse(sessions.submit(t, sessionId, body.command(), echo), null, null, null,
+                    null);
         }
         // a synchronous exec waits up to syncSessionWait: it takes a long-operation slot (the output stays in the
-        // session's bounded log, so it reserves no output budget)
+        // sandbox, so it reserves no output budget)
         try (var permit = longOps.begin(caller)) {
-            return awaitSync(s.submit(body.command(), !Boolean.TRUE.equals(body.suppressInputEcho())));
+            String id = sessions.submit(t, sessionId, body.command(), echo);
+            Integer code = sessions.await(t, sessionId, id, props.syncSessionWait());
+            if (code == null) {
+                throw new ToolboxException(ToolboxError.PROCESS_EXECUTION_TIMEOUT, "command " + id
+                        + " is still running after " + props.syncSessionWait().toSeconds()
+                        + "s; it keeps running, read its logs or run it with runAsync");
+            }
+            AgentSessions.Text text = sessions.logs(t, sessionId, id);
+            return new SessionExecuteResponse(id, text.output(), text.stdout(), text.stderr(), code);
         }
-    }
-
-    private SessionExecuteResponse awaitSync(SessionCommand c) throws InterruptedException {
-        Integer code = c.await(props.syncSessionWait());
-        if (code == null) {
-            throw new ToolboxException(408, "PROCESS_EXECUTION_TIMEOUT", "command " + c.id() + " is still running after "
-                    + props.syncSessionWait().toSeconds() + "s; it keeps running, read its logs or run it with runAsync");
-        }
-        OutputLog.Text text = c.log().text();
-        return new SessionExecuteResponse(c.id(), text.output(), text.stdout(), text.stderr(), code);
     }
 
     @GetMapping("/{sessionId}/command/{commandId}")
     CommandDto command(Caller caller, @PathVariable String sandboxId, @PathVariable String sessionId,
-            @PathVariable String commandId) {
-        return CommandDto.of(session(caller, sandboxId, sessionId).command(commandId));
+            @PathVariable String commandId) throws AgentException {
+        return CommandDto.of(sessions.command(targets.resolve(caller, sandboxId), sessionId, commandId));
     }
 
     @GetMapping("/{sessionId}/command/{commandId}/logs")
     LogsResponse logs(Caller caller, @PathVariable String sandboxId, @PathVariable String sessionId,
-            @PathVariable String commandId) {
-        OutputLog.Text text = session(caller, sandboxId, sessionId).command(commandId).log().text();
+            @PathVariable String commandId) throws AgentException {
+        AgentSessions.Text text = sessions.logs(targets.resolve(caller, sandboxId), sessionId, commandId);
         return new LogsResponse(text.output(), text.stdout(), text.stderr());
     }
 
     @PostMapping("/{sessionId}/command/{commandId}/input")
     void input(Caller caller, @PathVariable String sandboxId, @PathVariable String sessionId,
-            @PathVariable String commandId, @RequestBody InputRequest body) {
+            @PathVariable String commandId, @RequestBody InputRequest body) throws AgentException {
         if (body == null || body.data() == null) {
             throw ToolboxException.badRequest("data is required");
         }
@@ -126,11 +124,6 @@ class SessionController {
         if (data.length > props.maxInput().toBytes()) {
             throw ToolboxException.badRequest("input is larger than " + props.maxInput());
         }
-        session(caller, sandboxId, sessionId).input(commandId, data);
-    }
-
-    private ShellSession session(Caller caller, String sandboxId, String sessionId) {
-        Target t = targets.resolve(caller, sandboxId);
-        return sessions.of(t).session(sessionId);
+        sessions.input(targets.resolve(caller, sandboxId), sessionId, commandId, data);
     }
 }

@@ -12,7 +12,7 @@ sealed interface SocketTarget {
     String ATTRIBUTE = SocketTarget.class.getName();
 
     /** Follow a session command's logs. */
-    record CommandLogs(SessionCommand command) implements SocketTarget {
+    record CommandLogs(Target target, String sessionId, String commandId) implements SocketTarget {
     }
 
     /** Follow the entrypoint's logs. */

@@ -1,6 +1,9 @@
 package dev.berth.server.toolbox.process;
 
+import dev.berth.runner.agent.AgentException;
 import dev.berth.server.auth.Caller;
+import dev.berth.server.toolbox.AgentErrors;
+import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxProblemHandler;
 import dev.berth.server.toolbox.ToolboxTargets;
@@ -34,14 +37,14 @@ class ToolboxHandshake implements HandshakeInterceptor {
     static final String PTY_ENVS_PROTOCOL = "X-Daytona-Pty-Envs~";
 
     private final ToolboxTargets targets;
-    private final ProcessSessions sessions;
-    private final ProcessProperties props;
+    private final ProcessSessions ptys;
+    private final AgentSessions sessions;
     private final JsonMapper json;
 
-    ToolboxHandshake(ToolboxTargets targets, ProcessSessions sessions, ProcessProperties props, JsonMapper json) {
+    ToolboxHandshake(ToolboxTargets targets, ProcessSessions ptys, AgentSessions sessions, JsonMapper json) {
         this.targets = targets;
+        this.ptys = ptys;
         this.sessions = sessions;
-        this.props = props;
         this.json = json;
     }
 
@@ -53,7 +56,7 @@ class ToolboxHandshake implements HandshakeInterceptor {
             attributes.put(SocketTarget.ATTRIBUTE, resolve(servlet, request.getHeaders().get("Sec-WebSocket-Protocol")));
             return true;
         } catch (ToolboxException e) {
-            var problem = ToolboxProblemHandler.respond(e.status(), e.code(), e.getMessage(), servlet);
+            var problem = ToolboxProblemHandler.respond(e, servlet);
             response.setStatusCode(problem.getStatusCode());
             response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
             response.getBody().write(json.writeValueAsBytes(problem.getBody()));
@@ -69,29 +72,33 @@ class ToolboxHandshake implements HandshakeInterceptor {
     private SocketTarget resolve(HttpServletRequest req, List<String> protocols) {
         Caller caller = (Caller) req.getAttribute(Caller.REQUEST_ATTRIBUTE);
         if (caller == null) {
-            throw new ToolboxException(401, "UNAUTHORIZED", "missing or invalid API key");
+            throw new ToolboxException(ToolboxError.UNAUTHORIZED, "missing or invalid API key");
         }
         // /api/toolbox/{sandboxId}/process/{session|pty}/...
         String[] p = req.getRequestURI().split("/");
         if (p.length < 7) {
-            throw ToolboxException.notFound("NOT_FOUND", "no WebSocket at " + req.getRequestURI());
+            throw new ToolboxException(ToolboxError.NOT_FOUND, "no WebSocket at " + req.getRequestURI());
         }
         Target target = targets.resolve(caller, p[3]);
-        SandboxProcesses sandbox = sessions.of(target);
+        SandboxProcesses sandbox = ptys.of(target);
         if ("session".equals(p[5])) {
             if (EntrypointController.ID.equals(p[6]) && p.length == 8) {
                 return new SocketTarget.EntrypointLogs(target);
             }
-            SessionCommand cmd = sandbox.session(p[6]).command(p[8]);
-            if (cmd.log().listenerCount() >= props.followersPerCommand()) {
-                throw new ToolboxException(429, "CONFLICT", "too many clients follow this command's logs");
+            if (p.length < 9) {
+                throw new ToolboxException(ToolboxError.NOT_FOUND, "no WebSocket at " + req.getRequestURI());
             }
-            return new SocketTarget.CommandLogs(cmd);
+            try {
+                sessions.command(target, p[6], p[8]); // 404 before the upgrade
+            } catch (AgentException e) {
+                throw AgentErrors.translate(e);
+            }
+            return new SocketTarget.CommandLogs(target, p[6], p[8]);
         }
         if ("create-connect".equals(p[6])) {
             String id = SandboxProcesses.checkId("PTY", req.getParameter("id"));
             if (sandbox.hasPty(id)) {
-                throw new ToolboxException(409, "CONFLICT", "PTY session '" + id + "' already exists");
+                throw new ToolboxException(ToolboxError.CONFLICT, "PTY session '" + id + "' already exists");
             }
             String cwd = req.getParameter("cwd");
             if (cwd != null && !cwd.isBlank() && !cwd.startsWith("/")) {

@@ -2,6 +2,7 @@ package dev.berth.server.toolbox.git;
 
 import dev.berth.runner.image.BaseImage;
 import dev.berth.runner.image.BaseImageBuilder;
+import dev.berth.server.runner.EmbeddedRunnerRegistration;
 import dev.berth.server.snapshot.Snapshot;
 import dev.berth.server.snapshot.SnapshotRepository;
 import dev.berth.server.snapshot.SnapshotState;
@@ -24,11 +25,15 @@ abstract class DefaultImageIT extends ToolboxIT {
     @Autowired
     BaseImageBuilder builder;
 
+    @Autowired
+    EmbeddedRunnerRegistration embedded;
+
     @BeforeEach
     void ensureDefaultSnapshot() {
         Snapshot s = snapshots.findByScopeAndName(Snapshot.GENERAL, DEFAULT).orElseThrow();
         if (s.getState() != SnapshotState.ACTIVE) {
             long size = builder.ensure(BaseImage.DEFAULT);
+            embedded.refreshImages(); // as BaseImageService does: placement sees the image before the snapshot is active
             s.markActive(size, Instant.now());
             snapshots.save(s);
         }

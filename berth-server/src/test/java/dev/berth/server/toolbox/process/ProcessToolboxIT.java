@@ -177,6 +177,43 @@ class ProcessToolboxIT extends BerthIT {
     }
 
     @Test
+    void sessionFilesTamperedWithByTheSandboxAnswerBoundedAndSane() {
+        // ids that would leave the sessions directory are refused before anything touches the sandbox
+        for (String bad : new String[] {"..", ".", "a/b"}) {
+            HttpResponse<String> r = admin("POST", tb("/process/session"), JSON.writeValueAsString(
+                    java.util.Map.of("sessionId", bad)));
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+        }
+        ok(admin("POST", tb("/process/session"), "{\"sessionId\":\"h\"}"));
+        // a command cannot read the queue of the commands after it (the driver's fd 3 is closed for it)
+        JsonNode steal = sessionExec("h", "cat <&3", false);
+        assertThat(steal.get("exitCode").asInt()).isNotZero();
+        assertThat(sessionExec("h", "echo next", false).get("stdout").asString()).isEqualTo("next\n");
+
+        // the sandbox rewrites a finished command's records: garbage exit code, output as a FIFO, a huge file
+        String cmd = sessionExec("h", "echo fine", true).get("cmdId").asString();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(
+                () -> ok(admin("GET", tb("/process/session/h/command/" + cmd), null)).has("exitCode"));
+        String dir = "/tmp/.berth/sessions/h/c/" + cmd;
+        execute("{\"command\":\"printf 'x\\\\n' > " + dir + "/exit; rm " + dir + "/out; mkfifo " + dir
+                + "/out; yes | head -c 30000000 > " + dir + "/err\"}");
+        JsonNode c = ok(admin("GET", tb("/process/session/h/command/" + cmd), null));
+        assertThat(c.get("exitCode").asInt()).as("an unparsable exit code reads as -1").isEqualTo(-1);
+        JsonNode logs = ok(admin("GET", tb("/process/session/h/command/" + cmd + "/logs"), null));
+        assertThat(logs.get("stdout").asString()).as("a FIFO is not read (it would block)").isEmpty();
+        assertThat(logs.get("stderr").asString().length()).as("at most commandOutput (10 MB) of a stream")
+                .isEqualTo(10 * 1024 * 1024);
+
+        // the driver is killed from inside: the session reports it has ended, its commands are finished
+        execute("{\"command\":\"kill -9 $(cat /tmp/.berth/sessions/h/pid)\"}");
+        HttpResponse<String> ended = admin("POST", tb("/process/session/h/exec"), "{\"command\":\"true\"}");
+        assertThat(ended.statusCode()).as(ended.body()).isEqualTo(410);
+        assertThat(json(ended).get("code").asString()).isEqualTo("SESSION_ENDED");
+        assertThat(admin("DELETE", tb("/process/session/h"), null).statusCode()).isEqualTo(204);
+        assertThat(ok(admin("GET", tb("/process/session"), null)).size()).isZero();
+    }
+
+    @Test
     void followedLogsAreMarkedPerStreamAndCloseNormallyWhenTheCommandEnds() throws Exception {
         ok(admin("POST", tb("/process/session"), "{\"sessionId\":\"f\"}"));
         String cmd = sessionExec("f", "echo a; echo b >&2; sleep 1; echo c", true).get("cmdId").asString();

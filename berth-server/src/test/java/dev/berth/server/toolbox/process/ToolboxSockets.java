@@ -13,17 +13,17 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A recording WebSocket client (java.net.http) for the toolbox sockets. */
-final class ToolboxSockets {
+public final class ToolboxSockets {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    record Closed(int code, String reason) {
+    public record Closed(int code, String reason) {
     }
 
-    static final class Recorder implements WebSocket.Listener {
+    public static final class Recorder implements WebSocket.Listener {
         final ByteArrayOutputStream binary = new ByteArrayOutputStream();
         final List<String> texts = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Closed> closed = new CompletableFuture<>();
+        public final CompletableFuture<Closed> closed = new CompletableFuture<>();
         WebSocket socket;
 
         @Override
@@ -59,7 +59,7 @@ final class ToolboxSockets {
             closed.completeExceptionally(error);
         }
 
-        byte[] bytes() {
+        public byte[] bytes() {
             synchronized (binary) {
                 return binary.toByteArray();
             }
@@ -74,7 +74,7 @@ final class ToolboxSockets {
         }
     }
 
-    static WebSocket open(int port, String path, String key, Recorder recorder, String... subprotocols) {
+    public static WebSocket open(int port, String path, String key, Recorder recorder, String... subprotocols) {
         var b = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + key)
                 .connectTimeout(Duration.ofSeconds(10));
         if (subprotocols.length > 0) {
@@ -84,7 +84,7 @@ final class ToolboxSockets {
     }
 
     /** Splits a log-follow byte stream at the 01 01 01 / 02 02 02 markers: [stdout, stderr]. */
-    static String[] demux(byte[] all) {
+    public static String[] demux(byte[] all) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ByteArrayOutputStream cur = null;
