@@ -27,6 +27,15 @@ class ArchitectureTest {
             .that().resideOutsideOfPackage("dev.berth.runner.docker..")
             .should().dependOnClassesThat().resideInAPackage("com.github.dockerjava..");
 
+    /**
+     * The control plane reaches a sandbox's agent through the narrow {@code SandboxAgent} port a runner hands out;
+     * only the runner adapters construct the wire-protocol client.
+     */
+    @ArchTest
+    static final ArchRule agentClientOnlyInRunnerAdapters = noClasses()
+            .that().resideInAPackage("dev.berth.server..").and().resideOutsideOfPackage("dev.berth.server.runner..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("dev.berth.runner.agent.AgentClient");
+
     /** The cycle rule for the features under {@code root}; {@link CycleRuleFailsOnACycleTest} runs it on a fixture. */
     static SliceRule featureSlicesFreeOfCycles(String root) {
         return slices().matching(root + ".(*)..").namingSlices("feature $1").should().beFreeOfCycles();

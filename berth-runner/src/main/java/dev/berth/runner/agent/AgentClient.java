@@ -23,17 +23,16 @@ import java.util.concurrent.ScheduledFuture;
  * shared bounded daemon pool (see {@link AgentThreads}, default max 512); {@link #exec(ExecRequest, byte[],
  * Duration)} with stdin borrows one for the stdin writer. Everything else runs on the caller's thread.
  */
-public final class AgentClient {
+public final class AgentClient implements SandboxAgent {
     /** Extra time after the agent-side timeout before the client gives up on an exec. */
     public static final Duration EXEC_GRACE = Duration.ofSeconds(5);
-    public static final int DEFAULT_MAX_OUTPUT = 16 << 20;
     public static final int DEFAULT_MAX_LIST_ENTRIES = 100_000;
 
     private final AgentTransport transport;
     private final Duration connectTimeout;
     private final Duration ioTimeout;
     private final int maxOutputBytes;
-    private final int maxListEntries;
+    private final AgentFileClient files;
 
     /** A client of the agent on this host listening on {@code socket}, proving {@code token} on every connection. */
     public AgentClient(Path socket, String token, String sandbox, Duration connectTimeout) {
@@ -59,7 +58,7 @@ public final class AgentClient {
             throw new IllegalArgumentException("negative limit");
         }
         this.maxOutputBytes = maxOutputBytes;
-        this.maxListEntries = maxListEntries;
+        this.files = new AgentFileClient(this::connect, ioTimeout, maxListEntries);
     }
 
     private AgentConnection connect() throws AgentException {
@@ -98,48 +97,6 @@ public final class AgentClient {
         return new LogChunk(p[0] == 1 ? LogStream.STDOUT : LogStream.STDERR, data);
     }
 
-    private static String checkPath(String path) throws AgentException {
-        if (path == null || !path.startsWith("/") || path.indexOf('\0') >= 0
-                || path.getBytes(StandardCharsets.UTF_8).length > 4095) {
-            throw new AgentException(AgentErrorCode.INVALID_FILE_PATH, AgentErrorCode.EINVAL,
-                    "path must be absolute, without NUL, at most 4095 bytes: " + path);
-        }
-        return path;
-    }
-
-    private static String checkName(String s) throws AgentException {
-        if (s != null && (s.indexOf('\0') >= 0 || s.getBytes(StandardCharsets.UTF_8).length > 256)) {
-            throw new AgentException(AgentErrorCode.INVALID_FILE_PATH, AgentErrorCode.EINVAL, "bad user/group name");
-        }
-        return s == null ? "" : s;
-    }
-
-    private static void checkMode(int mode) {
-        if (mode < 0 || mode > 07777) {
-            throw new IllegalArgumentException("mode out of range: " + Integer.toOctalString(mode));
-        }
-    }
-
-    /** One request, one OK (or ERROR) reply. */
-    private void simple(int type, byte[] payload, AgentErrorCode fallback) throws AgentException {
-        try (AgentConnection c = connect()) {
-            ScheduledFuture<?> g = c.arm(ioTimeout);
-            try {
-                c.send(type, payload);
-                Wire.Frame f = c.read();
-                if (f.type() == Wire.R_ERROR) {
-                    throw error(f, fallback);
-                }
-                if (f.type() != Wire.R_OK || f.payload().length != 0) {
-                    throw AgentException.protocol("expected OK, got 0x" + Integer.toHexString(f.type()));
-                }
-            } finally {
-                AgentConnection.disarm(g);
-            }
-        }
-    }
-
-    /** Caps collected bytes; remembers whether anything was dropped. */
     private static final class Capped {
         final ByteArrayOutputStream buf = new ByteArrayOutputStream();
         final int max;
@@ -163,6 +120,7 @@ public final class AgentClient {
     // ------------------------------------------------------------------ basic
 
     /** Round trip; returns the agent's version string. */
+    @Override
     public String ping() throws AgentException {
         try (AgentConnection c = connect()) {
             c.send(Wire.T_PING, new byte[0]);
@@ -180,6 +138,7 @@ public final class AgentClient {
     // ------------------------------------------------------------------ processes
 
     /** Runs a process to completion without stdin; see {@link #exec(ExecRequest, byte[], Duration)}. */
+    @Override
     public ExecResult exec(ExecRequest req, Duration timeout) throws AgentException {
         return exec(req, null, timeout);
     }
@@ -191,6 +150,7 @@ public final class AgentClient {
      *
      * @param stdin bytes fed to stdin, then stdin is closed (null = closed immediately)
      */
+    @Override
     public ExecResult exec(ExecRequest req, byte[] stdin, Duration timeout) throws AgentException {
         Objects.requireNonNull(timeout, "timeout");
         Duration agentTimeout = req.timeout() != null ? req.timeout() : timeout;
@@ -246,6 +206,7 @@ public final class AgentClient {
      * its output is no longer read. A process that exits first, or prints nothing within the I/O timeout, fails
      * the call with its exit code and stderr.
      */
+    @Override
     public int startDetached(ExecRequest req) throws AgentException {
         if (req.tty()) {
             throw new IllegalArgumentException("a detached process cannot have a terminal");
@@ -304,6 +265,7 @@ public final class AgentClient {
      * Starts a streaming process. The listener is called from a dedicated reader thread of the shared pool.
      * Output is not buffered by the client: a slow listener slows the process down (agent backpressure).
      */
+    @Override
     public AgentProcess spawn(ExecRequest req, ProcessListener listener) throws AgentException {
         Objects.requireNonNull(listener, "listener");
         AgentConnection c = connect();
@@ -325,221 +287,73 @@ public final class AgentClient {
         }
     }
 
-    // ------------------------------------------------------------------ files
+    // ------------------------------------------------------------------ files (AgentFileClient)
 
+    @Override
     public FileInfo stat(String path) throws AgentException {
-        return stat(path, true);
+        return files.stat(path);
     }
 
-    /** @param followLinks false = lstat */
+    @Override
     public FileInfo stat(String path, boolean followLinks) throws AgentException {
-        checkPath(path);
-        try (AgentConnection c = connect()) {
-            c.send(Wire.T_STAT, new Wire.Out().u32(followLinks ? 0 : 1).str(path).toBytes());
-            Wire.Frame f = c.read(ioTimeout);
-            if (f.type() == Wire.R_ERROR) {
-                throw error(f, AgentErrorCode.FILE_READ_FAILED);
-            }
-            if (f.type() != Wire.R_STAT) {
-                throw AgentException.protocol("expected STAT");
-            }
-            Wire.In in = new Wire.In(f.payload());
-            FileInfo info = FileInfo.decode(baseName(path), in);
-            in.end();
-            return info;
-        }
+        return files.stat(path, followLinks);
     }
 
-    static String baseName(String path) {
-        String p = path;
-        while (p.length() > 1 && p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        int i = p.lastIndexOf('/');
-        return i >= 0 && p.length() > 1 ? p.substring(i + 1) : p;
-    }
-
-    /** Lists a directory (entries are lstat'ed; "." and ".." are omitted; unordered). */
+    @Override
     public List<FileInfo> list(String path) throws AgentException {
-        checkPath(path);
-        try (AgentConnection c = connect()) {
-            c.send(Wire.T_LIST, new Wire.Out().str(path).toBytes());
-            List<FileInfo> out = new ArrayList<>();
-            while (true) {
-                Wire.Frame f = c.read(ioTimeout);
-                switch (f.type()) {
-                    case Wire.R_ENTRIES -> {
-                        Wire.In in = new Wire.In(f.payload());
-                        long n = in.u32();
-                        if (n > in.remaining() / 4 || out.size() + n > maxListEntries) {
-                            throw new AgentException(AgentErrorCode.LIMIT_EXCEEDED, 0,
-                                    "directory listing exceeds " + maxListEntries + " entries or frame bounds");
-                        }
-                        for (long i = 0; i < n; i++) {
-                            String name = in.str(255);
-                            if (name.isEmpty() || name.indexOf('/') >= 0) {
-                                throw AgentException.protocol("bad entry name");
-                            }
-                            out.add(FileInfo.decode(name, in));
-                        }
-                        in.end();
-                    }
-                    case Wire.R_END -> {
-                        return out;
-                    }
-                    case Wire.R_ERROR -> throw error(f, AgentErrorCode.FILE_READ_FAILED);
-                    default -> throw AgentException.protocol("unexpected frame 0x" + Integer.toHexString(f.type()));
-                }
-            }
-        }
+        return files.list(path);
     }
 
-    /** Opens a regular file for streaming read (whole file). */
+    @Override
     public ReadStream openRead(String path) throws AgentException {
-        return openRead(path, 0, -1);
+        return files.openRead(path);
     }
 
-    /** @param length bytes to read from {@code offset}, or -1 for up to EOF */
+    @Override
     public ReadStream openRead(String path, long offset, long length) throws AgentException {
-        checkPath(path);
-        if (offset < 0) {
-            throw new IllegalArgumentException("negative offset");
-        }
-        AgentConnection c = connect();
-        try {
-            c.send(Wire.T_READ, new Wire.Out().str(path).u64(offset).u64(length < 0 ? -1L : length).toBytes());
-            Wire.Frame f = c.read(ioTimeout);
-            if (f.type() == Wire.R_ERROR) {
-                throw error(f, AgentErrorCode.FILE_READ_FAILED);
-            }
-            if (f.type() != Wire.R_STAT) {
-                throw AgentException.protocol("expected STAT before data");
-            }
-            Wire.In in = new Wire.In(f.payload());
-            FileInfo info = FileInfo.decode(baseName(path), in);
-            in.end();
-            long limit = length < 0 ? Long.MAX_VALUE : length;
-            return new ReadStream(c, info, ioTimeout, limit);
-        } catch (AgentException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
+        return files.openRead(path, offset, length);
     }
 
-    /** Writes a file atomically (temp file + rename), mode exact (not subject to umask). */
+    @Override
     public void write(String path, InputStream data, int mode) throws AgentException {
-        write(path, data, mode, false, null, null);
+        files.write(path, data, mode);
     }
 
-    /**
-     * Streams {@code data} into {@code path}: the agent writes a temp file in the same directory and renames it
-     * over the target when the stream is complete, so readers never see a partial file.
-     *
-     * @param createParents create missing parent directories (mode 0755)
-     * @param owner         user for the new file (name or uid), null = agent's user
-     * @param group         group for the new file (name or gid), null = default
-     */
+    @Override
     public void write(String path, InputStream data, int mode, boolean createParents, String owner, String group)
             throws AgentException {
-        checkPath(path);
-        checkMode(mode);
-        Objects.requireNonNull(data, "data");
-        try (AgentConnection c = connect()) {
-            c.send(Wire.T_WRITE, new Wire.Out().u32(createParents ? 1 : 0).u32(mode).str(path).str(checkName(owner))
-                    .str(checkName(group)).toBytes());
-            expectOk(c, AgentErrorCode.FILE_WRITE_FAILED);
-            byte[] buf = new byte[Wire.CHUNK];
-            try {
-                while (true) {
-                    int n = data.readNBytes(buf, 0, buf.length);
-                    if (n <= 0) {
-                        break;
-                    }
-                    ScheduledFuture<?> g = c.arm(ioTimeout);
-                    try {
-                        c.send(Wire.T_DATA, buf, 0, n);
-                    } finally {
-                        AgentConnection.disarm(g);
-                    }
-                }
-                c.send(Wire.T_DATA_END, new byte[0]);
-            } catch (AgentException e) {
-                // the agent may have failed the write (ENOSPC...) and closed: report its error if it sent one
-                throw pendingError(c, e);
-            } catch (IOException e) {
-                throw new AgentException(AgentErrorCode.FILE_WRITE_FAILED, "reading upload data failed: " + e.getMessage(), e);
-            }
-            expectOk(c, AgentErrorCode.FILE_WRITE_FAILED);
-        }
+        files.write(path, data, mode, createParents, owner, group);
     }
 
-    private AgentException pendingError(AgentConnection c, AgentException original) {
-        if (c.isClosed() && original.code() == AgentErrorCode.TIMEOUT) {
-            return original;
-        }
-        try {
-            Wire.Frame f = c.read(Duration.ofSeconds(1));
-            if (f.type() == Wire.R_ERROR) {
-                return error(f, AgentErrorCode.FILE_WRITE_FAILED);
-            }
-        } catch (AgentException ignored) {
-            // keep the original failure
-        }
-        return original;
-    }
-
-    private void expectOk(AgentConnection c, AgentErrorCode fallback) throws AgentException {
-        Wire.Frame f = c.read(ioTimeout);
-        if (f.type() == Wire.R_ERROR) {
-            throw error(f, fallback);
-        }
-        if (f.type() != Wire.R_OK || f.payload().length != 0) {
-            throw AgentException.protocol("expected OK, got 0x" + Integer.toHexString(f.type()));
-        }
-    }
-
-    /** Creates a directory with exactly {@code mode}; with {@code parents}, like mkdir -p (no error if it exists). */
+    @Override
     public void mkdir(String path, int mode, boolean parents) throws AgentException {
-        checkPath(path);
-        checkMode(mode);
-        simple(Wire.T_MKDIR, new Wire.Out().u32(parents ? 1 : 0).u32(mode).str(path).toBytes(),
-                AgentErrorCode.FILE_WRITE_FAILED);
+        files.mkdir(path, mode, parents);
     }
 
-    /** rename(2); across file systems fails with {@link AgentErrorCode#CROSS_DEVICE}. */
+    @Override
     public void move(String source, String target, boolean overwrite) throws AgentException {
-        checkPath(source);
-        checkPath(target);
-        simple(Wire.T_MOVE, new Wire.Out().u32(overwrite ? 0 : 1).str(source).str(target).toBytes(),
-                AgentErrorCode.FILE_WRITE_FAILED);
+        files.move(source, target, overwrite);
     }
 
-    /** Deletes a file, symlink or empty directory; {@code recursive} deletes trees without following symlinks. */
+    @Override
     public void delete(String path, boolean recursive) throws AgentException {
-        checkPath(path);
-        simple(Wire.T_DELETE, new Wire.Out().u32(recursive ? 1 : 0).str(path).toBytes(), AgentErrorCode.FILE_WRITE_FAILED);
+        files.delete(path, recursive);
     }
 
+    @Override
     public void chmod(String path, int mode) throws AgentException {
-        checkPath(path);
-        checkMode(mode);
-        simple(Wire.T_CHMOD, new Wire.Out().u32(mode).str(path).toBytes(), AgentErrorCode.FILE_WRITE_FAILED);
+        files.chmod(path, mode);
     }
 
-    /** @param user name or uid (or null), @param group name or gid (or null); at least one is required */
+    @Override
     public void chown(String path, String user, String group) throws AgentException {
-        checkPath(path);
-        String u = checkName(user);
-        String g = checkName(group);
-        if (u.isEmpty() && g.isEmpty()) {
-            throw new IllegalArgumentException("user or group required");
-        }
-        simple(Wire.T_CHOWN, new Wire.Out().str(path).str(u).str(g).toBytes(), AgentErrorCode.FILE_WRITE_FAILED);
+        files.chown(path, user, group);
     }
 
     // ------------------------------------------------------------------ entrypoint logs
 
     /** Snapshot of the entrypoint log ring buffer, capped at {@code maxOutputBytes} in total. */
+    @Override
     public List<LogChunk> entrypointLogs() throws AgentException {
         try (AgentConnection c = connect()) {
             c.send(Wire.T_LOGS, new Wire.Out().u32(0).toBytes());
@@ -570,6 +384,7 @@ public final class AgentClient {
      * Streams the entrypoint logs to {@code listener} from a reader thread: the ring buffer contents, then (with
      * {@code follow}) new output until the entrypoint exits ({@link LogListener#onExit}, then {@code onEnd}).
      */
+    @Override
     public LogSubscription entrypointLogs(boolean follow, LogListener listener) throws AgentException {
         Objects.requireNonNull(listener, "listener");
         AgentConnection c = connect();

@@ -4,7 +4,7 @@ import dev.berth.core.sandbox.RunnerCommand;
 import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.SandboxSpec;
 import dev.berth.runner.SandboxRunner;
-import dev.berth.runner.agent.AgentClient;
+import dev.berth.runner.agent.SandboxAgent;
 import java.util.Optional;
 
 /** The embedded runner, called in-process. */
@@ -62,7 +62,7 @@ final class LocalRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
-    public AgentClient agent(String sandboxId) {
+    public SandboxAgent agent(String sandboxId) {
         return runner.agent(sandboxId);
     }
 }

@@ -12,6 +12,7 @@ import dev.berth.protocol.runner.JobType;
 import dev.berth.protocol.runner.SandboxSpecV1;
 import dev.berth.protocol.runner.StopRequest;
 import dev.berth.runner.agent.AgentClient;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.runner.agent.TunnelTransport;
 import java.time.Duration;
 import tools.jackson.databind.json.JsonMapper;
@@ -111,7 +112,7 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
-    public AgentClient agent(String sandboxId) {
+    public SandboxAgent agent(String sandboxId) {
         if (runner.getEndpoint() == null) {
             throw new EngineException("runner " + runner.getId() + " has not registered a tunnel endpoint");
         }

@@ -3,7 +3,7 @@ package dev.berth.server.runner;
 import dev.berth.core.sandbox.RunnerCommand;
 import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.SandboxSpec;
-import dev.berth.runner.agent.AgentClient;
+import dev.berth.runner.agent.SandboxAgent;
 import java.util.Optional;
 
 /**
@@ -55,5 +55,5 @@ public interface RunnerAdapter {
     }
 
     /** A client for the sandbox's agent (directly, or through the runner's tunnel). */
-    AgentClient agent(String sandboxId);
+    SandboxAgent agent(String sandboxId);
 }

@@ -2,7 +2,7 @@ package dev.berth.server.toolbox;
 
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.sandbox.SandboxState;
-import dev.berth.runner.agent.AgentClient;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.runner.RunnerRegistry;
 import dev.berth.server.sandbox.Sandbox;
@@ -25,7 +25,7 @@ public class ToolboxTargets {
         this.runners = runners;
     }
 
-    public record Target(Sandbox sandbox, AgentClient agent) {
+    public record Target(Sandbox sandbox, SandboxAgent agent) {
     }
 
     public Target resolve(Caller caller, String sandboxId) {

@@ -2,7 +2,7 @@ package dev.berth.server.toolbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.runner.agent.AgentClient;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.runner.agent.ExecRequest;
 import dev.berth.runner.agent.ExecResult;
 import dev.berth.server.BerthIT;
@@ -53,7 +53,7 @@ public abstract class ToolboxIT extends BerthIT {
         return admin(method, "/api/toolbox/" + sandboxId + route, body);
     }
 
-    protected AgentClient agent(String sandboxId) {
+    protected SandboxAgent agent(String sandboxId) {
         return runners.byId(sandboxRepo.findById(sandboxId).orElseThrow().getRunnerId()).agent(sandboxId);
     }
 

@@ -1,6 +1,6 @@
 package dev.berth.server.toolbox.files;
 
-import dev.berth.runner.agent.AgentClient;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.FileInfo;
 import dev.berth.server.toolbox.ToolboxException;
@@ -20,7 +20,7 @@ final class DirectoryListing {
     private DirectoryListing() {
     }
 
-    static List<FileInfoResponse> list(AgentClient agent, String dir, int depth) throws AgentException {
+    static List<FileInfoResponse> list(SandboxAgent agent, String dir, int depth) throws AgentException {
         if (depth < 1 || depth > MAX_DEPTH) {
             throw ToolboxException.badRequest("depth must be between 1 and " + MAX_DEPTH);
         }
@@ -29,7 +29,7 @@ final class DirectoryListing {
         return out;
     }
 
-    private static void walk(AgentClient agent, String dir, int depth, List<FileInfoResponse> out)
+    private static void walk(SandboxAgent agent, String dir, int depth, List<FileInfoResponse> out)
             throws AgentException {
         List<FileInfo> entries = new ArrayList<>(agent.list(dir));
         entries.sort(Comparator.comparing(FileInfo::name));

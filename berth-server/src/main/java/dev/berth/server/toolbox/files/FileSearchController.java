@@ -2,13 +2,14 @@ package dev.berth.server.toolbox.files;
 
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ReadStream;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.toolbox.AgentErrors;
 import dev.berth.server.toolbox.ToolboxException;
-import dev.berth.server.toolbox.ToolboxTargets;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
+import dev.berth.server.toolbox.ToolboxTargets;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ public class FileSearchController {
 
     /** grep and find run for up to minutes and buffer their output: a long operation like execute (issue 9). */
     private dev.berth.server.limits.LongOperations.Permit slot(Caller caller) {
-        return longOps.begin(caller, 2L * dev.berth.runner.agent.AgentClient.DEFAULT_MAX_OUTPUT);
+        return longOps.begin(caller, 2L * SandboxAgent.DEFAULT_MAX_OUTPUT);
     }
 
     @GetMapping("/files/find")

@@ -1,10 +1,11 @@
 package dev.berth.server.toolbox.git;
 
-import dev.berth.server.limits.LongOperations;
 import dev.berth.runner.agent.AgentErrorCode;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ExecRequest;
 import dev.berth.runner.agent.ExecResult;
+import dev.berth.runner.agent.SandboxAgent;
+import dev.berth.server.limits.LongOperations;
 import dev.berth.server.toolbox.AgentErrors;
 import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
@@ -38,7 +39,7 @@ final class GitRunner {
             """;
 
     /** What one git call may buffer: stdout and stderr, each up to the agent client's cap. */
-    static final long OUTPUT_RESERVATION = 2L * dev.berth.runner.agent.AgentClient.DEFAULT_MAX_OUTPUT;
+    static final long OUTPUT_RESERVATION = 2L * SandboxAgent.DEFAULT_MAX_OUTPUT;
 
     private final Target target;
     private final SandboxUser user;

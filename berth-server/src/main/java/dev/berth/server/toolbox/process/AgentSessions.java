@@ -1,6 +1,6 @@
 package dev.berth.server.toolbox.process;
 
-import dev.berth.runner.agent.AgentClient;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.runner.agent.AgentErrorCode;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ExecRequest;
@@ -67,7 +67,7 @@ public class AgentSessions {
         if (EntrypointController.ID.equals(id)) {
             throw new ToolboxException(ToolboxError.CONFLICT, "session id 'entrypoint' is reserved");
         }
-        AgentClient agent = t.agent();
+        SandboxAgent agent = t.agent();
         List<FileInfo> existing = listOrEmpty(agent, SessionScripts.ROOT);
         if (existing.stream().anyMatch(f -> f.name().equals(id))) {
             throw exists(id);
@@ -102,7 +102,7 @@ public class AgentSessions {
 
     Session session(Target t, String id) throws AgentException {
         SandboxProcesses.checkId("session", id);
-        AgentClient agent = t.agent();
+        SandboxAgent agent = t.agent();
         String dir = SessionScripts.dir(id);
         List<FileInfo> entries;
         try {
@@ -124,7 +124,7 @@ public class AgentSessions {
 
     void delete(Target t, String id) throws AgentException {
         SandboxProcesses.checkId("session", id);
-        AgentClient agent = t.agent();
+        SandboxAgent agent = t.agent();
         if (!exists(agent, SessionScripts.dir(id))) {
             throw new ToolboxException(ToolboxError.PROCESS_NOT_FOUND, "session '" + id + "' not found");
         }
@@ -152,7 +152,7 @@ public class AgentSessions {
             throw new ToolboxException(ToolboxError.QUOTA_EXCEEDED, "session '" + sessionId + "' already has "
                     + waiting + " commands waiting; wait for them to finish");
         }
-        AgentClient agent = t.agent();
+        SandboxAgent agent = t.agent();
         List<Command> finished = s.commands().stream().filter(c -> c.exitCode() != null).toList();
         int forget = finished.size() - (props.commandsPerSession() - 1 - (int) waiting);
         if (forget > 0) {
@@ -179,7 +179,7 @@ public class AgentSessions {
         if (!validCommandId(commandId)) {
             throw commandNotFound(sessionId, commandId);
         }
-        AgentClient agent = t.agent();
+        SandboxAgent agent = t.agent();
         if (!exists(agent, SessionScripts.commandDir(sessionId, commandId))) {
             if (!exists(agent, SessionScripts.dir(sessionId))) {
                 throw new ToolboxException(ToolboxError.PROCESS_NOT_FOUND, "session '" + sessionId + "' not found");
@@ -268,7 +268,7 @@ public class AgentSessions {
 
     // ------------------------------------------------------------------ reading the sandbox's records
 
-    private Command readCommand(AgentClient agent, String sessionId, String commandId, boolean alive)
+    private Command readCommand(SandboxAgent agent, String sessionId, String commandId, boolean alive)
             throws AgentException {
         String dir = SessionScripts.commandDir(sessionId, commandId);
         Set<String> names;
@@ -290,7 +290,7 @@ public class AgentSessions {
     }
 
     /** The driver's pid if it still runs (its command line names the session directory), else -1. */
-    private static int driverPid(AgentClient agent, String sessionId) throws AgentException {
+    private static int driverPid(SandboxAgent agent, String sessionId) throws AgentException {
         byte[] raw = read(agent, SessionScripts.dir(sessionId) + "/pid", 32);
         if (raw == null) {
             return -1;
@@ -310,7 +310,7 @@ public class AgentSessions {
     }
 
     /** The exit code a command's directory records, or null while it has none. */
-    static Integer exitCode(AgentClient agent, String commandDir) throws AgentException {
+    static Integer exitCode(SandboxAgent agent, String commandDir) throws AgentException {
         return parseExit(read(agent, commandDir + "/exit", 32));
     }
 
@@ -330,12 +330,12 @@ public class AgentSessions {
     }
 
     /** At most {@code max} bytes of a regular file; null if it does not exist or is not a regular file. */
-    static byte[] read(AgentClient agent, String path, long max) throws AgentException {
+    static byte[] read(SandboxAgent agent, String path, long max) throws AgentException {
         return readRange(agent, path, 0, max);
     }
 
     /** The last {@code max} bytes of a regular file (empty if missing). */
-    private static byte[] tail(AgentClient agent, String path, long max) throws AgentException {
+    private static byte[] tail(SandboxAgent agent, String path, long max) throws AgentException {
         FileInfo info;
         try {
             info = agent.stat(path, false);
@@ -352,7 +352,7 @@ public class AgentSessions {
         return b == null ? new byte[0] : b;
     }
 
-    static byte[] readRange(AgentClient agent, String path, long offset, long max) throws AgentException {
+    static byte[] readRange(SandboxAgent agent, String path, long offset, long max) throws AgentException {
         try (ReadStream in = agent.openRead(path, offset, max)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             in.transferTo(out);
@@ -368,7 +368,7 @@ public class AgentSessions {
         }
     }
 
-    private static boolean exists(AgentClient agent, String path) throws AgentException {
+    private static boolean exists(SandboxAgent agent, String path) throws AgentException {
         try {
             agent.stat(path, false);
             return true;
@@ -380,7 +380,7 @@ public class AgentSessions {
         }
     }
 
-    private static List<FileInfo> listOrEmpty(AgentClient agent, String dir) throws AgentException {
+    private static List<FileInfo> listOrEmpty(SandboxAgent agent, String dir) throws AgentException {
         try {
             return agent.list(dir);
         } catch (AgentException e) {

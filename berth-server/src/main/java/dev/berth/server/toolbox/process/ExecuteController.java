@@ -3,7 +3,7 @@ package dev.berth.server.toolbox.process;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ExecRequest;
 import dev.berth.runner.agent.ExecResult;
-import dev.berth.runner.agent.AgentClient;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
@@ -58,7 +58,7 @@ class ExecuteController {
         Duration timeout = props.timeout(body.timeout());
         // "exec 2>&1" first: one pipe for both streams, so the result interleaves them as they were written
         List<String> argv = List.of("/bin/sh", "-c", "exec 2>&1\n" + body.command());
-        try (var permit = longOps.begin(caller, AgentClient.DEFAULT_MAX_OUTPUT)) {
+        try (var permit = longOps.begin(caller, SandboxAgent.DEFAULT_MAX_OUTPUT)) {
             ExecResult r = run(t, argv, body.cwd(), body.envs(), timeout);
             return new ExecuteResponse(r.exitCode(), r.stdoutText());
         }
@@ -74,7 +74,7 @@ class ExecuteController {
         CodeRunCommand cmd = CodeRunCommand.of(body.language(), body.code(), body.argv());
         String out;
         ExecResult r;
-        try (var permit = longOps.begin(caller, AgentClient.DEFAULT_MAX_OUTPUT)) {
+        try (var permit = longOps.begin(caller, SandboxAgent.DEFAULT_MAX_OUTPUT)) {
             r = run(t, cmd.argv(), null, body.envs(), props.timeout(body.timeout()));
             out = r.stdoutText();
         }

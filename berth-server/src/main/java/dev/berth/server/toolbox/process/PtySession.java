@@ -1,6 +1,6 @@
 package dev.berth.server.toolbox.process;
 
-import dev.berth.runner.agent.AgentClient;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.AgentProcess;
 import dev.berth.runner.agent.ExecRequest;
@@ -56,7 +56,7 @@ final class PtySession implements ProcessListener {
     }
 
     /** Starts the shell ({@code bash -l} if the image has bash, else {@code sh -l}). */
-    void start(AgentClient agent, String user, UnaryOperator<ExecRequest> sandboxEnv) throws AgentException {
+    void start(SandboxAgent agent, String user, UnaryOperator<ExecRequest> sandboxEnv) throws AgentException {
         try {
             String shell = hasBash(agent) ? "/bin/bash" : "/bin/sh";
             ExecRequest req = new ExecRequest(List.of(shell, "-l"), cwd, envs, false, user, true, cols, rows, null);
@@ -80,7 +80,7 @@ final class PtySession implements ProcessListener {
         return p;
     }
 
-    private static boolean hasBash(AgentClient agent) {
+    private static boolean hasBash(SandboxAgent agent) {
         try {
             agent.stat("/bin/bash");
             return true;

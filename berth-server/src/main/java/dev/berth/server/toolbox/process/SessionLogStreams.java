@@ -1,6 +1,6 @@
 package dev.berth.server.toolbox.process;
 
-import dev.berth.runner.agent.AgentClient;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
 import jakarta.annotation.PreDestroy;
@@ -105,7 +105,7 @@ class SessionLogStreams {
                 return;
             }
             try {
-                AgentClient agent = target.agent();
+                SandboxAgent agent = target.agent();
                 // finished is decided before reading: whatever the command wrote before its exit file is read below
                 boolean finished = AgentSessions.exitCode(agent, dir) != null;
                 if (!finished && ++ticksSinceLivenessCheck >= 40) {
@@ -127,7 +127,7 @@ class SessionLogStreams {
             }
         }
 
-        private boolean send(AgentClient agent, boolean stdout) throws AgentException {
+        private boolean send(SandboxAgent agent, boolean stdout) throws AgentException {
             long pos = stdout ? outPos : errPos;
             byte[] data = AgentSessions.readRange(agent, dir + (stdout ? "/out" : "/err"), pos, PAGE);
             if (data == null || data.length == 0) {

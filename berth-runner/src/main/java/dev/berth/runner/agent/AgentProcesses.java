@@ -1,0 +1,22 @@
+package dev.berth.runner.agent;
+
+import java.time.Duration;
+
+/** Processes in a sandbox, through its agent. */
+public interface AgentProcesses {
+
+    /** The default cap of the stdout and of the stderr an {@link #exec} collects (beyond it: truncated). */
+    int DEFAULT_MAX_OUTPUT = 16 << 20;
+
+    /** Runs a process to completion without stdin. */
+    ExecResult exec(ExecRequest req, Duration timeout) throws AgentException;
+
+    /** Runs a process to completion; {@code stdin} is fed and then closed (null = closed at once). */
+    ExecResult exec(ExecRequest req, byte[] stdin, Duration timeout) throws AgentException;
+
+    /** Starts a streaming process whose output goes to {@code listener}; closing it kills its process group. */
+    AgentProcess spawn(ExecRequest req, ProcessListener listener) throws AgentException;
+
+    /** Starts a process that outlives the call; returns its pid once it printed its first line. */
+    int startDetached(ExecRequest req) throws AgentException;
+}
