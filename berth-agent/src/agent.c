@@ -30,9 +30,10 @@ uint8_t *ring;
 size_t ring_cap = 1u << 20;
 uint64_t ring_head, ring_tail;
 
-/* Toolbox sessions keep their state in the sandbox (see docs/toolbox.md); none of their shells outlives a
-   restart, so as init the agent starts with none. */
+/* Toolbox sessions and terminals keep their state in the sandbox (see docs/toolbox.md); none of their processes
+   outlives a restart, so as init the agent starts with none. */
 #define SESSIONS_DIR "/tmp/.berth/sessions"
+#define TERMINALS_DIR "/tmp/.berth-pty"
 
 
 void logmsg(const char *fmt, ...)
@@ -80,6 +81,7 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 void clear_sessions(void)
 {
     nftw(SESSIONS_DIR, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    nftw(TERMINALS_DIR, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 void shutdown_and_exit(int code)

@@ -41,6 +41,7 @@
 
 #define AGENT_VERSION "berth-agent/0.1.0"
 #define MAX_CONNS 256
+#define MAX_DETACHED 64 /* detached processes alive at once (session shells, terminals) */
 #define OUT_CAP (192u * 1024u)          /* producers stop when less than OUT_RESERVE free */
 #define OUT_RESERVE (CHUNK_MAX + 8192u) /* room for the largest frame we produce */
 #define OUT_ALLOC (OUT_CAP + 8192u)     /* slack for small control frames */
@@ -173,6 +174,10 @@ int proc_read_stream(struct proc *p, int *fdp, uint8_t type);
 void proc_service(struct proc *p);
 void reap(void);
 void check_timeouts(int64_t now);
+
+void op_attach(struct conn *c, struct req *r);
+void op_pty_resize(struct conn *c, struct req *r);
+void proc_drain(uint32_t pid);
 
 /* ------------------------------------------------------------------ files.c */
 void send_stat(struct conn *c, const struct stat *st, const char *target);

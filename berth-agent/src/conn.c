@@ -228,6 +228,8 @@ void handle_frame(struct conn *c, uint8_t type, const uint8_t *payload, size_t p
         case T_CHMOD:
         case T_CHOWN: op_simple(c, &r); break;
         case T_LOGS: op_logs(c, &r); break;
+        case T_ATTACH: op_attach(c, &r); break;
+        case T_PTY_RESIZE: op_pty_resize(c, &r); break;
         default: send_error(c, EPROTO, "unexpected frame 0x%02x", type); break;
         }
         break;

@@ -2,11 +2,15 @@
    connection with its process, handles what is ready, then lets every connection produce and flush. */
 #include "agent.h"
 
-enum { K_LISTEN, K_SIG, K_CONN, K_POUT, K_PERR, K_PIN, K_EPOUT, K_EPERR };
+enum { K_LISTEN, K_SIG, K_CONN, K_POUT, K_PERR, K_PIN, K_EPOUT, K_EPERR, K_DRAIN };
+
+/* every connection with its process's three descriptors, the fixed ones, and the detached terminals */
+#define POLL_CAP (MAX_CONNS * 4 + 8 + MAX_DETACHED)
 
 struct pent {
     int kind;
     void *ptr;
+    uint32_t pid; /* K_DRAIN: looked up again when handled (the process may be reaped first) */
 };
 
 /* Milliseconds until the nearest process deadline (-1 = none). */
@@ -26,8 +30,10 @@ static int next_timeout(int64_t now)
 
 static void add(struct pollfd *pfd, struct pent *pe, int *n, int fd, short ev, int kind, void *ptr)
 {
+    if (*n >= POLL_CAP)
+        return; /* cannot happen while MAX_CONNS and MAX_DETACHED hold; never write past the set */
     pfd[*n] = (struct pollfd){fd, ev, 0};
-    pe[(*n)++] = (struct pent){kind, ptr};
+    pe[(*n)++] = (struct pent){kind, ptr, 0};
 }
 
 /* Fills the poll set; returns its size. A process's output is polled only while its connection has room. */
@@ -61,6 +67,13 @@ static int build_pollset(struct pollfd *pfd, struct pent *pe)
                 add(pfd, pe, &n, infd, POLLOUT, K_PIN, p);
         }
     }
+    for (struct proc *p = procs; p; p = p->next)
+        if (!p->conn && p->detach && p->pty && !p->exited && p->out_fd >= 0) {
+            int before = n;
+            add(pfd, pe, &n, p->out_fd, POLLIN, K_DRAIN, NULL);
+            if (n > before)
+                pe[n - 1].pid = (uint32_t)p->pid;
+        }
     return n;
 }
 
@@ -114,6 +127,9 @@ static void dispatch(struct pollfd *pfd, struct pent *pe, int n)
                 proc_read_stream(p, fdp, pe[k].kind == K_POUT ? RSP_STDOUT : RSP_STDERR);
             break;
         }
+        case K_DRAIN:
+            proc_drain(pe[k].pid);
+            break;
         case K_PIN: {
             struct proc *p = pe[k].ptr;
             proc_write_stdin(p);
@@ -168,8 +184,8 @@ static int service_conns(void)
 
 int run_loop(void)
 {
-    struct pollfd *pfd = calloc(MAX_CONNS * 4 + 8, sizeof(*pfd));
-    struct pent *pe = calloc(MAX_CONNS * 4 + 8, sizeof(*pe));
+    struct pollfd *pfd = calloc(POLL_CAP, sizeof(*pfd));
+    struct pent *pe = calloc(POLL_CAP, sizeof(*pe));
     if (!pfd || !pe)
         return 1;
     int spin = 0;

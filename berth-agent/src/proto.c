@@ -279,6 +279,22 @@ int proto_parse(uint8_t type, const uint8_t *payload, size_t len, struct req *r)
         if (!c.err && (r->cols == 0 || r->rows == 0))
             fail(&c, EINVAL, "bad window size");
         break;
+    case T_ATTACH:
+        r->pid = rd_u32(&c);
+        rd_end(&c);
+        if (!c.err && (r->pid < 2 || r->pid > 0x3fffffff))
+            fail(&c, EINVAL, "bad pid");
+        break;
+    case T_PTY_RESIZE:
+        r->pid = rd_u32(&c);
+        r->cols = rd_u16(&c);
+        r->rows = rd_u16(&c);
+        rd_end(&c);
+        if (!c.err && (r->pid < 2 || r->pid > 0x3fffffff))
+            fail(&c, EINVAL, "bad pid");
+        else if (!c.err && (r->cols == 0 || r->rows == 0))
+            fail(&c, EINVAL, "bad window size");
+        break;
     case T_STAT:
         r->flags = rd_u32(&c);
         r->path = rd_path(&c);

@@ -31,6 +31,8 @@ enum {
     T_CLOSE_STDIN = 0x12,
     T_SIGNAL = 0x13,
     T_RESIZE = 0x14,
+    T_ATTACH = 0x15,     /* attach to a detached terminal by pid (then as after SPAWN) */
+    T_PTY_RESIZE = 0x16, /* resize a detached terminal by pid, from any connection */
     T_STAT = 0x20,
     T_LIST = 0x21,
     T_READ = 0x22,
@@ -67,8 +69,8 @@ enum {
 #define SPAWN_PTY 0x1u
 #define SPAWN_ENV_REPLACE 0x2u
 #define SPAWN_STDIN_CLOSED 0x4u /* start with stdin already closed (no CLOSE_STDIN round trip) */
-/* keep running when the connection closes: the process is its own session (see docs/agent-protocol.md);
-   not with SPAWN_PTY. Toolbox sessions use it for their shells. */
+/* keep running when the connection closes: the process is its own session (see docs/agent-protocol.md).
+   Toolbox sessions use it for their shells; with SPAWN_PTY it is a terminal any connection can ATTACH to. */
 #define SPAWN_DETACH 0x8u
 #define SPAWN_KNOWN (SPAWN_PTY | SPAWN_ENV_REPLACE | SPAWN_STDIN_CLOSED | SPAWN_DETACH)
 /* STAT flags */
@@ -102,6 +104,7 @@ struct req {
     uint32_t version;
     uint32_t timeout_ms;
     uint32_t signo;
+    uint32_t pid; /* ATTACH, PTY_RESIZE */
     uint16_t cols, rows;
     uint64_t offset, length;
     char *path;  /* STAT LIST READ WRITE MKDIR MOVE(src) DELETE CHMOD CHOWN */

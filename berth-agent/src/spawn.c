@@ -32,7 +32,13 @@ void proc_unlink_free(struct proc *p)
 void proc_detach(struct proc *p)
 {
     p->conn = NULL;
-    if (!p->exited && p->detach) {
+    if (!p->exited && p->detach && p->pty) {
+        /* a detached terminal keeps its master: its output is drained until a connection attaches */
+        free(p->stdin_buf);
+        p->stdin_buf = NULL;
+        p->stdin_len = p->stdin_off = 0;
+        p->stdin_close_pending = 0;
+    } else if (!p->exited && p->detach) {
         proc_close_fds(p);
     } else if (!p->exited) {
         kill(-p->pid, SIGKILL);
@@ -193,9 +199,14 @@ void do_spawn(struct conn *c, struct req *r)
     int e = 0;
 
     users_refresh();
-    if ((r->flags & SPAWN_DETACH) && (r->flags & SPAWN_PTY)) {
-        send_error(c, EINVAL, "spawn: a detached process cannot have a terminal");
-        return;
+    if (r->flags & SPAWN_DETACH) {
+        int detached = 0;
+        for (struct proc *q = procs; q; q = q->next)
+            detached += q->detach && !q->exited;
+        if (detached >= MAX_DETACHED) {
+            send_error(c, EAGAIN, "spawn: %d detached processes already run", detached);
+            return;
+        }
     }
     if (pipe2(ctl, O_CLOEXEC) != 0) {
         e = errno;
@@ -489,5 +500,72 @@ void check_timeouts(int64_t now)
             p->deadline = 0;
             kill(-p->pid, SIGKILL);
         }
+    }
+}
+
+/* The detached terminal with this pid, or NULL. */
+static struct proc *find_terminal(uint32_t pid)
+{
+    for (struct proc *p = procs; p; p = p->next)
+        if ((uint32_t)p->pid == pid && p->detach && p->pty && !p->exited && p->out_fd >= 0)
+            return p;
+    return NULL;
+}
+
+/* ATTACH: this connection becomes the terminal's, as if it had spawned it (one connection at a time). */
+void op_attach(struct conn *c, struct req *r)
+{
+    struct proc *p = find_terminal(r->pid);
+    if (!p) {
+        send_error(c, ESRCH, "attach: no detached terminal with pid %u", r->pid);
+        return;
+    }
+    if (p->conn) {
+        send_error(c, EBUSY, "attach: terminal %u is attached to another connection", r->pid);
+        return;
+    }
+    p->conn = c;
+    c->proc = p;
+    c->st = C_SPAWN;
+    uint8_t buf[4];
+    put_u32(buf, (uint32_t)p->pid);
+    send_frame(c, RSP_SPAWNED, buf, 4);
+}
+
+/* PTY_RESIZE: sets a detached terminal's window size (the kernel sends SIGWINCH) from any connection. */
+void op_pty_resize(struct conn *c, struct req *r)
+{
+    struct proc *p = find_terminal(r->pid);
+    if (!p) {
+        send_error(c, ESRCH, "resize: no detached terminal with pid %u", r->pid);
+        return;
+    }
+    struct winsize ws = {.ws_row = r->rows, .ws_col = r->cols};
+    if (ioctl(p->out_fd, TIOCSWINSZ, &ws) != 0) {
+        send_error(c, errno, "resize: %s", strerror(errno));
+        return;
+    }
+    send_ok_close(c);
+}
+
+/* Reads and discards the output of a detached terminal nobody is attached to (so it never blocks on a full
+   terminal); closes the master once the terminal is gone. */
+void proc_drain(uint32_t pid)
+{
+    struct proc *p = find_terminal(pid);
+    if (!p || p->conn)
+        return;
+    static uint8_t scratch[PIPE_CHUNK];
+    for (int i = 0; i < 8; i++) {
+        ssize_t n = read(p->out_fd, scratch, sizeof(scratch));
+        if (n > 0)
+            continue;
+        if (n < 0 && (errno == EINTR))
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        close(p->out_fd); /* EOF or EIO: the terminal's last process has gone */
+        p->out_fd = -1;
+        return;
     }
 }

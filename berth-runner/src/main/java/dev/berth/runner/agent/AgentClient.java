@@ -267,13 +267,53 @@ public final class AgentClient implements SandboxAgent {
      */
     @Override
     public AgentProcess spawn(ExecRequest req, ProcessListener listener) throws AgentException {
+        return stream(Wire.T_SPAWN, req.encode(req.timeout(), false), listener);
+    }
+
+    @Override
+    public AgentProcess startTerminal(ExecRequest req, ProcessListener listener) throws AgentException {
+        if (!req.tty()) {
+            throw new IllegalArgumentException("a terminal needs a tty");
+        }
+        return stream(Wire.T_SPAWN, req.encode(req.timeout(), false, true), listener);
+    }
+
+    @Override
+    public AgentProcess attachTerminal(int pid, ProcessListener listener) throws AgentException {
+        return stream(Wire.T_ATTACH, new Wire.Out().u32(pid).toBytes(), listener);
+    }
+
+    @Override
+    public void resizeTerminal(int pid, int cols, int rows) throws AgentException {
+        if (cols < 1 || cols > 65535 || rows < 1 || rows > 65535) {
+            throw new IllegalArgumentException("bad terminal size");
+        }
+        try (AgentConnection c = connect()) {
+            ScheduledFuture<?> g = c.arm(ioTimeout);
+            try {
+                c.send(Wire.T_PTY_RESIZE, new Wire.Out().u32(pid).u16(cols).u16(rows).toBytes());
+                Wire.Frame f = c.read();
+                if (f.type() == Wire.R_ERROR) {
+                    throw error(f, AgentErrorCode.OPERATION_FAILED);
+                }
+                if (f.type() != Wire.R_OK) {
+                    throw AgentException.protocol("expected OK, got 0x" + Integer.toHexString(f.type()));
+                }
+            } finally {
+                AgentConnection.disarm(g);
+            }
+        }
+    }
+
+    /** Sends a request whose answer is SPAWNED and then a process stream (SPAWN, ATTACH). */
+    private AgentProcess stream(int type, byte[] payload, ProcessListener listener) throws AgentException {
         Objects.requireNonNull(listener, "listener");
         AgentConnection c = connect();
         try {
             ScheduledFuture<?> g = c.arm(ioTimeout);
             int pid;
             try {
-                c.send(Wire.T_SPAWN, req.encode(req.timeout(), false));
+                c.send(type, payload);
                 pid = readSpawned(c);
             } finally {
                 AgentConnection.disarm(g);

@@ -18,7 +18,7 @@ final class Wire {
 
     // client -> agent
     static final int T_AUTH = 0x03, T_HELLO = 0x01, T_PING = 0x02, T_SPAWN = 0x10, T_STDIN = 0x11, T_CLOSE_STDIN = 0x12,
-            T_SIGNAL = 0x13, T_RESIZE = 0x14, T_STAT = 0x20, T_LIST = 0x21, T_READ = 0x22, T_WRITE = 0x23,
+            T_SIGNAL = 0x13, T_RESIZE = 0x14, T_ATTACH = 0x15, T_PTY_RESIZE = 0x16, T_STAT = 0x20, T_LIST = 0x21, T_READ = 0x22, T_WRITE = 0x23,
             T_DATA = 0x24, T_DATA_END = 0x25, T_MKDIR = 0x26, T_MOVE = 0x27, T_DELETE = 0x28, T_CHMOD = 0x29,
             T_CHOWN = 0x2A, T_LOGS = 0x30;
     // agent -> client

@@ -101,6 +101,53 @@ class AgentClientTest {
     }
 
     @Test
+    void aDetachedTerminalTakesOneAttachmentAtATimeAndIsResizedFromAnyConnection() throws Exception {
+        StringBuffer first = new StringBuffer();
+        AgentProcess a = client.startTerminal(ExecRequest.of("/bin/sh").withTty(80, 24), text(first));
+        int pid = a.pid();
+        a.writeStdin("X=kept; echo set-$X\n".getBytes(StandardCharsets.UTF_8));
+        await().atMost(T).until(() -> first.toString().contains("set-kept"));
+        AgentException busy = org.junit.jupiter.api.Assertions.assertThrows(AgentException.class,
+                () -> client.attachTerminal(pid, text(new StringBuffer())));
+        assertThat(busy.errno()).as("EBUSY").isEqualTo(16);
+        client.resizeTerminal(pid, 101, 31);
+        a.close(); // detaches: the shell keeps running
+
+        StringBuffer second = new StringBuffer();
+        AgentProcess b = await().atMost(T).ignoreExceptions().until(() -> client.attachTerminal(pid, text(second)),
+                p -> p != null);
+        b.writeStdin("echo again-$X; stty size; exit 4\n".getBytes(StandardCharsets.UTF_8));
+        await().atMost(T).until(() -> second.toString().contains("31 101") && second.toString().contains("again-kept"));
+        assertThat(b.awaitExit(T).orElseThrow().exitCode()).isEqualTo(4);
+        AgentException gone = org.junit.jupiter.api.Assertions.assertThrows(AgentException.class,
+                () -> client.attachTerminal(pid, text(new StringBuffer())));
+        assertThat(gone.errno()).as("ESRCH").isEqualTo(3);
+        assertThatThrownBy(() -> client.resizeTerminal(pid, 80, 24)).isInstanceOf(AgentException.class);
+    }
+
+    private static ProcessListener text(StringBuffer out) {
+        return new ProcessListener() {
+            @Override
+            public void onStdout(byte[] data) {
+                out.append(new String(data, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void onStderr(byte[] data) {
+                out.append(new String(data, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void onExit(ExitStatus status) {
+            }
+
+            @Override
+            public void onError(AgentException error) {
+            }
+        };
+    }
+
+    @Test
     void stderrIsSeparate() throws Exception {
         ExecResult r = client.exec(ExecRequest.shell("echo out; echo err >&2"), T);
         assertThat(r.stdoutText()).isEqualTo("out\n");

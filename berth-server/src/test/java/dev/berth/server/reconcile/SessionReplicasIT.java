@@ -23,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * other, and a session created and started through replica A is listed, executed
  * in and followed through replica B, and shares its shell state across both. Then A is stopped and B, the only
  * replica left, is killed (-9) and started again: the session and its still-running command are there, the
- * command takes input and finishes, and the shell still has its state.
+ * command takes input and finishes, and the shell still has its state. A terminal (PTY) started through A is
+ * listed and resized through B, attached through B once A's client has left, and outlives the restart.
  */
 class SessionReplicasIT {
 
@@ -81,6 +82,37 @@ class SessionReplicasIT {
         assertThat(viaB.get("stdout").asString()).isEqualTo("42 /tmp\n");
         assertThat(viaB.get("exitCode").asInt()).isZero();
 
+        // a terminal started through A is listed and resized through B while A serves it; once A's client has left,
+        // B attaches to the same shell
+        var termA = new ToolboxSockets.Recorder();
+        ToolboxSockets.open(a.port, "/api/toolbox/" + id + "/process/pty/create-connect?id=term&cols=80&rows=24",
+                BerthIT.ADMIN_KEY, termA);
+        Awaitility.await("terminal connected").atMost(Duration.ofSeconds(20)).until(() -> !termA.texts.isEmpty());
+        termA.send("T=seven; echo ready-$T\n");
+        Awaitility.await("terminal answers").atMost(Duration.ofSeconds(20)).until(() -> termA.text().contains("ready-seven"));
+        JsonNode ptys = ok(b.call("GET", "/api/toolbox/" + id + "/process/pty", null)).get("sessions");
+        assertThat(ptys).hasSize(1);
+        assertThat(ptys.get(0).get("active").asBoolean()).isTrue();
+        assertThat(ok(b.call("POST", "/api/toolbox/" + id + "/process/pty/term/resize", "{\"cols\":101,\"rows\":31}"))
+                .get("cols").asInt()).isEqualTo(101);
+        var busy = new ToolboxSockets.Recorder();
+        ToolboxSockets.open(b.port, "/api/toolbox/" + id + "/process/pty/term/connect", BerthIT.ADMIN_KEY, busy);
+        assertThat(busy.closed.get(20, TimeUnit.SECONDS).code()).isEqualTo(1011);
+        assertThat(busy.texts).anySatisfy(t -> assertThat(t).contains("another control-plane replica"));
+        termA.socket.sendClose(1000, "bye").join();
+        Awaitility.await("A let go").atMost(Duration.ofSeconds(20)).until(() -> termA.closed.isDone());
+        Awaitility.await("B attaches").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            var r = new ToolboxSockets.Recorder();
+            ToolboxSockets.open(b.port, "/api/toolbox/" + id + "/process/pty/term/connect", BerthIT.ADMIN_KEY, r);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !r.texts.isEmpty() || r.closed.isDone());
+            if (r.closed.isDone()) {
+                return false;
+            }
+            r.send("echo again-$T; stty size\n");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> r.text().contains("31 101"));
+            return r.text().contains("again-seven");
+        });
+
         // a command left running; then A goes away and B, the only replica, is killed and started again
         String running = ok(a.call("POST", tb + "/work/exec", "{\"command\":\"read again && echo \\\"$X:$again\\\"\","
                 + "\"runAsync\":true}")).get("cmdId").asString();
@@ -101,6 +133,14 @@ class SessionReplicasIT {
                 .isEqualTo("after\n41:after\n");
         assertThat(ok(b.call("POST", tb + "/work/exec", "{\"command\":\"pwd\"}")).get("stdout").asString())
                 .isEqualTo("/tmp\n");
+        // the terminal outlived the restart too (B's attachment ended with B; the shell did not)
+        var afterRestart = new ToolboxSockets.Recorder();
+        ToolboxSockets.open(b.port, "/api/toolbox/" + id + "/process/pty/term/connect", BerthIT.ADMIN_KEY, afterRestart);
+        Awaitility.await("terminal connected after the restart").atMost(Duration.ofSeconds(20))
+                .until(() -> !afterRestart.texts.isEmpty());
+        afterRestart.send("echo still-$T\n");
+        Awaitility.await("terminal kept its shell").atMost(Duration.ofSeconds(20))
+                .until(() -> afterRestart.text().contains("still-seven"));
     }
 
     private ControlPlaneProcess replica(String name, String db) throws Exception {

@@ -9,26 +9,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * The PTYs attached through this replica, per sandbox and organization (sessions are not here: they are kept in
- * the sandbox, {@link AgentSessions}). Call {@link #forget(String)} when a sandbox stops or is deleted: it kills
- * its PTYs and frees their memory.
+ * This replica's attachments to terminals, per sandbox and organization (the terminals, their records and the
+ * sessions are kept in the sandbox: {@link AgentPtys}, {@link AgentSessions}). Call {@link #forget(String)} when a
+ * sandbox stops or is deleted: it ends the attachments and frees their memory.
  */
 @Component
 public class ProcessSessions {
 
-    private final ProcessProperties props;
     private final Map<SandboxKey, SandboxProcesses> bySandbox = new ConcurrentHashMap<>();
-
-    public ProcessSessions(ProcessProperties props) {
-        this.props = props;
-    }
 
     SandboxProcesses of(Target target) {
         var key = new SandboxKey(target.sandbox().getOrganizationId(), target.sandbox().getId());
-        return bySandbox.computeIfAbsent(key, k -> new SandboxProcesses(props));
+        return bySandbox.computeIfAbsent(key, k -> new SandboxProcesses());
     }
 
-    /** Drops (and kills) every PTY of the sandbox. Safe to call for unknown ids and repeatedly. */
+    /** Ends every attachment to the sandbox's terminals. Safe to call for unknown ids and repeatedly. */
     public void forget(String sandboxId) {
         List<SandboxProcesses> gone = new ArrayList<>();
         bySandbox.entrySet().removeIf(e -> {

@@ -18,28 +18,31 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** PTY sessions over REST (list, info, resize, kill); terminals themselves are WebSockets ({@link PtySocketHandler}). */
+/**
+ * PTY sessions over REST (list, info, resize, kill), answered from the sandbox's records ({@link AgentPtys}) by any
+ * replica; terminals themselves are WebSockets ({@link PtySocketHandler}).
+ */
 @RequiresPermission(Permission.WRITE_SANDBOXES)
 @RestController
 @RequestMapping("/api/toolbox/{sandboxId}/process/pty")
 class PtyController {
 
     private final ToolboxTargets targets;
-    private final ProcessSessions sessions;
+    private final AgentPtys terminals;
 
-    PtyController(ToolboxTargets targets, ProcessSessions sessions) {
+    PtyController(ToolboxTargets targets, AgentPtys terminals) {
         this.targets = targets;
-        this.sessions = sessions;
+        this.terminals = terminals;
     }
 
     @GetMapping
-    PtyList list(Caller caller, @PathVariable String sandboxId) {
-        return new PtyList(sandbox(caller, sandboxId).ptys().stream().map(PtySession::info).toList());
+    PtyList list(Caller caller, @PathVariable String sandboxId) throws AgentException {
+        return new PtyList(terminals.list(targets.resolve(caller, sandboxId)));
     }
 
     @GetMapping("/{ptyId}")
-    PtyInfo get(Caller caller, @PathVariable String sandboxId, @PathVariable String ptyId) {
-        return sandbox(caller, sandboxId).pty(ptyId).info();
+    PtyInfo get(Caller caller, @PathVariable String sandboxId, @PathVariable String ptyId) throws AgentException {
+        return terminals.info(targets.resolve(caller, sandboxId), ptyId);
     }
 
     @PostMapping("/{ptyId}/resize")
@@ -48,16 +51,12 @@ class PtyController {
         if (body == null || body.cols() == null || body.rows() == null) {
             throw ToolboxException.badRequest("cols and rows are required");
         }
-        return sandbox(caller, sandboxId).pty(ptyId).resize(body.cols(), body.rows());
+        return terminals.resize(targets.resolve(caller, sandboxId), ptyId, body.cols(), body.rows());
     }
 
     @DeleteMapping("/{ptyId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void delete(Caller caller, @PathVariable String sandboxId, @PathVariable String ptyId) {
-        sandbox(caller, sandboxId).deletePty(ptyId);
-    }
-
-    private SandboxProcesses sandbox(Caller caller, String sandboxId) {
-        return sessions.of(targets.resolve(caller, sandboxId));
+    void delete(Caller caller, @PathVariable String sandboxId, @PathVariable String ptyId) throws AgentException {
+        terminals.kill(targets.resolve(caller, sandboxId), ptyId);
     }
 }

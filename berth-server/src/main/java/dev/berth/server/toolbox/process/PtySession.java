@@ -1,30 +1,29 @@
 package dev.berth.server.toolbox.process;
 
-import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.AgentProcess;
 import dev.berth.runner.agent.ExecRequest;
 import dev.berth.runner.agent.ExitStatus;
 import dev.berth.runner.agent.ProcessListener;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * A pseudo-terminal running a login shell in the sandbox, with the WebSocket clients attached to it. Output is
- * sent to every client from the process's reader thread (each client is a bounded
+ * This replica's attachment to one of the sandbox's terminals ({@link AgentPtys}), with the WebSocket clients it
+ * serves. The terminal itself runs detached in the agent: it outlives its clients and this replica, and any
+ * replica can attach to it once this one has let go (the agent serves one attachment at a time). Output is sent
+ * to every client from the attachment's reader thread (each client is a bounded
  * {@code ConcurrentWebSocketSessionDecorator}, so a stalled client is dropped rather than buffered without end;
  * a slow one slows the terminal, like a real one).
  */
@@ -33,43 +32,51 @@ final class PtySession implements ProcessListener {
     private static final Duration START_WAIT = Duration.ofSeconds(10);
 
     private final String id;
-    private final String cwd;
-    private final Map<String, String> envs;
-    private final Instant createdAt;
     private final int maxClients;
+    private final Runnable onRelease;
     private final List<WebSocketSession> clients = new CopyOnWriteArrayList<>();
-    private volatile int cols;
-    private volatile int rows;
     private volatile AgentProcess process;
     private volatile ExitStatus exit;
-    /** Open once start() has returned: input and resize sent right after "connected" wait for the spawn. */
-    private final CountDownLatch started = new CountDownLatch(1);
+    private volatile boolean released;
+    /** Open once the terminal is started or attached: input sent right after "connected" waits for it. */
+    private final CountDownLatch ready = new CountDownLatch(1);
 
-    PtySession(String id, int cols, int rows, String cwd, Map<String, String> envs, Instant createdAt, int maxClients) {
+    /** @param onRelease called once, when the attachment ends (no clients left, or the terminal exited) */
+    PtySession(String id, int maxClients, Runnable onRelease) {
         this.id = id;
-        this.cols = cols;
-        this.rows = rows;
-        this.cwd = cwd;
-        this.envs = Map.copyOf(envs);
-        this.createdAt = createdAt;
         this.maxClients = maxClients;
+        this.onRelease = onRelease;
     }
 
-    /** Starts the shell ({@code bash -l} if the image has bash, else {@code sh -l}). */
-    void start(SandboxAgent agent, String user, UnaryOperator<ExecRequest> sandboxEnv) throws AgentException {
+    /** The login shell of a new terminal ({@code bash -l} if the image has bash, else {@code sh -l}). */
+    static ExecRequest shell(SandboxAgent agent, String cwd, java.util.Map<String, String> envs, String user, int cols,
+            int rows) {
+        String shell = hasBash(agent) ? "/bin/bash" : "/bin/sh";
+        return new ExecRequest(List.of(shell, "-l"), cwd, envs, false, user, true, cols, rows, null);
+    }
+
+    /** Starts a new terminal and attaches to it; returns its pid. */
+    int start(SandboxAgent agent, ExecRequest req) throws AgentException {
         try {
-            String shell = hasBash(agent) ? "/bin/bash" : "/bin/sh";
-            ExecRequest req = new ExecRequest(List.of(shell, "-l"), cwd, envs, false, user, true, cols, rows, null);
-            process = agent.spawn(sandboxEnv.apply(req), this);
+            process = agent.startTerminal(req, this);
+            return process.pid();
         } finally {
-            started.countDown();
+            ready.countDown();
         }
     }
 
-    /** The running process, after waiting (bounded) for a spawn in progress. */
+    /** Attaches to a running terminal. */
+    void attachTo(SandboxAgent agent, int pid) throws AgentException {
+        try {
+            process = agent.attachTerminal(pid, this);
+        } finally {
+            ready.countDown();
+        }
+    }
+
     private AgentProcess running() {
         try {
-            started.await(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            ready.await(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -93,19 +100,14 @@ final class PtySession implements ProcessListener {
         return id;
     }
 
-    PtyInfo info() {
-        return new PtyInfo(id, isActive(), cols, rows, cwd == null ? "" : cwd, envs, createdAt.toString(), false);
-    }
-
-    boolean isActive() {
-        return exit == null && process != null && process.isAlive();
-    }
-
-    /** Attaches a client; it gets the "connected" control message first (or the exit, if already exited). */
-    void attach(WebSocketSession ws) throws IOException {
+    /** Adds a client; it gets the "connected" control message first (or the exit, if already exited). */
+    boolean attach(WebSocketSession ws) throws IOException {
         if (clients.size() >= maxClients) {
             PtyFrames.fail(ws, "PTY session '" + id + "' already has " + maxClients + " clients");
-            return;
+            return false;
+        }
+        if (released) {
+            return false; // the attachment has just ended: the caller makes a new one
         }
         clients.add(ws);
         ws.sendMessage(new TextMessage(PtyFrames.CONNECTED));
@@ -113,36 +115,34 @@ final class PtySession implements ProcessListener {
         if (e != null && clients.remove(ws)) {
             PtyFrames.exited(ws, e);
         }
+        return true;
     }
 
+    /** Removes a client; the last one to leave ends the attachment (the terminal keeps running in the agent). */
     void detach(WebSocketSession ws) {
         clients.remove(ws);
+        if (clients.isEmpty()) {
+            release();
+        }
     }
 
     void input(byte[] data) throws AgentException {
         running().writeStdin(data);
     }
 
-    PtyInfo resize(int newCols, int newRows) throws AgentException {
-        if (newCols < 1 || newCols > 1000 || newRows < 1 || newRows > 1000) {
-            throw ToolboxException.badRequest("cols and rows must be between 1 and 1000");
-        }
-        running().resize(newCols, newRows);
-        cols = newCols;
-        rows = newRows;
-        return info();
-    }
-
-    /** Kills the shell's process group; clients get the exit as usual. */
-    void kill() {
-        AgentProcess p = process;
-        if (p != null && p.isAlive()) {
-            try {
-                p.signal(9);
-            } catch (AgentException e) {
-                p.close();
+    /** Ends this replica's attachment: the agent keeps the terminal, detached. */
+    void release() {
+        synchronized (this) {
+            if (released) {
+                return;
             }
+            released = true;
         }
+        AgentProcess p = process;
+        if (p != null) {
+            p.close();
+        }
+        onRelease.run();
     }
 
     @Override
@@ -165,10 +165,13 @@ final class PtySession implements ProcessListener {
             clients.remove(ws);
             PtyFrames.exited(ws, status);
         }
+        release();
     }
 
     @Override
     public void onError(AgentException error) {
-        onExit(new ExitStatus(255, 0, false, false));
+        if (!released) {
+            onExit(new ExitStatus(255, 0, false, false));
+        }
     }
 }

@@ -1,25 +1,19 @@
 package dev.berth.server.toolbox.process;
 
-import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The PTYs of one sandbox attached through this replica, bounded in number. A PTY's terminal lives as long as
- * its WebSocket to this replica; sessions are kept in the sandbox instead ({@link AgentSessions}).
+ * This replica's attachments to one sandbox's terminals (work in flight, not state: the terminals and their
+ * records live in the sandbox, {@link AgentPtys}; sessions too, {@link AgentSessions}).
  */
 final class SandboxProcesses {
 
-    private final ProcessProperties props;
-    private final Map<String, PtySession> ptys = new LinkedHashMap<>();
+    private final Map<String, PtySession> attached = new HashMap<>();
     private boolean closed;
-
-    SandboxProcesses(ProcessProperties props) {
-        this.props = props;
-    }
 
     static String checkId(String kind, String id) {
         if (id == null || id.isBlank() || id.length() > 128 || !id.matches("[A-Za-z0-9._:@-]+")
@@ -30,61 +24,32 @@ final class SandboxProcesses {
         return id;
     }
 
-    /** Registers a PTY under its id; finished PTYs are forgotten first when the bound is reached. */
-    synchronized void addPty(PtySession p) {
-        ensureOpen();
-        if (ptys.containsKey(p.id())) {
-            throw new ToolboxException(ToolboxError.CONFLICT, "PTY session '" + p.id() + "' already exists");
-        }
-        ptys.values().removeIf(x -> !x.isActive());
-        if (ptys.size() >= props.ptysPerSandbox()) {
-            throw new ToolboxException(ToolboxError.QUOTA_EXCEEDED, "this sandbox already has " + props.ptysPerSandbox()
-                    + " PTY sessions; kill one first");
-        }
-        ptys.put(p.id(), p);
+    /** This replica's live attachment to terminal {@code id}, or null. */
+    synchronized PtySession attachment(String id) {
+        return closed ? null : attached.get(id);
     }
 
-    synchronized boolean hasPty(String id) {
-        return ptys.containsKey(id);
-    }
-
-    synchronized List<PtySession> ptys() {
-        return new ArrayList<>(ptys.values());
-    }
-
-    synchronized PtySession pty(String id) {
-        PtySession p = ptys.get(id);
-        if (p == null) {
-            throw new ToolboxException(ToolboxError.PROCESS_NOT_FOUND, "PTY session '" + id + "' not found");
+    /** Registers a new attachment; false if one already exists (use it instead) or the sandbox is stopping. */
+    synchronized boolean add(PtySession p) {
+        if (closed || attached.containsKey(p.id())) {
+            return false;
         }
-        return p;
+        attached.put(p.id(), p);
+        return true;
     }
 
-    void deletePty(String id) {
-        PtySession p;
-        synchronized (this) {
-            p = ptys.remove(id);
-        }
-        if (p == null) {
-            throw new ToolboxException(ToolboxError.PROCESS_NOT_FOUND, "PTY session '" + id + "' not found");
-        }
-        p.kill();
+    synchronized void remove(String id, PtySession p) {
+        attached.remove(id, p);
     }
 
-    /** Kills every PTY. */
+    /** Ends every attachment (the sandbox stops: its terminals end with it). */
     void close() {
-        List<PtySession> p;
+        List<PtySession> all;
         synchronized (this) {
             closed = true;
-            p = new ArrayList<>(ptys.values());
-            ptys.clear();
+            all = new ArrayList<>(attached.values());
+            attached.clear();
         }
-        p.forEach(PtySession::kill);
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new ToolboxException(ToolboxError.CONFLICT, "the sandbox is stopping");
-        }
+        all.forEach(PtySession::release);
     }
 }

@@ -24,7 +24,7 @@ sealed interface SocketTarget {
                      Map<String, String> envs) implements SocketTarget {
     }
 
-    /** Attach to an existing PTY. */
-    record AttachPty(PtySession pty) implements SocketTarget {
+    /** Attach to an existing PTY (recorded in the sandbox). */
+    record AttachPty(Target target, SandboxProcesses sandbox, AgentPtys.Meta pty) implements SocketTarget {
     }
 }

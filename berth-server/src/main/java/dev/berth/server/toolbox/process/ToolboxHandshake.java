@@ -39,12 +39,15 @@ class ToolboxHandshake implements HandshakeInterceptor {
     private final ToolboxTargets targets;
     private final ProcessSessions ptys;
     private final AgentSessions sessions;
+    private final AgentPtys terminals;
     private final JsonMapper json;
 
-    ToolboxHandshake(ToolboxTargets targets, ProcessSessions ptys, AgentSessions sessions, JsonMapper json) {
+    ToolboxHandshake(ToolboxTargets targets, ProcessSessions ptys, AgentSessions sessions, AgentPtys terminals,
+            JsonMapper json) {
         this.targets = targets;
         this.ptys = ptys;
         this.sessions = sessions;
+        this.terminals = terminals;
         this.json = json;
     }
 
@@ -97,8 +100,10 @@ class ToolboxHandshake implements HandshakeInterceptor {
         }
         if ("create-connect".equals(p[6])) {
             String id = SandboxProcesses.checkId("PTY", req.getParameter("id"));
-            if (sandbox.hasPty(id)) {
-                throw new ToolboxException(ToolboxError.CONFLICT, "PTY session '" + id + "' already exists");
+            try {
+                terminals.checkCanCreate(target, id);
+            } catch (AgentException e) {
+                throw AgentErrors.translate(e);
             }
             String cwd = req.getParameter("cwd");
             if (cwd != null && !cwd.isBlank() && !cwd.startsWith("/")) {
@@ -107,7 +112,11 @@ class ToolboxHandshake implements HandshakeInterceptor {
             return new SocketTarget.CreatePty(target, sandbox, id, size(req, "cols", 80), size(req, "rows", 24),
                     cwd == null || cwd.isBlank() ? null : cwd, envs(protocols));
         }
-        return new SocketTarget.AttachPty(sandbox.pty(p[6]));
+        try {
+            return new SocketTarget.AttachPty(target, sandbox, terminals.get(target, p[6]));
+        } catch (AgentException e) {
+            throw AgentErrors.translate(e);
+        }
     }
 
     private static int size(HttpServletRequest req, String name, int dflt) {

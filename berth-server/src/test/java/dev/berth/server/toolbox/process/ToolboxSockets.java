@@ -22,9 +22,9 @@ public final class ToolboxSockets {
 
     public static final class Recorder implements WebSocket.Listener {
         final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-        final List<String> texts = new CopyOnWriteArrayList<>();
+        public final List<String> texts = new CopyOnWriteArrayList<>();
         public final CompletableFuture<Closed> closed = new CompletableFuture<>();
-        WebSocket socket;
+        public WebSocket socket;
 
         @Override
         public void onOpen(WebSocket ws) {
@@ -65,11 +65,11 @@ public final class ToolboxSockets {
             }
         }
 
-        String text() {
+        public String text() {
             return new String(bytes(), StandardCharsets.UTF_8);
         }
 
-        void send(String keys) {
+        public void send(String keys) {
             socket.sendBinary(ByteBuffer.wrap(keys.getBytes(StandardCharsets.UTF_8)), true).join();
         }
     }
