@@ -1,7 +1,8 @@
 /*
- * berth-agent internals shared by its files: agent.c (init, signals, the poll loop), conn.c (connections,
- * framing, authentication, dispatch), spawn.c (processes), files.c (file operations), entrypoint.c (the
- * entrypoint and its log ring). See docs/agent-protocol.md for the wire protocol.
+ * berth-agent internals shared by its files: agent.c (start-up), loop.c (the poll loop), conn.c (connections,
+ * framing, authentication, dispatch), spawn.c (processes), child.c (fork to exec), terminal.c (detached
+ * terminals), files.c (file operations), entrypoint.c (the entrypoint and its log ring).
+ * See docs/agent-protocol.md for the wire protocol.
  */
 #ifndef BERTH_AGENT_H
 #define BERTH_AGENT_H
@@ -175,6 +176,7 @@ void proc_service(struct proc *p);
 void reap(void);
 void check_timeouts(int64_t now);
 
+/* ------------------------------------------------------------------ terminal.c */
 void op_attach(struct conn *c, struct req *r);
 void op_pty_resize(struct conn *c, struct req *r);
 void proc_drain(uint32_t pid);

@@ -2,8 +2,8 @@ package dev.berth.server.runner;
 
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.EngineException;
-import dev.berth.core.sandbox.RunnerCommand;
 import dev.berth.core.error.UnavailableException;
+import dev.berth.core.sandbox.RunnerCommand;
 import dev.berth.protocol.ContainerStatus;
 import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.SandboxSpec;

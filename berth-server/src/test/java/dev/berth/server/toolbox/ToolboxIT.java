@@ -2,9 +2,9 @@ package dev.berth.server.toolbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.runner.agent.ExecRequest;
 import dev.berth.runner.agent.ExecResult;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.server.BerthIT;
 import dev.berth.server.runner.RunnerRegistry;
 import dev.berth.server.sandbox.SandboxRepository;

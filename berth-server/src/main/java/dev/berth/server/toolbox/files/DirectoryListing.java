@@ -1,8 +1,8 @@
 package dev.berth.server.toolbox.files;
 
-import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.FileInfo;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.server.toolbox.ToolboxException;
 import java.util.ArrayList;
 import java.util.Comparator;

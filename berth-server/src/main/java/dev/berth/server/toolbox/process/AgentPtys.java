@@ -91,7 +91,7 @@ class AgentPtys {
 
     Meta get(Target t, String id) throws AgentException {
         SandboxProcesses.checkId("PTY", id);
-        byte[] raw = rootIsOurs(t.agent()) ? AgentSessions.read(t.agent(), ROOT + "/" + id + "/meta", MAX_META) : null;
+        byte[] raw = rootIsOurs(t.agent()) ? SandboxRecords.read(t.agent(), ROOT + "/" + id + "/meta", MAX_META) : null;
         Meta m = raw == null ? null : parse(raw);
         if (m == null || !m.id().equals(id)) {
             throw new ToolboxException(ToolboxError.PROCESS_NOT_FOUND, "PTY session '" + id + "' not found");
@@ -150,7 +150,7 @@ class AgentPtys {
         List<Meta> out = new ArrayList<>();
         for (FileInfo d : dirs.stream().filter(FileInfo::isDirectory).sorted(Comparator.comparing(FileInfo::name))
                 .toList()) {
-            byte[] raw = AgentSessions.read(agent, ROOT + "/" + d.name() + "/meta", MAX_META);
+            byte[] raw = SandboxRecords.read(agent, ROOT + "/" + d.name() + "/meta", MAX_META);
             Meta m = raw == null ? null : parse(raw);
             if (m != null && m.id().equals(d.name())) {
                 out.add(m);
@@ -209,7 +209,7 @@ class AgentPtys {
 
     /** The start time (clock ticks after boot) of {@code pid}, from /proc; -1 if it is gone or a zombie. */
     private static long startTime(SandboxAgent agent, int pid) throws AgentException {
-        byte[] raw = AgentSessions.read(agent, "/proc/" + pid + "/stat", 4096);
+        byte[] raw = SandboxRecords.read(agent, "/proc/" + pid + "/stat", 4096);
         if (raw == null) {
             return -1;
         }

@@ -1,17 +1,14 @@
 package dev.berth.server.toolbox.process;
 
-import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.runner.agent.AgentErrorCode;
 import dev.berth.runner.agent.AgentException;
 import dev.berth.runner.agent.ExecRequest;
 import dev.berth.runner.agent.ExecResult;
 import dev.berth.runner.agent.FileInfo;
-import dev.berth.runner.agent.ReadStream;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -21,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -68,7 +66,7 @@ public class AgentSessions {
             throw new ToolboxException(ToolboxError.CONFLICT, "session id 'entrypoint' is reserved");
         }
         SandboxAgent agent = t.agent();
-        List<FileInfo> existing = listOrEmpty(agent, SessionScripts.ROOT);
+        List<FileInfo> existing = SandboxRecords.listOrEmpty(agent, SessionScripts.ROOT);
         if (existing.stream().anyMatch(f -> f.name().equals(id))) {
             throw exists(id);
         }
@@ -89,7 +87,7 @@ public class AgentSessions {
     }
 
     List<Session> list(Target t) throws AgentException {
-        List<FileInfo> dirs = listOrEmpty(t.agent(), SessionScripts.ROOT);
+        List<FileInfo> dirs = SandboxRecords.listOrEmpty(t.agent(), SessionScripts.ROOT);
         List<Session> out = new ArrayList<>();
         for (FileInfo d : dirs.stream().filter(FileInfo::isDirectory)
                 .sorted(Comparator.comparing(FileInfo::modifiedAt).thenComparing(FileInfo::name)).toList()) {
@@ -125,7 +123,7 @@ public class AgentSessions {
     void delete(Target t, String id) throws AgentException {
         SandboxProcesses.checkId("session", id);
         SandboxAgent agent = t.agent();
-        if (!exists(agent, SessionScripts.dir(id))) {
+        if (!SandboxRecords.exists(agent, SessionScripts.dir(id))) {
             throw new ToolboxException(ToolboxError.PROCESS_NOT_FOUND, "session '" + id + "' not found");
         }
         int pid = driverPid(agent, id);
@@ -180,8 +178,8 @@ public class AgentSessions {
             throw commandNotFound(sessionId, commandId);
         }
         SandboxAgent agent = t.agent();
-        if (!exists(agent, SessionScripts.commandDir(sessionId, commandId))) {
-            if (!exists(agent, SessionScripts.dir(sessionId))) {
+        if (!SandboxRecords.exists(agent, SessionScripts.commandDir(sessionId, commandId))) {
+            if (!SandboxRecords.exists(agent, SessionScripts.dir(sessionId))) {
                 throw new ToolboxException(ToolboxError.PROCESS_NOT_FOUND, "session '" + sessionId + "' not found");
             }
             throw commandNotFound(sessionId, commandId);
@@ -198,8 +196,8 @@ public class AgentSessions {
         command(t, sessionId, commandId);
         String dir = SessionScripts.commandDir(sessionId, commandId);
         long cap = props.commandOutput().toBytes();
-        String out = new String(tail(t.agent(), dir + "/out", cap), StandardCharsets.UTF_8);
-        String err = new String(tail(t.agent(), dir + "/err", cap), StandardCharsets.UTF_8);
+        String out = new String(SandboxRecords.tail(t.agent(), dir + "/out", cap), StandardCharsets.UTF_8);
+        String err = new String(SandboxRecords.tail(t.agent(), dir + "/err", cap), StandardCharsets.UTF_8);
         return new Text(out + err, out, err);
     }
 
@@ -231,7 +229,7 @@ public class AgentSessions {
         long nextLivenessCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         String exitPath = SessionScripts.commandDir(sessionId, commandId) + "/exit";
         while (true) {
-            Integer code = parseExit(read(t.agent(), exitPath, 32));
+            Integer code = parseExit(SandboxRecords.read(t.agent(), exitPath, 32));
             if (code != null) {
                 return code;
             }
@@ -280,8 +278,8 @@ public class AgentSessions {
             }
             throw e;
         }
-        byte[] text = names.contains("cmd") ? read(agent, dir + "/cmd", MAX_COMMAND_BYTES) : new byte[0];
-        Integer exit = names.contains("exit") ? parseExit(read(agent, dir + "/exit", 32)) : null;
+        byte[] text = names.contains("cmd") ? SandboxRecords.read(agent, dir + "/cmd", MAX_COMMAND_BYTES) : new byte[0];
+        Integer exit = names.contains("exit") ? parseExit(SandboxRecords.read(agent, dir + "/exit", 32)) : null;
         if (exit == null && !alive) {
             exit = -1; // the session's shell has ended: this command never will
         }
@@ -291,7 +289,7 @@ public class AgentSessions {
 
     /** The driver's pid if it still runs (its command line names the session directory), else -1. */
     private static int driverPid(SandboxAgent agent, String sessionId) throws AgentException {
-        byte[] raw = read(agent, SessionScripts.dir(sessionId) + "/pid", 32);
+        byte[] raw = SandboxRecords.read(agent, SessionScripts.dir(sessionId) + "/pid", 32);
         if (raw == null) {
             return -1;
         }
@@ -304,14 +302,14 @@ public class AgentSessions {
         if (pid <= 1) {
             return -1;
         }
-        byte[] cmdline = read(agent, "/proc/" + pid + "/cmdline", 64 * 1024);
+        byte[] cmdline = SandboxRecords.read(agent, "/proc/" + pid + "/cmdline", 64 * 1024);
         String suffix = "\0" + SessionScripts.dir(sessionId) + "\0";
         return cmdline != null && new String(cmdline, StandardCharsets.UTF_8).endsWith(suffix) ? pid : -1;
     }
 
     /** The exit code a command's directory records, or null while it has none. */
     static Integer exitCode(SandboxAgent agent, String commandDir) throws AgentException {
-        return parseExit(read(agent, commandDir + "/exit", 32));
+        return parseExit(SandboxRecords.read(agent, commandDir + "/exit", 32));
     }
 
     private static Integer parseExit(byte[] raw) {
@@ -326,68 +324,6 @@ public class AgentSessions {
             return Integer.parseInt(s.strip());
         } catch (NumberFormatException e) {
             return -1;
-        }
-    }
-
-    /** At most {@code max} bytes of a regular file; null if it does not exist or is not a regular file. */
-    static byte[] read(SandboxAgent agent, String path, long max) throws AgentException {
-        return readRange(agent, path, 0, max);
-    }
-
-    /** The last {@code max} bytes of a regular file (empty if missing). */
-    private static byte[] tail(SandboxAgent agent, String path, long max) throws AgentException {
-        FileInfo info;
-        try {
-            info = agent.stat(path, false);
-        } catch (AgentException e) {
-            if (e.code() == AgentErrorCode.FILE_NOT_FOUND) {
-                return new byte[0];
-            }
-            throw e;
-        }
-        if (info.type() != dev.berth.runner.agent.FileType.FILE) {
-            return new byte[0];
-        }
-        byte[] b = readRange(agent, path, Math.max(0, info.size() - max), max);
-        return b == null ? new byte[0] : b;
-    }
-
-    static byte[] readRange(SandboxAgent agent, String path, long offset, long max) throws AgentException {
-        try (ReadStream in = agent.openRead(path, offset, max)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toByteArray();
-        } catch (AgentException e) {
-            if (e.code() == AgentErrorCode.FILE_NOT_FOUND || e.code() == AgentErrorCode.NOT_A_REGULAR_FILE
-                    || e.code() == AgentErrorCode.IS_A_DIRECTORY || e.code() == AgentErrorCode.INVALID_FILE_PATH) {
-                return null; // gone, or replaced by something that is not a regular file (a FIFO would block)
-            }
-            throw e;
-        } catch (IOException e) {
-            throw new AgentException(AgentErrorCode.FILE_READ_FAILED, "reading " + path, e);
-        }
-    }
-
-    private static boolean exists(SandboxAgent agent, String path) throws AgentException {
-        try {
-            agent.stat(path, false);
-            return true;
-        } catch (AgentException e) {
-            if (e.code() == AgentErrorCode.FILE_NOT_FOUND || e.code() == AgentErrorCode.NOT_A_DIRECTORY) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
-    private static List<FileInfo> listOrEmpty(SandboxAgent agent, String dir) throws AgentException {
-        try {
-            return agent.list(dir);
-        } catch (AgentException e) {
-            if (e.code() == AgentErrorCode.FILE_NOT_FOUND) {
-                return List.of();
-            }
-            throw e;
         }
     }
 
@@ -419,7 +355,7 @@ public class AgentSessions {
     private static void pause(long ms) throws InterruptedException {
         try {
             CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS)).get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
     }

@@ -11,6 +11,7 @@ import dev.berth.server.toolbox.ToolboxException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ final class PtySession implements ProcessListener {
     }
 
     /** The login shell of a new terminal ({@code bash -l} if the image has bash, else {@code sh -l}). */
-    static ExecRequest shell(SandboxAgent agent, String cwd, java.util.Map<String, String> envs, String user, int cols,
+    static ExecRequest shell(SandboxAgent agent, String cwd, Map<String, String> envs, String user, int cols,
             int rows) {
         String shell = hasBash(agent) ? "/bin/bash" : "/bin/sh";
         return new ExecRequest(List.of(shell, "-l"), cwd, envs, false, user, true, cols, rows, null);

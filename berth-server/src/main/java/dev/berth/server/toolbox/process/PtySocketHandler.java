@@ -1,11 +1,13 @@
 package dev.berth.server.toolbox.process;
 
 import dev.berth.runner.agent.AgentException;
+import dev.berth.runner.agent.ExecRequest;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.toolbox.ToolboxException;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
@@ -74,8 +76,8 @@ class PtySocketHandler extends AbstractWebSocketHandler {
         } catch (AgentException | ToolboxException e) {
             PtyFrames.fail(out, "could not record the terminal: " + e.getMessage());
             try {
-                t.agent().exec(dev.berth.runner.agent.ExecRequest.of("/bin/sh", "-c", SessionScripts.KILL, "kill",
-                        Integer.toString(pid)), java.time.Duration.ofSeconds(10));
+                t.agent().exec(ExecRequest.of("/bin/sh", "-c", SessionScripts.KILL, "kill",
+                        Integer.toString(pid)), Duration.ofSeconds(10));
             } catch (AgentException ignored) {
                 // the attachment's end below leaves it detached; the sandbox's stop ends it
             }

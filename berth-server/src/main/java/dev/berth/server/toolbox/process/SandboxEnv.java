@@ -1,9 +1,9 @@
 package dev.berth.server.toolbox.process;
 
 import dev.berth.runner.agent.ExecRequest;
+import dev.berth.server.sandbox.SandboxStore;
 import dev.berth.server.toolbox.ToolboxError;
 import dev.berth.server.toolbox.ToolboxException;
-import dev.berth.server.sandbox.SandboxStore;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.berth.server.toolbox.process;
 
-import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.runner.agent.AgentException;
+import dev.berth.runner.agent.SandboxAgent;
 import dev.berth.server.toolbox.ToolboxTargets.Target;
 import jakarta.annotation.PreDestroy;
 import java.io.Closeable;
@@ -129,7 +129,7 @@ class SessionLogStreams {
 
         private boolean send(SandboxAgent agent, boolean stdout) throws AgentException {
             long pos = stdout ? outPos : errPos;
-            byte[] data = AgentSessions.readRange(agent, dir + (stdout ? "/out" : "/err"), pos, PAGE);
+            byte[] data = SandboxRecords.readRange(agent, dir + (stdout ? "/out" : "/err"), pos, PAGE);
             if (data == null || data.length == 0) {
                 return false;
             }
