@@ -39,7 +39,7 @@ public class AgentSessions {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One command as the sandbox records it; {@code exitCode} null while it runs (or waits to). */
-    record Command(String id, String command, boolean started, Integer exitCode) {
+    record Command(String id, String command, boolean started, Integer exitCode, long outputBytes) {
     }
 
     /** A session: its driver's liveness and its commands in submission order. */
@@ -152,7 +152,16 @@ public class AgentSessions {
         }
         SandboxAgent agent = t.agent();
         List<Command> finished = s.commands().stream().filter(c -> c.exitCode() != null).toList();
-        int forget = finished.size() - (props.commandsPerSession() - 1 - (int) waiting);
+        // finished commands are forgotten oldest first: beyond commandsPerSession, and while the session's
+        // output (on the sandbox's disk) exceeds sessionOutput
+        int forget = Math.max(0, finished.size() - (props.commandsPerSession() - 1 - (int) waiting));
+        long output = s.commands().stream().mapToLong(Command::outputBytes).sum();
+        for (int i = 0; i < forget; i++) {
+            output -= finished.get(i).outputBytes();
+        }
+        while (forget < finished.size() && output > props.sessionOutput().toBytes()) {
+            output -= finished.get(forget++).outputBytes();
+        }
         if (forget > 0) {
             List<String> args = new ArrayList<>(List.of("remove"));
             finished.subList(0, forget).forEach(c -> args.add(SessionScripts.commandDir(sessionId, c.id())));
@@ -186,7 +195,7 @@ public class AgentSessions {
         }
         Command c = readCommand(agent, sessionId, commandId, true);
         if (c.exitCode() == null && driverPid(agent, sessionId) <= 0) {
-            return new Command(c.id(), c.command(), c.started(), -1); // its shell is gone: it will never finish
+            return new Command(c.id(), c.command(), c.started(), -1, c.outputBytes()); // its shell is gone
         }
         return c;
     }
@@ -270,8 +279,12 @@ public class AgentSessions {
             throws AgentException {
         String dir = SessionScripts.commandDir(sessionId, commandId);
         Set<String> names;
+        long output;
         try {
-            names = agent.list(dir).stream().map(FileInfo::name).collect(Collectors.toSet());
+            List<FileInfo> files = agent.list(dir);
+            names = files.stream().map(FileInfo::name).collect(Collectors.toSet());
+            output = files.stream().filter(f -> f.name().equals("out") || f.name().equals("err"))
+                    .mapToLong(FileInfo::size).sum();
         } catch (AgentException e) {
             if (e.code() == AgentErrorCode.FILE_NOT_FOUND) {
                 throw commandNotFound(sessionId, commandId);
@@ -284,7 +297,7 @@ public class AgentSessions {
             exit = -1; // the session's shell has ended: this command never will
         }
         return new Command(commandId, text == null ? "" : new String(text, StandardCharsets.UTF_8),
-                names.contains("started"), exit);
+                names.contains("started"), exit, output);
     }
 
     /** The driver's pid if it still runs (its command line names the session directory), else -1. */
