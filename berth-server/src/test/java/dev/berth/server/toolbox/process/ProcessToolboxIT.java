@@ -204,6 +204,14 @@ class ProcessToolboxIT extends BerthIT {
         assertThat(logs.get("stderr").asString().length()).as("at most commandOutput (10 MB) of a stream")
                 .isEqualTo(10 * 1024 * 1024);
 
+        // a session's output on the sandbox's disk is bounded by session-output (32 MB): queueing a command forgets
+        // the oldest finished ones beyond it
+        String big = sessionExec("h", "yes | head -c 34000000", false).get("cmdId").asString();
+        assertThat(ok(admin("GET", tb("/process/session/h"), null)).findValuesAsString("id")).contains(big);
+        String small = sessionExec("h", "echo small", false).get("cmdId").asString();
+        assertThat(ok(admin("GET", tb("/process/session/h"), null)).findValuesAsString("id"))
+                .contains(small).doesNotContain(big);
+
         // the driver is killed from inside: the session reports it has ended, its commands are finished
         execute("{\"command\":\"kill -9 $(cat /tmp/.berth/sessions/h/pid)\"}");
         HttpResponse<String> ended = admin("POST", tb("/process/session/h/exec"), "{\"command\":\"true\"}");
