@@ -1,4 +1,5 @@
-// PTY: createPty (WebSocket create-connect), output via onData, input, resize, envs, exit code, kill.
+// PTY: createPty (WebSocket create-connect), output via onData, input, resize, reconnect (connectPty), envs,
+// exit code, kill.
 import { scenario, step, createSandbox, eq, ok, withDeadline, sleep, log } from '../lib.mjs';
 
 function collector() {
@@ -60,6 +61,26 @@ await scenario(async () => {
         const info = await p.getPtySessionInfo(id);
         eq(info.id, id, 'getPtySessionInfo id');
         eq([info.cols, info.rows], [120, 40], 'getPtySessionInfo cols/rows');
+    });
+
+    await step('disconnect() leaves the terminal running; connectPty(id) attaches to the same shell', async () => {
+        await pty.sendInput('KEPT=still-here\n');
+        await pty.disconnect();
+        out.raw = '';
+        const deadline = Date.now() + 15_000;
+        for (;;) {
+            try {
+                pty = await withDeadline('connectPty', 20_000, p.connectPty(id, { onData: out.onData }));
+                await pty.waitForConnection();
+                break;
+            } catch (e) {
+                // the previous attachment may still be letting go
+                if (Date.now() > deadline) throw e;
+                await sleep(200);
+            }
+        }
+        await pty.sendInput('echo "kept=$KEPT"\n');
+        await waitForOutput(out, /(^|\n)kept=still-here\n/, 'the shell kept its variable across reconnect');
     });
 
     await step('exit 0 -> wait() resolves with exitCode 0', async () => {
