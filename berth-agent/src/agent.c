@@ -189,19 +189,6 @@ static char **parse_args(int argc, char **argv)
         else
             snprintf(token_path, sizeof(token_path), "agent.token");
     }
-    load_token();
-    if (!auth_token_len)
-        logmsg("no token (%s: %s): every connection will be refused", token_path, token_problem);
-    if (!socket_path)
-        usage();
-    if (!token_path[0]) {
-        /* default: agent.token next to the socket, where the runner writes it before every start */
-        const char *sl = strrchr(socket_path, '/');
-        if (sl)
-            snprintf(token_path, sizeof(token_path), "%.*s/agent.token", (int)(sl - socket_path), socket_path);
-        else
-            snprintf(token_path, sizeof(token_path), "agent.token");
-    }
     return i < argc ? argv + i : NULL;
 }
 

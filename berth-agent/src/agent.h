@@ -176,6 +176,8 @@ void proc_service(struct proc *p);
 void reap(void);
 void check_timeouts(int64_t now);
 
+ssize_t read_child_err(int fd, struct child_err *ce);
+
 /* ------------------------------------------------------------------ terminal.c */
 void op_attach(struct conn *c, struct req *r);
 void op_pty_resize(struct conn *c, struct req *r);

@@ -143,3 +143,15 @@ const char *stage_name(int stage)
     default: return "spawn";
     }
 }
+
+/* Waits for the child's report on the close-on-exec pipe and closes it: sizeof(*ce) = the child failed before
+   exec (*ce says where), 0 = it exec'd. */
+ssize_t read_child_err(int fd, struct child_err *ce)
+{
+    ssize_t n;
+    do {
+        n = read(fd, ce, sizeof(*ce));
+    } while (n < 0 && errno == EINTR);
+    close(fd);
+    return n;
+}

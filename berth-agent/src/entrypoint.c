@@ -170,11 +170,7 @@ void start_entrypoint(char **argv)
     close(e[1]);
     close(ctl[1]);
     struct child_err ce;
-    ssize_t n;
-    do {
-        n = read(ctl[0], &ce, sizeof(ce));
-    } while (n < 0 && errno == EINTR);
-    close(ctl[0]);
+    ssize_t n = read_child_err(ctl[0], &ce);
     ep_pid = pid;
     ep_running = 1;
     ep_started = 1;

@@ -149,11 +149,7 @@ void do_spawn(struct conn *c, struct req *r)
         close(inp[0]);
     }
     struct child_err ce;
-    ssize_t n;
-    do {
-        n = read(ctl[0], &ce, sizeof(ce));
-    } while (n < 0 && errno == EINTR);
-    close(ctl[0]);
+    ssize_t n = read_child_err(ctl[0], &ce);
     if (n == (ssize_t)sizeof(ce)) {
         int st;
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
