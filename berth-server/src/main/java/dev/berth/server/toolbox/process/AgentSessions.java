@@ -99,6 +99,14 @@ public class AgentSessions {
     }
 
     Session session(Target t, String id) throws AgentException {
+        return session(t, id, true);
+    }
+
+    /**
+     * @param texts false: the commands' text and exit codes are not read (one agent call per command instead of
+     *              three): {@code command} is empty and a finished command's {@code exitCode} is 0
+     */
+    private Session session(Target t, String id, boolean texts) throws AgentException {
         SandboxProcesses.checkId("session", id);
         SandboxAgent agent = t.agent();
         String dir = SessionScripts.dir(id);
@@ -115,7 +123,7 @@ public class AgentSessions {
         List<Command> commands = new ArrayList<>();
         for (String cid : entries.stream().filter(FileInfo::isDirectory).map(FileInfo::name)
                 .filter(AgentSessions::validCommandId).sorted().toList()) {
-            commands.add(readCommand(agent, id, cid, alive));
+            commands.add(readCommand(agent, id, cid, alive, texts));
         }
         return new Session(id, alive, commands);
     }
@@ -141,7 +149,7 @@ public class AgentSessions {
         if (text.length > MAX_COMMAND_BYTES) {
             throw ToolboxException.badRequest("command is larger than " + MAX_COMMAND_BYTES + " bytes");
         }
-        Session s = session(t, sessionId);
+        Session s = session(t, sessionId, false); // only what is waiting, finished and how large
         if (!s.alive()) {
             throw ended(sessionId);
         }
@@ -193,7 +201,7 @@ public class AgentSessions {
             }
             throw commandNotFound(sessionId, commandId);
         }
-        Command c = readCommand(agent, sessionId, commandId, true);
+        Command c = readCommand(agent, sessionId, commandId, true, true);
         if (c.exitCode() == null && driverPid(agent, sessionId) <= 0) {
             return new Command(c.id(), c.command(), c.started(), -1, c.outputBytes()); // its shell is gone
         }
@@ -275,8 +283,8 @@ public class AgentSessions {
 
     // ------------------------------------------------------------------ reading the sandbox's records
 
-    private Command readCommand(SandboxAgent agent, String sessionId, String commandId, boolean alive)
-            throws AgentException {
+    private Command readCommand(SandboxAgent agent, String sessionId, String commandId, boolean alive,
+            boolean texts) throws AgentException {
         String dir = SessionScripts.commandDir(sessionId, commandId);
         Set<String> names;
         long output;
@@ -290,6 +298,10 @@ public class AgentSessions {
                 throw commandNotFound(sessionId, commandId);
             }
             throw e;
+        }
+        if (!texts) {
+            Integer done = names.contains("exit") ? Integer.valueOf(0) : alive ? null : Integer.valueOf(-1);
+            return new Command(commandId, "", names.contains("started"), done, output);
         }
         byte[] text = names.contains("cmd") ? SandboxRecords.read(agent, dir + "/cmd", MAX_COMMAND_BYTES) : new byte[0];
         Integer exit = names.contains("exit") ? parseExit(SandboxRecords.read(agent, dir + "/exit", 32)) : null;
