@@ -46,6 +46,8 @@ public final class SandboxRunner {
     private final SandboxDirectories dirs;
     private final EngineInfo engineInfo;
     private final AgentTokens tokens;
+    private volatile dev.berth.runner.engine.RegistryAuth registry;
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> pulls = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SandboxRunner(ContainerEngine engine, RunnerSettings settings) {
         this.engine = engine;
@@ -124,12 +126,56 @@ public final class SandboxRunner {
      * Idempotent against what is observed, so a create finished by the reconciler after its first request died
      * half-way makes one sandbox: a container that runs is only waited for, one that exists is started.
      */
+    /** The snapshot registry this runner pulls missing snapshot images from (given by the control plane). */
+    public void useRegistry(dev.berth.runner.engine.RegistryAuth auth) {
+        this.registry = auth;
+    }
+
+    /**
+     * Makes a snapshot's image present on this runner's engine: pulled from the snapshot registry under its
+     * registry name and given its local name. One pull per image at a time; a no-op when the engine has it.
+     *
+     * @return true when it had to be pulled
+     */
+    public boolean ensureImage(String imageRef, java.util.function.Consumer<String> progress) {
+        if (engine.imageExists(imageRef)) {
+            return false;
+        }
+        var auth = registry;
+        if (auth == null) {
+            throw new EngineException("image '" + imageRef + "' is not on runner " + settings.runnerId()
+                    + " and this runner has no snapshot registry to pull it from");
+        }
+        synchronized (pulls.computeIfAbsent(imageRef, k -> new Object())) {
+            try {
+                if (engine.imageExists(imageRef)) {
+                    return false;
+                }
+                String remote = auth.host() + "/" + imageRef;
+                long t0 = System.nanoTime();
+                engine.pull(remote, auth, progress);
+                engine.tag(remote, imageRef);
+                engine.untag(remote);
+                log.info("pulled {} from the snapshot registry in {} ms", imageRef, (System.nanoTime() - t0) / 1_000_000);
+                return true;
+            } finally {
+                pulls.remove(imageRef);
+            }
+        }
+    }
+
+    /** Removes a snapshot's image from this runner's engine (a no-op when it is absent). */
+    public void removeImage(String imageRef) {
+        engine.untag(imageRef);
+    }
+
     public ObservedSandbox create(SandboxSpec spec) {
         if (spec.nanoCpus() > (long) maxSandboxCpu() * 1_000_000_000L) {
             throw new dev.berth.core.error.UnprocessableException("a sandbox on runner " + settings.runnerId()
                     + " can have at most " + maxSandboxCpu() + " cores (its host has " + maxSandboxCpu()
                     + "); request fewer");
         }
+        ensureImage(spec.imageRef(), line -> { });
         Path runDir = dirs.prepare(spec.sandboxId());
         Map<String, String> labels = new HashMap<>();
         labels.put(LABEL_SANDBOX, spec.sandboxId());
@@ -141,7 +187,8 @@ public final class SandboxRunner {
             dirs.writeToken(spec.sandboxId(), tokens.of(spec.sandboxId()));
             mounts.add(new ContainerSpec.Mount(settings.agentBinary().toString(), AGENT_PATH, true));
             mounts.add(new ContainerSpec.Mount(runDir.toString(), RUN_DIR, false));
-            entrypoint = List.of(AGENT_PATH, "--socket", RUN_DIR + "/" + AGENT_SOCKET, "--");
+            entrypoint = new ArrayList<>(List.of(AGENT_PATH, "--socket", RUN_DIR + "/" + AGENT_SOCKET, "--"));
+            entrypoint.addAll(spec.entrypoint());
         } else {
             entrypoint = KEEP_ALIVE;
         }

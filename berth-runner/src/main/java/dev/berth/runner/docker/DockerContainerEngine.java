@@ -1,6 +1,19 @@
 package dev.berth.runner.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.BuildResponseItem;
+import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.PushResponseItem;
+import dev.berth.runner.engine.ImageInfo;
+import dev.berth.runner.engine.RegistryAuth;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.function.Consumer;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -117,6 +130,175 @@ public final class DockerContainerEngine implements ContainerEngine {
             throw new EngineException("engine accepted the import of " + rootfsTar + " but image '" + imageRef
                     + "' does not exist afterwards; check the engine log");
         }
+    }
+
+    /** {@code [repository, tag]} of a reference; the tag is {@code latest} when it names none. */
+    static String[] split(String imageRef) {
+        int slash = imageRef.lastIndexOf('/');
+        int colon = imageRef.lastIndexOf(':');
+        return colon > slash ? new String[] {imageRef.substring(0, colon), imageRef.substring(colon + 1)}
+                : new String[] {imageRef, "latest"};
+    }
+
+    private static AuthConfig authConfig(RegistryAuth auth) {
+        return auth == null ? null : new AuthConfig().withRegistryAddress(auth.host()).withUsername(auth.username())
+                .withPassword(auth.password());
+    }
+
+    @Override
+    public void pull(String imageRef, RegistryAuth auth, Consumer<String> progress) {
+        String[] rt = split(imageRef);
+        try {
+            var cmd = docker.pullImageCmd(rt[0]).withTag(rt[1]);
+            if (auth != null) {
+                cmd.withAuthConfig(authConfig(auth));
+            }
+            cmd.exec(new ResultCallback.Adapter<PullResponseItem>() {
+                @Override
+                public void onNext(PullResponseItem item) {
+                    if (item.getStatus() != null && item.getProgressDetail() == null) {
+                        progress.accept(item.getStatus() + (item.getId() == null ? "" : " " + item.getId()));
+                    }
+                    if (item.getErrorDetail() != null) {
+                        throw new EngineException(item.getErrorDetail().getMessage());
+                    }
+                }
+            }).awaitCompletion();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while pulling " + imageRef, e);
+        } catch (EngineException e) {
+            throw new EngineException("cannot pull '" + imageRef + "': " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new EngineException("cannot pull '" + imageRef + "': " + detail(e), e);
+        }
+        if (!imageExists(imageRef)) {
+            throw new EngineException("cannot pull '" + imageRef + "': the engine reported no error but does not hold it");
+        }
+    }
+
+    @Override
+    public void push(String imageRef, RegistryAuth auth, Consumer<String> progress) {
+        String[] rt = split(imageRef);
+        try {
+            var cmd = docker.pushImageCmd(rt[0]).withTag(rt[1]);
+            if (auth != null) {
+                cmd.withAuthConfig(authConfig(auth));
+            }
+            cmd.exec(new ResultCallback.Adapter<PushResponseItem>() {
+                @Override
+                public void onNext(PushResponseItem item) {
+                    if (item.getErrorDetail() != null) {
+                        throw new EngineException(item.getErrorDetail().getMessage());
+                    }
+                    if (item.getStatus() != null && item.getProgressDetail() == null) {
+                        progress.accept(item.getStatus() + (item.getId() == null ? "" : " " + item.getId()));
+                    }
+                }
+            }).awaitCompletion();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while pushing " + imageRef, e);
+        } catch (EngineException e) {
+            throw new EngineException("cannot push '" + imageRef + "': " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new EngineException("cannot push '" + imageRef + "': " + detail(e), e);
+        }
+    }
+
+    @Override
+    public void tag(String sourceRef, String targetRef) {
+        String[] rt = split(targetRef);
+        try {
+            docker.tagImageCmd(sourceRef, rt[0], rt[1]).withForce().exec();
+        } catch (RuntimeException e) {
+            throw failure("tag " + sourceRef + " as " + targetRef, e);
+        }
+    }
+
+    @Override
+    public void untag(String imageRef) {
+        try {
+            docker.removeImageCmd(imageRef).withForce(false).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (ConflictException e) {
+            throw new EngineException("image '" + imageRef + "' is in use by a container; remove the container first", e);
+        } catch (RuntimeException e) {
+            throw failure("remove image " + imageRef, e);
+        }
+    }
+
+    @Override
+    public Optional<ImageInfo> inspectImage(String imageRef) {
+        try {
+            InspectImageResponse r = docker.inspectImageCmd(imageRef).exec();
+            List<String> ep = new ArrayList<>();
+            if (r.getConfig() != null) {
+                if (r.getConfig().getEntrypoint() != null) {
+                    ep.addAll(List.of(r.getConfig().getEntrypoint()));
+                }
+                if (r.getConfig().getCmd() != null) {
+                    ep.addAll(List.of(r.getConfig().getCmd()));
+                }
+            }
+            List<String> layers = r.getRootFS() == null || r.getRootFS().getLayers() == null ? List.of()
+                    : r.getRootFS().getLayers();
+            return Optional.of(new ImageInfo(r.getId(), r.getSize() == null ? 0 : r.getSize(), r.getOs(), r.getArch(),
+                    ep, layers));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw failure("inspect image " + imageRef, e);
+        }
+    }
+
+    @Override
+    public void build(InputStream context, String imageRef, String networkMode, long memoryBytes, Consumer<String> log) {
+        try {
+            docker.buildImageCmd(context)
+                    .withTags(Set.of(imageRef))
+                    .withNetworkMode(networkMode)
+                    .withMemory(memoryBytes)
+                    .withMemswap(memoryBytes)
+                    .withPull(false)
+                    .withRemove(true)
+                    .withForcerm(true)
+                    .exec(new BuildImageResultCallback() {
+                        @Override
+                        public void onNext(BuildResponseItem item) {
+                            if (item.getStream() != null) {
+                                log.accept(item.getStream());
+                            } else if (item.getStatus() != null) {
+                                log.accept(item.getStatus() + "\n");
+                            }
+                            if (item.getErrorDetail() != null) {
+                                log.accept("ERROR: " + item.getErrorDetail().getMessage() + "\n");
+                            }
+                            super.onNext(item);
+                        }
+                    }).awaitImageId();
+        } catch (DockerClientException e) {
+            throw new EngineException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw failure("build " + imageRef, e);
+        }
+    }
+
+    @Override
+    public void commit(String containerIdOrName, String imageRef) {
+        String[] rt = split(imageRef);
+        try {
+            docker.commitCmd(containerIdOrName).withRepository(rt[0]).withTag(rt[1]).withPause(true).exec();
+        } catch (NotFoundException e) {
+            throw new EngineException("container " + containerIdOrName + " does not exist", e);
+        } catch (RuntimeException e) {
+            throw failure("commit " + containerIdOrName, e);
+        }
+    }
+
+    private static String detail(RuntimeException e) {
+        return e instanceof DockerException de ? de.getMessage() : e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     @Override

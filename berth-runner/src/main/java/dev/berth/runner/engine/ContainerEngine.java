@@ -24,6 +24,35 @@ public interface ContainerEngine extends AutoCloseable {
     /** Imports a rootfs tarball as an image (the engine-API equivalent of {@code docker import}). */
     void importImage(Path rootfsTar, String imageRef);
 
+    /**
+     * Pulls {@code imageRef} (a full reference, registry host included) with the given credentials (null: none).
+     * Each progress line goes to {@code progress}.
+     */
+    void pull(String imageRef, RegistryAuth auth, java.util.function.Consumer<String> progress);
+
+    /** Pushes {@code imageRef} (whose name starts with the registry host) with the given credentials. */
+    void push(String imageRef, RegistryAuth auth, java.util.function.Consumer<String> progress);
+
+    /** Gives the image {@code sourceRef} the additional name {@code targetRef}. */
+    void tag(String sourceRef, String targetRef);
+
+    /** Removes one name of an image (the image goes when its last name does); a missing name is not an error. */
+    void untag(String imageRef);
+
+    /** Size, platform and configured entrypoint of an image, or empty when the engine does not hold it. */
+    Optional<ImageInfo> inspectImage(String imageRef);
+
+    /**
+     * Builds an image from a build context (a tar stream with the Dockerfile at {@code Dockerfile}) and names it
+     * {@code imageRef}; every log line goes to {@code log}. Build steps run with {@code networkMode} and at most
+     * {@code memoryBytes} of memory. Throws with the builder's error message when a step fails.
+     */
+    void build(java.io.InputStream context, String imageRef, String networkMode, long memoryBytes,
+            java.util.function.Consumer<String> log);
+
+    /** Commits a container's file system changes as one layer over its image, named {@code imageRef}. */
+    void commit(String containerIdOrName, String imageRef);
+
     /** Creates and starts a container; returns its engine id. */
     String createAndStart(ContainerSpec spec);
 

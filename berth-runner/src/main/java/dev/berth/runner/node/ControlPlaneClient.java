@@ -36,11 +36,11 @@ final class ControlPlaneClient {
         this.version = version;
     }
 
-    String register(Registration r) throws IOException, InterruptedException {
+    RegistrationReply register(Registration r) throws IOException, InterruptedException {
         RegistrationReply reply = send("POST", RunnerProtocol.REGISTER, r, Duration.ofSeconds(15),
                 new TypeReference<>() { });
         session = reply.sessionId();
-        return reply.runnerId();
+        return reply;
     }
 
     List<Job> poll(Duration wait) throws IOException, InterruptedException {

@@ -108,7 +108,12 @@ public final class RunnerNode implements AutoCloseable {
         long backoff = 250;
         while (stopped.getCount() > 0) {
             try {
-                String id = cp.register(reg);
+                var reply = cp.register(reg);
+                String id = reply.runnerId();
+                if (reply.registry() != null) {
+                    runner.useRegistry(new dev.berth.runner.engine.RegistryAuth(reply.registry().host(),
+                            reply.registry().username(), reply.registry().password()));
+                }
                 log.info("registered as runner {} (protocol v{}, tunnel {})", id, settings.protocolVersion(),
                         tunnel.endpoint());
                 return;
@@ -158,7 +163,7 @@ public final class RunnerNode implements AutoCloseable {
             SandboxSpecV1 v1 = ControlPlaneClient.parse(job.payload(), SandboxSpecV1.class);
             var r = new dev.berth.core.sandbox.Resources(v1.cpu(), v1.memoryGiB(), v1.diskGiB());
             return new SandboxSpec(v1.sandboxId(), v1.organizationId(), v1.imageRef(), r.nanoCpus(), r.memoryBytes(),
-                    r.diskBytes(), v1.pidsLimit(), v1.user(), v1.env());
+                    r.diskBytes(), v1.pidsLimit(), v1.user(), v1.env(), null);
         }
         return ControlPlaneClient.parse(job.payload(), SandboxSpec.class);
     }

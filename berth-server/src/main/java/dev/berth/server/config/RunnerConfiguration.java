@@ -30,11 +30,14 @@ public class RunnerConfiguration {
     }
 
     @Bean
-    SandboxRunner sandboxRunner(ContainerEngine engine, BerthProperties props) {
+    SandboxRunner sandboxRunner(ContainerEngine engine, BerthProperties props,
+            dev.berth.server.registry.SnapshotRegistry registry) {
         var agent = props.agentBinary() == null || props.agentBinary().toString().isBlank() ? null : props.agentBinary();
         var settings = new RunnerSettings(props.runnerId(), props.dataDir(), agent, props.sandbox().pidsLimit(),
                 props.sandbox().stopTimeout(), RunnerSettings.DEFAULT_CAPS, "bridge");
-        return new SandboxRunner(engine, settings);
+        var runner = new SandboxRunner(engine, settings);
+        runner.useRegistry(registry.auth());
+        return runner;
     }
 
     @Bean

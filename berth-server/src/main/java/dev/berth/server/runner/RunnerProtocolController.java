@@ -29,9 +29,12 @@ public class RunnerProtocolController {
     private final FleetService fleet;
     private final JobQueue jobs;
     private final RunnerHeartbeats heartbeats;
+    private final dev.berth.server.registry.SnapshotRegistry registry;
 
-    public RunnerProtocolController(FleetService fleet, JobQueue jobs, RunnerHeartbeats heartbeats) {
+    public RunnerProtocolController(FleetService fleet, JobQueue jobs, RunnerHeartbeats heartbeats,
+            dev.berth.server.registry.SnapshotRegistry registry) {
         this.fleet = fleet;
+        this.registry = registry;
         this.jobs = jobs;
         this.heartbeats = heartbeats;
     }
@@ -48,7 +51,9 @@ public class RunnerProtocolController {
     public RegistrationReply register(HttpServletRequest req, @RequestBody Registration body) {
         Runner r = fleet.register(runner(req), body);
         heartbeats.registered(r.getId());
-        return new RegistrationReply(r.getId(), r.getRegion(), r.getSessionId());
+        var auth = registry.auth();
+        return new RegistrationReply(r.getId(), r.getRegion(), r.getSessionId(),
+                new RegistrationReply.Registry(auth.host(), auth.username(), auth.password()));
     }
 
     @GetMapping("/api/runner/jobs")

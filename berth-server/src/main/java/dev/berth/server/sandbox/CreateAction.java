@@ -83,4 +83,46 @@ public class CreateAction {
             lock.unlock();
         }
     }
+
+    /**
+     * Creates the container of a sandbox whose snapshot has just been built: placed now (the image exists now),
+     * moved from building_snapshot to creating with its runner in one transaction, then created like any other.
+     * Its quota was taken when its row was recorded.
+     */
+    public Sandbox executeBuilt(String sandboxId) {
+        Sandbox s = store.load(sandboxId);
+        var resources = new Resources(s.getCpu(), s.getMemoryGib(), s.getDiskGib());
+        RunnerAdapter runner = runners.place(s.getTarget(), resources, s.getImageRef());
+        ReentrantLock lock = locks.of(sandboxId);
+        lock.lock();
+        try {
+            Sandbox placed = store.move(sandboxId, SandboxState.CREATING, "build", null, row -> {
+                runnerLocks.lock(runner.runnerId());
+                if (!runners.admits(runner.runnerId(), resources)) {
+                    throw new UnavailableException("runner " + runner.runnerId() + " is full");
+                }
+                row.assignRunner(runner.runnerId());
+            });
+            try {
+                runner.create(specs.of(placed));
+            } catch (BerthException e) {
+                store.fail(sandboxId, ErrorKind.ACTION_FAILED, "create", "create failed: " + e.getMessage());
+                throw e;
+            }
+            return store.move(sandboxId, SandboxState.STARTED, "create", null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records a sandbox that waits in pending_build for its snapshot; its quota is taken now. */
+    public Sandbox insertWaiting(Sandbox fresh) {
+        var resources = new Resources(fresh.getCpu(), fresh.getMemoryGib(), fresh.getDiskGib());
+        try {
+            return store.insert(fresh, () -> quotas.lockAndCheckCreate(fresh.getOrganizationId(), resources));
+        } catch (DataIntegrityViolationException e) {
+            throw new ConflictException("a sandbox named '" + fresh.getName()
+                    + "' already exists in this organization; choose another name or delete that one first");
+        }
+    }
 }

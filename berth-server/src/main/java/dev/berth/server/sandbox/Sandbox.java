@@ -43,6 +43,10 @@ public class Sandbox {
     @Column(name = "runner_id")
     private String runnerId;
 
+    /** The snapshot being built for this sandbox while it is in pending_build or building_snapshot. */
+    @Column(name = "build_snapshot_id")
+    private String buildSnapshotId;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     private SandboxState state;
@@ -187,6 +191,16 @@ public class Sandbox {
 
     public String getToolboxEnvJson() {
         return toolboxEnvJson;
+    }
+
+    /** Before the first insert: the sandbox waits in pending_build for the snapshot being built for it. */
+    void waitForBuild(String snapshotId) {
+        this.buildSnapshotId = snapshotId;
+        this.state = SandboxState.PENDING_BUILD;
+    }
+
+    public String getBuildSnapshotId() {
+        return buildSnapshotId;
     }
 
     public void assignRunner(String runnerId) {

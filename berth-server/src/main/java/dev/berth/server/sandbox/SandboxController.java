@@ -37,8 +37,11 @@ public class SandboxController {
     private final DestroyAction destroy;
     private final JsonMapper json;
 
-    public SandboxController(SandboxService service, SandboxQuery query, SandboxMapper mapper, StartAction start,
+    private final dev.berth.server.snapshot.SnapshotLogStreams buildLogStreams;
+
+    public SandboxController(dev.berth.server.snapshot.SnapshotLogStreams buildLogStreams, SandboxService service, SandboxQuery query, SandboxMapper mapper, StartAction start,
             StopAction stop, DestroyAction destroy, JsonMapper json) {
+        this.buildLogStreams = buildLogStreams;
         this.service = service;
         this.query = query;
         this.mapper = mapper;
@@ -109,6 +112,27 @@ public class SandboxController {
     }
 
     public record UrlResponse(String url) {
+    }
+
+    @GetMapping("/{idOrName}/build-logs-url")
+    @Access(Access.Level.MEMBER)
+    public UrlResponse buildLogsUrl(Caller caller, @PathVariable String idOrName) {
+        Sandbox s = service.get(caller, idOrName);
+        return new UrlResponse(mapper.publicUrl() + "/api/sandbox/" + s.getId() + "/build-logs");
+    }
+
+    /** The build log of the snapshot built for this sandbox (empty for a sandbox created from a snapshot). */
+    @GetMapping(value = "/{idOrName}/build-logs", produces = org.springframework.http.MediaType.TEXT_PLAIN_VALUE)
+    @Access(Access.Level.MEMBER)
+    public org.springframework.http.ResponseEntity<org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody>
+            buildLogs(Caller caller, @PathVariable String idOrName,
+            @RequestParam(defaultValue = "false") boolean follow) {
+        Sandbox s = service.get(caller, idOrName);
+        var body = s.getBuildSnapshotId() == null
+                ? (org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody) out -> { }
+                : buildLogStreams.stream(s.getBuildSnapshotId(), follow);
+        return org.springframework.http.ResponseEntity.ok().contentType(org.springframework.http.MediaType.TEXT_PLAIN)
+                .body(body);
     }
 
     @GetMapping("/{idOrName}/toolbox-proxy-url")

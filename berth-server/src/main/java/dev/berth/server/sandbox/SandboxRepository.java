@@ -44,6 +44,16 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
             + " and s.state in " + LIVE)
     long countLive(@Param("org") String organizationId);
 
+    /** Live sandboxes made from a snapshot (by its name in an organization, or waiting for its build). */
+    @Query("select count(s) from Sandbox s where s.state in " + LIVE
+            + " and ((s.organizationId = :org and s.snapshotName = :name) or s.buildSnapshotId = :id)")
+    long countLiveUsingSnapshot(@Param("org") String organizationId, @Param("name") String name, @Param("id") String id);
+
+    /** Sandboxes waiting in pending_build for a snapshot's build. */
+    @Query("select s from Sandbox s where s.buildSnapshotId = :id and s.state in"
+            + " (dev.berth.core.sandbox.SandboxState.PENDING_BUILD, dev.berth.core.sandbox.SandboxState.BUILDING_SNAPSHOT)")
+    List<Sandbox> findWaitingForBuild(@Param("id") String snapshotId);
+
     /** Removes an organization's destroyed sandbox rows (history), so the organization itself can be deleted. */
     @Modifying
     @Query("delete from Sandbox s where s.organizationId = :org"

@@ -16,6 +16,7 @@ import dev.berth.server.snapshot.SnapshotRepository;
 import dev.berth.server.snapshot.SnapshotState;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,6 +30,7 @@ public class SandboxService {
 
     private final SandboxRepository repo;
     private final SnapshotRepository snapshots;
+    private final dev.berth.server.snapshot.SnapshotService builds;
     private final CreateAction create;
     private final SandboxStore store;
     private final SandboxMapper mapper;
@@ -37,7 +39,9 @@ public class SandboxService {
     private final Clock clock;
 
     public SandboxService(SandboxRepository repo, SnapshotRepository snapshots, CreateAction create, SandboxStore store,
-            SandboxMapper mapper, BerthProperties props, Clock clock) {
+            SandboxMapper mapper, BerthProperties props, Clock clock,
+            @org.springframework.context.annotation.Lazy dev.berth.server.snapshot.SnapshotService builds) {
+        this.builds = builds;
         this.repo = repo;
         this.snapshots = snapshots;
         this.create = create;
@@ -54,9 +58,9 @@ public class SandboxService {
         if (req == null) {
             req = CreateSandboxRequest.defaults();
         }
-        if (req.buildInfo() != null && !req.buildInfo().isEmpty()) {
-            throw new UnprocessableException("creating a sandbox from an image or Dockerfile (buildInfo) is not "
-                    + "supported yet; create it from a snapshot, e.g. {\"snapshot\":\"berth/default\"}");
+        boolean build = req.buildInfo() != null && !req.buildInfo().isEmpty();
+        if (build && req.snapshot() != null && !req.snapshot().isBlank()) {
+            throw new InvalidRequestException("give either 'snapshot' or 'buildInfo', not both");
         }
         if (req.volumes() != null && !req.volumes().isEmpty()) {
             throw new UnprocessableException("volumes are not supported yet; create the sandbox without 'volumes'");
@@ -75,7 +79,8 @@ public class SandboxService {
         if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
             throw new InvalidRequestException("user '" + user + "' is not a valid OS user name");
         }
-        Snapshot snapshot = resolveSnapshot(caller, req.snapshot());
+        Snapshot snapshot = build ? builds.buildFor(caller.organizationId(), buildString(req.buildInfo(),
+                "dockerfileContent"), buildHashes(req.buildInfo()), res, target) : resolveSnapshot(caller, req.snapshot());
         String id = UUID.randomUUID().toString();
         String name = req.name() == null || req.name().isBlank() ? id : new SandboxName(req.name()).value();
         if (repo.existsByOrganizationIdAndLiveName(caller.organizationId(), name)) {
@@ -86,7 +91,38 @@ public class SandboxService {
                 res.cpu(), res.memoryGiB(), res.diskGiB(), mapper.toJson(env), mapper.toJson(labels),
                 Boolean.TRUE.equals(req.isPublic()), Boolean.TRUE.equals(req.networkBlockAll()), target,
                 autoStop, autoArchive, autoDelete, clock.instant());
+        if (build && snapshot.getState() != SnapshotState.ACTIVE) {
+            fresh.waitForBuild(snapshot.getId());
+            Sandbox waiting = create.insertWaiting(fresh);
+            builds.signal();
+            return waiting;
+        }
         return create.execute(fresh);
+    }
+
+    private static String buildString(Map<String, Object> buildInfo, String key) {
+        for (String k : buildInfo.keySet()) {
+            if (!k.equals("dockerfileContent") && !k.equals("contextHashes")) {
+                throw new InvalidRequestException("buildInfo." + k + ": unknown field; buildInfo has dockerfileContent "
+                        + "and contextHashes");
+            }
+        }
+        Object v = buildInfo.get(key);
+        if (v != null && !(v instanceof String)) {
+            throw new InvalidRequestException("buildInfo." + key + ": must be a string");
+        }
+        return (String) v;
+    }
+
+    private static List<String> buildHashes(Map<String, Object> buildInfo) {
+        Object v = buildInfo.get("contextHashes");
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l) || l.stream().anyMatch(o -> !(o instanceof String))) {
+            throw new InvalidRequestException("buildInfo.contextHashes: must be an array of strings");
+        }
+        return l.stream().map(String.class::cast).toList();
     }
 
     private Snapshot resolveSnapshot(Caller caller, String requested) {

@@ -12,14 +12,19 @@ public class SandboxSpecs {
     private final SandboxMapper mapper;
     private final BerthProperties props;
 
-    public SandboxSpecs(SandboxMapper mapper, BerthProperties props) {
+    private final dev.berth.server.snapshot.SnapshotEntrypoints entrypoints;
+
+    public SandboxSpecs(SandboxMapper mapper, BerthProperties props,
+            dev.berth.server.snapshot.SnapshotEntrypoints entrypoints) {
         this.mapper = mapper;
         this.props = props;
+        this.entrypoints = entrypoints;
     }
 
     public SandboxSpec of(Sandbox s) {
         Resources r = new Resources(s.getCpu(), s.getMemoryGib(), s.getDiskGib());
         return new SandboxSpec(s.getId(), s.getOrganizationId(), s.getImageRef(), r.nanoCpus(), r.memoryBytes(),
-                r.diskBytes(), props.sandbox().pidsLimit(), s.getOsUser(), mapper.fromJson(s.getEnvJson()));
+                r.diskBytes(), props.sandbox().pidsLimit(), s.getOsUser(), mapper.fromJson(s.getEnvJson()),
+                entrypoints.of(s.getOrganizationId(), s.getSnapshotName()));
     }
 }

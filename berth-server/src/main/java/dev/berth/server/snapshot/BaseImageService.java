@@ -37,6 +37,8 @@ public class BaseImageService {
     private final BerthProperties props;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final dev.berth.server.registry.SnapshotRegistry registry;
+    private final Optional<dev.berth.runner.engine.ContainerEngine> engine;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "base-images");
         t.setDaemon(true);
@@ -45,7 +47,11 @@ public class BaseImageService {
 
     public BaseImageService(SnapshotRepository snapshots, Optional<BaseImageBuilder> builder,
             RunnerRegistry runners, EmbeddedRunnerRegistration embedded,
-            BerthProperties props, TransactionTemplate tx, Clock clock) {
+            BerthProperties props, TransactionTemplate tx, Clock clock,
+            dev.berth.server.registry.SnapshotRegistry registry,
+            Optional<dev.berth.runner.engine.ContainerEngine> engine) {
+        this.registry = registry;
+        this.engine = engine;
         this.snapshots = snapshots;
         this.builder = builder;
         this.runners = runners;
@@ -88,6 +94,7 @@ public class BaseImageService {
         });
         try {
             long size = builder.orElseThrow().ensure(image);
+            store(image);
             embedded.refreshImages(); // placement must see the image before the snapshot is reported active
             update(image, s -> s.markActive(size, clock.instant()));
             log.info("snapshot {} is active", image.snapshotName());
@@ -101,6 +108,28 @@ public class BaseImageService {
             log.error("snapshot {} failed to build: {}", image.snapshotName(), e.getMessage());
             update(image, s -> s.markFailed(e.getMessage(), clock.instant()));
             return false;
+        }
+    }
+
+    /** Puts the base image in the snapshot registry (once), from where runners without it pull it. */
+    private void store(BaseImage image) {
+        try {
+            if (registry.layers(image.imageRef()).isPresent()) {
+                return;
+            }
+            var eng = engine.orElseThrow();
+            String remote = registry.remoteRef(image.imageRef());
+            long t0 = System.nanoTime();
+            eng.tag(image.imageRef(), remote);
+            try {
+                eng.push(remote, registry.auth(), line -> { });
+            } finally {
+                eng.untag(remote);
+            }
+            log.info("stored {} in the snapshot registry in {} ms", image.imageRef(), (System.nanoTime() - t0) / 1_000_000);
+        } catch (BerthException e) {
+            // the embedded runner has it; runners elsewhere cannot pull it until the next start stores it
+            log.warn("could not store {} in the snapshot registry: {}", image.imageRef(), e.getMessage());
         }
     }
 

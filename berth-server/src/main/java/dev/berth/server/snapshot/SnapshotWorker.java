@@ -1,0 +1,356 @@
+package dev.berth.server.snapshot;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.error.EngineException;
+import dev.berth.core.sandbox.SandboxState;
+import dev.berth.runner.SandboxRunner;
+import dev.berth.runner.engine.ContainerEngine;
+import dev.berth.runner.engine.ImageInfo;
+import dev.berth.server.config.BerthProperties;
+import dev.berth.server.org.OrganizationRepository;
+import dev.berth.server.registry.SnapshotRegistry;
+import dev.berth.server.runner.EmbeddedRunnerRegistration;
+import dev.berth.server.sandbox.CreateAction;
+import dev.berth.server.sandbox.Sandbox;
+import dev.berth.server.sandbox.SandboxRepository;
+import dev.berth.server.sandbox.SandboxStore;
+import jakarta.annotation.PreDestroy;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Makes recorded snapshots real, on whichever control-plane replica takes the snapshot's lease: pulls an image or
+ * builds a Dockerfile on the embedded runner's engine, pushes the result to the snapshot registry (from where
+ * every runner pulls it), then creates the sandboxes that waited for the build. Removes what is marked removing
+ * (registry manifest, engine image, row). All of it is driven by the recorded state, so a replica that dies
+ * half-way leaves work another replica redoes when the lease runs out.
+ */
+@Component
+public class SnapshotWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(SnapshotWorker.class);
+    private static final Duration LEASE = Duration.ofHours(1);
+
+    private final SnapshotRepository snapshots;
+    private final SandboxRepository sandboxes;
+    private final OrganizationRepository orgs;
+    private final SnapshotBuildLogs logs;
+    private final SnapshotRegistry registry;
+    private final Optional<ContainerEngine> engine;
+    private final Optional<SandboxRunner> runner;
+    private final EmbeddedRunnerRegistration embedded;
+    private final CreateAction create;
+    private final SandboxStore store;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final BerthProperties props;
+    private final String replica = UUID.randomUUID().toString();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "snapshot-worker");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ExecutorService builds = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "snapshot-build");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean signalled = new AtomicBoolean();
+
+    public SnapshotWorker(SnapshotRepository snapshots, SandboxRepository sandboxes, OrganizationRepository orgs,
+            SnapshotBuildLogs logs, SnapshotRegistry registry, Optional<ContainerEngine> engine,
+            Optional<SandboxRunner> runner, EmbeddedRunnerRegistration embedded, @Lazy CreateAction create,
+            SandboxStore store, TransactionTemplate tx, Clock clock, BerthProperties props) {
+        this.snapshots = snapshots;
+        this.sandboxes = sandboxes;
+        this.orgs = orgs;
+        this.logs = logs;
+        this.registry = registry;
+        this.engine = engine;
+        this.runner = runner;
+        this.embedded = embedded;
+        this.create = create;
+        this.store = store;
+        this.tx = tx;
+        this.clock = clock;
+        this.props = props;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void onReady() {
+        ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Something was recorded that needs work: look now rather than at the next tick. */
+    public void signal() {
+        if (signalled.compareAndSet(false, true)) {
+            ticker.execute(this::tick);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        ticker.shutdownNow();
+        builds.shutdownNow();
+    }
+
+    private void tick() {
+        signalled.set(false);
+        try {
+            for (String id : snapshots.findClaimable(EnumSet.of(SnapshotState.PENDING, SnapshotState.PULLING,
+                    SnapshotState.BUILDING, SnapshotState.REMOVING), clock.instant())) {
+                Integer won = tx.execute(st -> snapshots.claim(id, replica, clock.instant().plus(LEASE), clock.instant()));
+                if (won != null && won == 1) {
+                    builds.execute(() -> work(id));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("snapshot work could not be listed: {}", e.getMessage());
+        }
+    }
+
+    private void work(String id) {
+        Snapshot s = snapshots.findById(id).orElse(null);
+        if (s == null) {
+            return;
+        }
+        try {
+            if (s.getState() == SnapshotState.REMOVING) {
+                remove(s);
+            } else {
+                make(s);
+            }
+        } catch (RuntimeException e) {
+            log.error("snapshot {} work failed unexpectedly", id, e);
+            release(id);
+        }
+    }
+
+    private void make(Snapshot s) {
+        var out = logs.writer(s.getId());
+        boolean build = s.getDockerfile() != null;
+        String local = s.getImageName();
+        try {
+            ContainerEngine eng = engine.orElseThrow(() -> new EngineException("this control plane has no embedded "
+                    + "runner to pull or build on; snapshots from images and Dockerfiles need one in this version"));
+            if (build) {
+                update(s.getId(), row -> row.moveTo(SnapshotState.BUILDING, null, clock.instant()));
+                for (Sandbox w : sandboxes.findWaitingForBuild(s.getId())) {
+                    if (w.getState() == SandboxState.PENDING_BUILD) {
+                        store.move(w.getId(), SandboxState.BUILDING_SNAPSHOT, "build", null);
+                    }
+                }
+                buildImage(eng, s, local, out);
+            } else {
+                update(s.getId(), row -> row.moveTo(SnapshotState.PULLING, null, clock.instant()));
+                pullImage(eng, s, local, out);
+            }
+            ImageInfo info = eng.inspectImage(local)
+                    .orElseThrow(() -> new EngineException("the image vanished from the engine before it was stored"));
+            long max = (long) orgs.findById(s.getScope()).map(o -> o.getQuota().toQuota().maxSnapshotSize()).orElse(20) << 30;
+            if (!s.isGeneral() && info.sizeBytes() > max) {
+                throw new EngineException("the image is " + (info.sizeBytes() >> 20) + " MiB; this organization's snapshots "
+                        + "may be at most " + (max >> 30) + " GiB");
+            }
+            String remote = registry.remoteRef(local);
+            out.line("[berth] storing the snapshot in the registry\n");
+            eng.tag(local, remote);
+            try {
+                eng.push(remote, registry.auth(), line -> { });
+            } finally {
+                eng.untag(remote);
+            }
+            registry.layers(local).orElseThrow(() -> new EngineException("the registry does not show the pushed image"));
+            embedded.refreshImages();
+            update(s.getId(), row -> {
+                row.markActive(info.sizeBytes(), clock.instant());
+                row.release();
+            });
+            out.line("[berth] snapshot " + s.getName() + " is active (" + (info.sizeBytes() >> 20) + " MiB)\n");
+            log.info("snapshot {} ({}) is active", s.getName(), s.getId());
+        } catch (BerthException e) {
+            String reason = e.getMessage();
+            out.line("[berth] failed: " + reason + "\n");
+            log.info("snapshot {} ({}) failed: {}", s.getName(), s.getId(), reason);
+            engine.ifPresent(eng -> {
+                try {
+                    eng.untag(local);
+                } catch (RuntimeException ignored) {
+                    // best effort; the inactive sweep finds it again
+                }
+            });
+            try {
+                registry.delete(local);
+            } catch (RuntimeException ignored) {
+                // nothing was stored, or the registry is away; nothing refers to it
+            }
+            update(s.getId(), row -> {
+                row.moveTo(build ? SnapshotState.BUILD_FAILED : SnapshotState.ERROR, reason, clock.instant());
+                row.release();
+            });
+            for (Sandbox w : sandboxes.findWaitingForBuild(s.getId())) {
+                try {
+                    store.move(w.getId(), SandboxState.BUILD_FAILED, "build", "the snapshot build failed: " + reason);
+                } catch (BerthException moved) {
+                    // deleted meanwhile
+                }
+            }
+            return;
+        }
+        for (Sandbox w : sandboxes.findWaitingForBuild(s.getId())) {
+            try {
+                create.executeBuilt(w.getId());
+            } catch (BerthException e) {
+                log.info("sandbox {} built from snapshot {} could not be created: {}", w.getId(), s.getName(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    private void pullImage(ContainerEngine eng, Snapshot s, String local, SnapshotBuildLogs.Writer out) {
+        String ref = s.getSourceImage();
+        Optional<Snapshot> base = visibleActive(s.getScope(), ref, s.getId());
+        if (base.isPresent()) {
+            out.line("[berth] copying snapshot " + base.get().getName() + "\n");
+            ensureLocal(base.get().getImageName());
+            eng.tag(base.get().getImageName(), local);
+            return;
+        }
+        if (ref.startsWith(registry.auth().host() + "/")) {
+            throw new EngineException("imageName '" + ref + "' is in Berth's snapshot registry; name the snapshot "
+                    + "instead of its image");
+        }
+        if (ref.startsWith("berth-snapshot/") || ref.startsWith("berth/")) {
+            throw new EngineException("imageName '" + ref + "': no active snapshot of that name in this organization");
+        }
+        out.line("[berth] pulling " + ref + "\n");
+        try {
+            eng.pull(ref, null, line -> out.line(line + "\n"));
+        } catch (EngineException e) {
+            throw new EngineException(e.getMessage() + " (Berth pulls public images anonymously from the registry the "
+                    + "reference names; check the name and that this installation reaches that registry)", e);
+        }
+        try {
+            ImageInfo info = eng.inspectImage(ref).orElseThrow();
+            String engineArch = "amd64";
+            if (!"linux".equals(info.os()) || info.architecture() != null && !engineArch.equals(info.architecture())) {
+                throw new EngineException("image '" + ref + "' is for " + info.os() + "/" + info.architecture()
+                        + "; runners here run linux/" + engineArch);
+            }
+            eng.tag(ref, local);
+        } finally {
+            eng.untag(ref);
+        }
+    }
+
+    private void buildImage(ContainerEngine eng, Snapshot s, String local, SnapshotBuildLogs.Writer out) {
+        Optional<Snapshot> same = snapshots.findBuilds(s.getScope(), s.getBuildHash(), EnumSet.of(SnapshotState.ACTIVE))
+                .stream().filter(o -> !o.getId().equals(s.getId())).findFirst();
+        if (same.isPresent()) {
+            out.line("[berth] the same Dockerfile was built as snapshot " + same.get().getName() + "; reusing it\n");
+            ensureLocal(same.get().getImageName());
+            eng.tag(same.get().getImageName(), local);
+            return;
+        }
+        List<String> bases = new ArrayList<>();
+        String dockerfile;
+        try {
+            dockerfile = DockerfileBases.rewrite(s.getDockerfile(), name -> visibleActive(s.getScope(), name, s.getId())
+                    .map(Snapshot::getImageName).orElse(null), bases);
+        } catch (BerthException e) {
+            throw new EngineException(e.getMessage(), e);
+        }
+        for (String b : bases) {
+            ensureLocal(visibleActive(s.getScope(), b, s.getId()).or(() -> visibleActive(s.getScope(),
+                    b.replaceFirst(":latest$", ""), s.getId())).orElseThrow().getImageName());
+        }
+        out.line("[berth] building on runner " + props.runnerId() + "\n");
+        long t0 = System.nanoTime();
+        eng.build(new ByteArrayInputStream(context(dockerfile)), local, "bridge", (long) s.getMem() << 30, out::line);
+        out.line("[berth] built in " + (System.nanoTime() - t0) / 1_000_000 + " ms\n");
+    }
+
+    private static byte[] context(String dockerfile) {
+        try (var bytes = new ByteArrayOutputStream(); var tar = new TarArchiveOutputStream(bytes)) {
+            byte[] content = dockerfile.getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry e = new TarArchiveEntry("Dockerfile");
+            e.setSize(content.length);
+            e.setMode(0644);
+            tar.putArchiveEntry(e);
+            tar.write(content);
+            tar.closeArchiveEntry();
+            tar.finish();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new EngineException("cannot assemble the build context: " + e.getMessage(), e);
+        }
+    }
+
+    /** The embedded engine holds the snapshot's image (pulled from the registry when it does not). */
+    private void ensureLocal(String imageRef) {
+        runner.ifPresent(r -> r.ensureImage(imageRef, line -> { }));
+    }
+
+    private Optional<Snapshot> visibleActive(String org, String name, String self) {
+        return snapshots.findVisible(org, name).stream()
+                .filter(o -> !o.getId().equals(self) && o.getState() == SnapshotState.ACTIVE).findFirst();
+    }
+
+    private void remove(Snapshot s) {
+        String local = s.getImageName();
+        try {
+            if (!s.isGeneral()) {
+                registry.delete(local);
+            }
+            engine.ifPresent(eng -> {
+                try {
+                    eng.untag(local);
+                } catch (EngineException e) {
+                    log.info("snapshot {} image stays on the engine while containers use it: {}", s.getName(),
+                            e.getMessage());
+                }
+            });
+            logs.delete(s.getId());
+            tx.executeWithoutResult(st -> snapshots.findById(s.getId()).ifPresent(snapshots::delete));
+            embedded.refreshImages();
+            log.info("snapshot {} ({}) removed", s.getName(), s.getId());
+        } catch (RuntimeException e) {
+            log.warn("snapshot {} could not be removed yet: {}", s.getId(), e.getMessage());
+            release(s.getId());
+        }
+    }
+
+    private void release(String id) {
+        update(id, Snapshot::release);
+    }
+
+    private void update(String id, java.util.function.Consumer<Snapshot> change) {
+        tx.executeWithoutResult(st -> snapshots.findById(id).ifPresent(row -> {
+            change.accept(row);
+            snapshots.save(row);
+        }));
+    }
+}

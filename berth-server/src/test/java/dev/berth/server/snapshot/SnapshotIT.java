@@ -1,0 +1,167 @@
+package dev.berth.server.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.server.BerthIT;
+import dev.berth.server.org.Tenants;
+import dev.berth.server.registry.SnapshotRegistry;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/** Snapshots from Dockerfiles and images, built on the embedded engine and stored in the real registry. */
+class SnapshotIT extends BerthIT {
+
+    @Autowired
+    Tenants tenants;
+
+    @Autowired
+    SnapshotRegistry registry;
+
+    private JsonNode awaitSnapshot(String key, String idOrName, String... states) {
+        JsonNode[] last = new JsonNode[1];
+        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            last[0] = ok(call("GET", "/api/snapshots/" + idOrName, key, null));
+            return java.util.List.of(states).contains(last[0].get("state").asString());
+        });
+        return last[0];
+    }
+
+    private String exec(String key, String sandboxId, String command) {
+        return ok(call("POST", "/api/toolbox/" + sandboxId + "/process/execute", key,
+                JSON.writeValueAsString(java.util.Map.of("command", command)))).get("result").asString();
+    }
+
+    @Test
+    void dockerfileSnapshotBuildsWithLogsIsStoredAndRunsSandboxes() {
+        var t = tenants.owner();
+        String dockerfile = "FROM berth/busybox\nRUN echo built-in-a-step > /hello.txt\nENV GREETING=hi\n";
+        JsonNode created = ok(call("POST", "/api/snapshots", t.key(), JSON.writeValueAsString(java.util.Map.of(
+                "name", "hello-snap", "buildInfo", java.util.Map.of("dockerfileContent", dockerfile)))));
+        assertThat(created.get("state").asString()).isIn("pending", "building");
+        // the log follows the build to its end
+        HttpResponse<String> logs = call("GET", "/api/snapshots/" + created.get("id").asString()
+                + "/build-logs?follow=true", t.key(), null);
+        assertThat(logs.statusCode()).isEqualTo(200);
+        assertThat(logs.body()).contains("RUN echo built-in-a-step").contains("is active");
+        JsonNode active = awaitSnapshot(t.key(), "hello-snap", "active", "build_failed");
+        assertThat(active.get("state").asString()).as(active.toString()).isEqualTo("active");
+        assertThat(active.get("buildInfo").get("dockerfileContent").asString()).isEqualTo(dockerfile);
+        assertThat(active.get("size").asLong()).isPositive();
+        // the registry holds it
+        assertThat(registry.layers(active.get("ref").asString())).isPresent();
+
+        JsonNode sb = ok(call("POST", "/api/sandbox", t.key(), "{\"snapshot\":\"hello-snap\"}"));
+        assertThat(sb.get("state").asString()).isEqualTo("started");
+        assertThat(exec(t.key(), sb.get("id").asString(), "cat /hello.txt")).contains("built-in-a-step");
+
+        // list (page pagination) and get by id or name
+        JsonNode page = ok(call("GET", "/api/snapshots?page=1&limit=1", t.key(), null));
+        assertThat(page.get("items")).hasSize(1);
+        assertThat(page.get("total").asLong()).isGreaterThanOrEqualTo(3); // its own + berth/busybox + berth/default
+        assertThat(page.get("totalPages").asInt()).isEqualTo(page.get("total").asInt());
+        assertThat(ok(call("GET", "/api/snapshots/" + active.get("id").asString(), t.key(), null)).get("name").asString())
+                .isEqualTo("hello-snap");
+
+        // deleting a snapshot in use is refused unless forced
+        assertThat(call("DELETE", "/api/snapshots/" + active.get("id").asString(), t.key(), null).statusCode())
+                .isEqualTo(409);
+        // deactivate: no new sandboxes from it; activate again
+        ok(call("POST", "/api/snapshots/hello-snap/deactivate", t.key(), null));
+        assertThat(call("POST", "/api/sandbox", t.key(), "{\"snapshot\":\"hello-snap\"}").statusCode()).isEqualTo(503);
+        assertThat(ok(call("POST", "/api/snapshots/hello-snap/activate", t.key(), null)).get("state").asString())
+                .isEqualTo("active");
+        ok(call("DELETE", "/api/sandbox/" + sb.get("id").asString(), t.key(), null));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                call("DELETE", "/api/snapshots/hello-snap", t.key(), null).statusCode() == 200);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                call("GET", "/api/snapshots/hello-snap", t.key(), null).statusCode() == 404);
+        assertThat(registry.layers(active.get("ref").asString())).isEmpty();
+        assertThat(engine.imageExists(active.get("ref").asString())).isFalse();
+    }
+
+    @Test
+    void sandboxFromDockerfileWaitsInPendingBuildAndIdenticalBuildsAreReused() {
+        var t = tenants.owner();
+        String body = JSON.writeValueAsString(java.util.Map.of("buildInfo", java.util.Map.of("dockerfileContent",
+                "FROM berth/busybox\nRUN echo from-create > /made.txt\n"), "labels",
+                java.util.Map.of("code-toolbox-language", "python")));
+        JsonNode sb = ok(call("POST", "/api/sandbox", t.key(), body));
+        assertThat(sb.get("state").asString()).isIn("pending_build", "building_snapshot");
+        String id = sb.get("id").asString();
+        Awaitility.await().atMost(Duration.ofMinutes(3)).until(() ->
+                !java.util.Set.of("pending_build", "building_snapshot", "creating")
+                        .contains(ok(call("GET", "/api/sandbox/" + id, t.key(), null)).get("state").asString()));
+        assertThat(ok(call("GET", "/api/sandbox/" + id, t.key(), null)).get("state").asString()).isEqualTo("started");
+        assertThat(exec(t.key(), id, "cat /made.txt")).contains("from-create");
+        String logsUrl = ok(call("GET", "/api/sandbox/" + id + "/build-logs-url", t.key(), null)).get("url").asString();
+        assertThat(logsUrl).endsWith("/api/sandbox/" + id + "/build-logs");
+        assertThat(call("GET", "/api/sandbox/" + id + "/build-logs?follow=true", t.key(), null).body())
+                .contains("from-create");
+        long before = ok(call("GET", "/api/snapshots", t.key(), null)).get("total").asLong();
+        // the same Dockerfile again: the build is reused, the sandbox starts at once
+        JsonNode again = ok(call("POST", "/api/sandbox", t.key(), body));
+        assertThat(again.get("state").asString()).isEqualTo("started");
+        assertThat(ok(call("GET", "/api/snapshots", t.key(), null)).get("total").asLong()).isEqualTo(before);
+    }
+
+    @Test
+    void badBuildsEndInBuildFailedWithAReasonAndLeaveNothingBehind() {
+        var owner = tenants.owner();
+        var other = tenants.owner();
+        ok(call("POST", "/api/snapshots", owner.key(), JSON.writeValueAsString(java.util.Map.of("name", "private-base",
+                "buildInfo", java.util.Map.of("dockerfileContent", "FROM berth/busybox\nRUN echo secret > /s\n")))));
+        JsonNode base = awaitSnapshot(owner.key(), "private-base", "active", "build_failed");
+        assertThat(base.get("state").asString()).isEqualTo("active");
+        // another organization cannot see it, use it, nor build FROM it (by name or by its image)
+        assertThat(call("GET", "/api/snapshots/private-base", other.key(), null).statusCode()).isEqualTo(404);
+        assertThat(call("GET", "/api/snapshots/" + base.get("id").asString(), other.key(), null).statusCode())
+                .isEqualTo(404);
+        assertThat(call("POST", "/api/sandbox", other.key(), "{\"snapshot\":\"private-base\"}").statusCode())
+                .isEqualTo(404);
+        for (String from : new String[] {"private-base", base.get("ref").asString(),
+                registry.remoteRef(base.get("ref").asString())}) {
+            String name = "steal-" + Math.abs(from.hashCode());
+            ok(call("POST", "/api/snapshots", other.key(), JSON.writeValueAsString(java.util.Map.of("name", name,
+                    "buildInfo", java.util.Map.of("dockerfileContent", "FROM " + from + "\nRUN cat /s\n")))));
+            JsonNode failed = awaitSnapshot(other.key(), name, "active", "build_failed");
+            assertThat(failed.get("state").asString()).isEqualTo("build_failed");
+            assertThat(failed.get("errorReason").asString()).contains("no active snapshot named");
+        }
+        // COPY --from another organization's image is refused the same way
+        ok(call("POST", "/api/snapshots", other.key(), JSON.writeValueAsString(java.util.Map.of("name", "copy-steal",
+                "buildInfo", java.util.Map.of("dockerfileContent", "FROM berth/busybox\nCOPY --from="
+                        + base.get("ref").asString() + " /s /s\n")))));
+        assertThat(awaitSnapshot(other.key(), "copy-steal", "active", "build_failed").get("errorReason").asString())
+                .contains("COPY --from");
+        // a failing step
+        ok(call("POST", "/api/snapshots", other.key(), JSON.writeValueAsString(java.util.Map.of("name", "fails",
+                "buildInfo", java.util.Map.of("dockerfileContent", "FROM berth/busybox\nRUN exit 3\n")))));
+        JsonNode failed = awaitSnapshot(other.key(), "fails", "active", "build_failed");
+        assertThat(failed.get("state").asString()).isEqualTo("build_failed");
+        assertThat(failed.get("errorReason").asString()).contains("exit 3").doesNotContain("unix://");
+        assertThat(registry.layers(failed.get("ref").asString())).isEmpty();
+        assertThat(engine.imageExists(failed.get("ref").asString())).isFalse();
+        // an image nobody can pull here
+        ok(call("POST", "/api/snapshots", other.key(), "{\"name\":\"py\",\"imageName\":\"python:3.12\"}"));
+        JsonNode py = awaitSnapshot(other.key(), "py", "active", "error");
+        assertThat(py.get("state").asString()).isEqualTo("error");
+        assertThat(py.get("errorReason").asString()).contains("cannot pull 'python:3.12'");
+        // bad input answers 4xx naming the field and records nothing
+        assertThat(call("POST", "/api/snapshots", other.key(), "{\"name\":\"x\"}").statusCode()).isEqualTo(400);
+        assertThat(call("POST", "/api/snapshots", other.key(), "{\"name\":\"berth/mine\",\"imageName\":\"a\"}")
+                .statusCode()).isEqualTo(400);
+        assertThat(call("POST", "/api/snapshots", other.key(), "{\"name\":\"py\",\"imageName\":\"a\"}").statusCode())
+                .isEqualTo(409);
+        assertThat(call("POST", "/api/snapshots", other.key(), "{\"name\":\"z\",\"imageName\":\"a\",\"gpu\":1}")
+                .statusCode()).isEqualTo(422);
+        assertThat(call("POST", "/api/snapshots", other.key(), "{\"name\":\"z\",\"imageName\":\"a\",\"bogus\":1}")
+                .statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/api/snapshots?page=0", other.key(), null).statusCode()).isEqualTo(400);
+        // Berth's own snapshots are not an organization's to delete
+        assertThat(call("DELETE", "/api/snapshots/berth/busybox", other.key(), null).statusCode()).isEqualTo(403);
+    }
+}
