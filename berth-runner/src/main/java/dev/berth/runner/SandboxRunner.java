@@ -164,6 +164,26 @@ public final class SandboxRunner {
         }
     }
 
+    /**
+     * Commits the sandbox's file system changes as one layer over its image, named {@code imageRef}, and pushes it
+     * to the snapshot registry (only the new layer travels: the registry has the ones below). Returns the bytes the
+     * new layer adds, as the registry will store them is not known here; the caller reads the registry.
+     */
+    public void commitAndPush(String sandboxId, String imageRef) {
+        var auth = registry;
+        if (auth == null) {
+            throw new EngineException("runner " + settings.runnerId() + " has no snapshot registry to store a snapshot in");
+        }
+        engine.commit(containerName(sandboxId), imageRef);
+        String remote = auth.host() + "/" + imageRef;
+        engine.tag(imageRef, remote);
+        try {
+            engine.push(remote, auth, line -> { });
+        } finally {
+            engine.untag(remote);
+        }
+    }
+
     /** Removes a snapshot's image from this runner's engine (a no-op when it is absent). */
     public void removeImage(String imageRef) {
         engine.untag(imageRef);

@@ -7,7 +7,9 @@ public enum JobType {
     CREATE_SANDBOX(Duration.ofMinutes(5)),
     START_SANDBOX(Duration.ofMinutes(2)),
     STOP_SANDBOX(Duration.ofMinutes(2)),
-    DESTROY_SANDBOX(Duration.ofMinutes(2));
+    DESTROY_SANDBOX(Duration.ofMinutes(2)),
+    /** Commit the sandbox's container as a snapshot image and push it; payload {@code {"imageRef": ...}}. */
+    COMMIT_SANDBOX(Duration.ofMinutes(10));
 
     private final Duration timeout;
 

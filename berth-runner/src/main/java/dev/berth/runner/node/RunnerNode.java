@@ -140,6 +140,14 @@ public final class RunnerNode implements AutoCloseable {
                     runner.stop(job.sandboxId(), ControlPlaneClient.parse(job.payload(), StopRequest.class).force());
                     yield JobResult.success(runner.observe(job.sandboxId()).status());
                 }
+                case COMMIT_SANDBOX -> {
+                    String ref = ControlPlaneClient.parse(job.payload(), java.util.Map.class).get("imageRef").toString();
+                    if (!ref.startsWith("berth-snapshot/")) {
+                        throw new IOException("refusing to commit to '" + ref + "': not a snapshot image name");
+                    }
+                    runner.commitAndPush(job.sandboxId(), ref);
+                    yield JobResult.success(runner.observe(job.sandboxId()).status());
+                }
                 case DESTROY_SANDBOX -> {
                     runner.destroy(job.sandboxId());
                     yield JobResult.success(ContainerStatus.MISSING);

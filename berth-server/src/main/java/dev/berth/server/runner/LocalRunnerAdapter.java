@@ -57,6 +57,11 @@ final class LocalRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public void commit(String sandboxId, String imageRef) {
+        runner.commitAndPush(sandboxId, imageRef);
+    }
+
+    @Override
     public Optional<ObservedSandbox> inspectNow(String sandboxId) {
         return Optional.of(runner.observe(sandboxId));
     }

@@ -72,6 +72,11 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public void commit(String sandboxId, String imageRef) {
+        run(JobType.COMMIT_SANDBOX, sandboxId, JSON.writeValueAsString(java.util.Map.of("imageRef", imageRef)));
+    }
+
+    @Override
     public void send(RunnerCommand command, String sandboxId, SandboxSpec spec) {
         JobType type = switch (command) {
             case CREATE -> JobType.CREATE_SANDBOX;

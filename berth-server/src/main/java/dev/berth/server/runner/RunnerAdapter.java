@@ -54,6 +54,9 @@ public interface RunnerAdapter {
         return Optional.empty();
     }
 
+    /** Commits the sandbox's file system changes as image {@code imageRef} and pushes it to the snapshot registry. */
+    void commit(String sandboxId, String imageRef);
+
     /** A client for the sandbox's agent (directly, or through the runner's tunnel). */
     SandboxAgent agent(String sandboxId);
 }

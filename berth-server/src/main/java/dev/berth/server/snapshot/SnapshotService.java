@@ -137,6 +137,11 @@ public class SnapshotService {
         }
     }
 
+    /** Records a snapshot another service makes (a sandbox's commit), under the same quota and name rules. */
+    Snapshot insertOwned(String organizationId, Snapshot s) {
+        return insert(organizationId, s);
+    }
+
     private Snapshot insert(String organizationId, Snapshot s) {
         try {
             Snapshot saved = tx.execute(st -> {
@@ -238,18 +243,7 @@ public class SnapshotService {
     }
 
     private String validName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new InvalidRequestException("name: a snapshot needs a name");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw new InvalidRequestException("name: '" + abbreviate(name) + "' is not a valid snapshot name (letters, "
-                    + "digits and . _ : / @ -, starting with a letter or digit, at most 128 characters)");
-        }
-        if (name.startsWith("berth/") || name.startsWith("berth-snapshot/") || name.startsWith("berth-build-")) {
-            throw new InvalidRequestException("name: '" + name + "' is reserved for Berth's own snapshots; choose "
-                    + "another");
-        }
-        return name;
+        return SnapshotServiceNames.valid(name);
     }
 
     private String region(String regionId) {

@@ -5,6 +5,7 @@ public enum SnapshotState {
     BUILDING("building"),
     PENDING("pending"),
     PULLING("pulling"),
+    SNAPSHOTTING("snapshotting"),
     ACTIVE("active"),
     INACTIVE("inactive"),
     ERROR("error"),

@@ -162,6 +162,47 @@ class SnapshotIT extends BerthIT {
                 .statusCode()).isEqualTo(400);
         assertThat(call("GET", "/api/snapshots?page=0", other.key(), null).statusCode()).isEqualTo(400);
         // Berth's own snapshots are not an organization's to delete
-        assertThat(call("DELETE", "/api/snapshots/berth/busybox", other.key(), null).statusCode()).isEqualTo(403);
+        String busybox = ok(call("GET", "/api/snapshots?limit=200", other.key(), null)).get("items").valueStream()
+                .filter(i -> i.get("name").asString().equals("berth/busybox")).findFirst().orElseThrow().get("id")
+                .asString();
+        assertThat(call("DELETE", "/api/snapshots/" + busybox, other.key(), null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void sandboxSnapshotStoresOnlyItsDeltaAndForksSeeTheSourcesFiles() {
+        var t = tenants.owner();
+        JsonNode sb = ok(call("POST", "/api/sandbox", t.key(), "{\"snapshot\":\"berth/busybox\"}"));
+        String id = sb.get("id").asString();
+        exec(t.key(), id, "dd if=/dev/urandom of=/data.bin bs=1M count=5 2>/dev/null; echo kept > /note.txt");
+        JsonNode answered = ok(call("POST", "/api/sandbox/" + id + "/snapshot", t.key(), "{\"name\":\"with-data\"}"));
+        assertThat(answered.get("id").asString()).isEqualTo(id);
+        JsonNode snap = ok(call("GET", "/api/snapshots/with-data", t.key(), null));
+        assertThat(snap.get("state").asString()).isEqualTo("active");
+        assertThat(snap.get("sourceSandboxId").asString()).isEqualTo(id);
+        // the registry stores the parent's layers once and this snapshot's delta as one more layer of about 5 MiB
+        var parentLayers = registry.layers("berth/busybox:latest").orElseThrow();
+        var layers = registry.layers(snap.get("ref").asString()).orElseThrow();
+        assertThat(layers).hasSize(parentLayers.size() + 1);
+        assertThat(layers.subList(0, parentLayers.size())).isEqualTo(parentLayers);
+        long delta = layers.get(layers.size() - 1).size();
+        assertThat(delta).isBetween(5L << 20, 6L << 20);
+        System.out.println("[figure] registry growth for a 5 MiB write: " + delta + " bytes (compressed layer)");
+        JsonNode fromSnap = ok(call("POST", "/api/sandbox", t.key(), "{\"snapshot\":\"with-data\"}"));
+        assertThat(exec(t.key(), fromSnap.get("id").asString(), "cat /note.txt; wc -c < /data.bin")).contains("kept")
+                .contains("5242880");
+        // a fork has the source's files, its own name, and is independent of the source afterwards
+        JsonNode fork = ok(call("POST", "/api/sandbox/" + id + "/fork", t.key(), "{\"name\":\"the-fork\"}"));
+        assertThat(fork.get("state").asString()).isEqualTo("started");
+        assertThat(fork.get("name").asString()).isEqualTo("the-fork");
+        assertThat(exec(t.key(), fork.get("id").asString(), "cat /note.txt")).contains("kept");
+        exec(t.key(), id, "echo changed > /note.txt");
+        assertThat(exec(t.key(), fork.get("id").asString(), "cat /note.txt")).contains("kept");
+        // another organization cannot snapshot or fork it
+        var other = tenants.owner();
+        assertThat(call("POST", "/api/sandbox/" + id + "/snapshot", other.key(), "{\"name\":\"x\"}").statusCode())
+                .isEqualTo(404);
+        assertThat(call("POST", "/api/sandbox/" + id + "/fork", other.key(), "{}").statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/api/sandbox/" + id + "/snapshot", t.key(), "{\"name\":\"berth/x\"}").statusCode())
+                .isEqualTo(400);
     }
 }

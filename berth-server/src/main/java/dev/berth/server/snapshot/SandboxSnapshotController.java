@@ -1,0 +1,50 @@
+package dev.berth.server.snapshot;
+
+import dev.berth.server.audit.AuditContext;
+import dev.berth.server.auth.Caller;
+import dev.berth.server.auth.Permission;
+import dev.berth.server.auth.RequiresPermission;
+import dev.berth.server.sandbox.SandboxDto;
+import dev.berth.server.sandbox.SandboxMapper;
+import dev.berth.server.sandbox.SandboxService;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code sandbox.createSnapshot(name)} and {@code sandbox.fork({name})}. */
+@RestController
+@RequestMapping("/api/sandbox")
+public class SandboxSnapshotController {
+
+    private final SandboxSnapshots snapshots;
+    private final SandboxService sandboxes;
+    private final SandboxMapper mapper;
+
+    public SandboxSnapshotController(SandboxSnapshots snapshots, SandboxService sandboxes, SandboxMapper mapper) {
+        this.snapshots = snapshots;
+        this.sandboxes = sandboxes;
+        this.mapper = mapper;
+    }
+
+    public record NameRequest(String name) {
+    }
+
+    /** Answers the sandbox (as the SDK expects) once the snapshot is active. */
+    @PostMapping("/{idOrName}/snapshot")
+    @RequiresPermission(Permission.WRITE_SNAPSHOTS)
+    public SandboxDto snapshot(Caller caller, @PathVariable String idOrName, @RequestBody(required = false) NameRequest body) {
+        Snapshot s = snapshots.snapshot(caller, idOrName, body == null ? null : body.name());
+        AuditContext.setTarget("snapshot", s.getId());
+        return mapper.toDto(sandboxes.get(caller, idOrName), true);
+    }
+
+    @PostMapping("/{idOrName}/fork")
+    @RequiresPermission(Permission.WRITE_SANDBOXES)
+    public SandboxDto fork(Caller caller, @PathVariable String idOrName, @RequestBody(required = false) NameRequest body) {
+        var fork = snapshots.fork(caller, idOrName, body == null ? null : body.name());
+        AuditContext.setTarget("sandbox", fork.getId());
+        return mapper.toDto(fork, true);
+    }
+}
