@@ -94,9 +94,9 @@ public class BaseImageService {
         });
         try {
             long size = builder.orElseThrow().ensure(image);
-            store(image);
             embedded.refreshImages(); // placement must see the image before the snapshot is reported active
             update(image, s -> s.markActive(size, clock.instant()));
+            store(image); // after: the embedded runner needs no registry copy; runners elsewhere pull it once stored
             log.info("snapshot {} is active", image.snapshotName());
             return true;
         } catch (BerthException e) {

@@ -34,7 +34,9 @@ public interface SnapshotRepository extends JpaRepository<Snapshot, String> {
 
     long countByScope(String scope);
 
-    @Query("select s.id from Snapshot s where s.state in :states and (s.claimedUntil is null or s.claimedUntil < :now)")
+    /** Users' snapshots with work to do (Berth's own base images are made by {@link BaseImageService}). */
+    @Query("select s.id from Snapshot s where s.scope <> '*' and s.state in :states"
+            + " and (s.claimedUntil is null or s.claimedUntil < :now)")
     List<String> findClaimable(@Param("states") Collection<SnapshotState> states, @Param("now") Instant now);
 
     /** Takes the lease on a snapshot's work; 1 when this replica now holds it. */
@@ -42,6 +44,11 @@ public interface SnapshotRepository extends JpaRepository<Snapshot, String> {
     @Query("update Snapshot s set s.claimedBy = :by, s.claimedUntil = :until where s.id = :id"
             + " and (s.claimedUntil is null or s.claimedUntil < :now)")
     int claim(@Param("id") String id, @Param("by") String by, @Param("until") Instant until, @Param("now") Instant now);
+
+    /** Hands a snapshot's work back, to be taken again after {@code until}. */
+    @Modifying
+    @Query("update Snapshot s set s.claimedBy = null, s.claimedUntil = :until where s.id = :id")
+    int postpone(@Param("id") String id, @Param("until") Instant until);
 
     @Query("select s from Snapshot s where s.state = :state")
     List<Snapshot> findByState(@Param("state") SnapshotState state);

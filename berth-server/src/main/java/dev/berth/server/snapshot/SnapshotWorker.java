@@ -149,9 +149,31 @@ public class SnapshotWorker {
         }
     }
 
+    /** A base snapshot exists but is still being made: the build waits for it instead of failing. */
+    static final class BaseNotReady extends RuntimeException {
+        BaseNotReady(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private void make(Snapshot s) {
-        var out = logs.writer(s.getId());
         boolean build = s.getDockerfile() != null;
+        if (build) {
+            String waitingFor = baseNotReady(s);
+            if (waitingFor != null) {
+                if (s.getUpdatedAt().isBefore(clock.instant().minus(Duration.ofMinutes(30)))) {
+                    update(s.getId(), row -> {
+                        row.moveTo(SnapshotState.BUILD_FAILED, "the base snapshot " + waitingFor
+                                + " did not become active within 30 minutes", clock.instant());
+                        row.release();
+                    });
+                } else {
+                    tx.executeWithoutResult(st -> snapshots.postpone(s.getId(), clock.instant().plusSeconds(2)));
+                }
+                return;
+            }
+        }
+        var out = logs.writer(s.getId());
         String local = s.getImageName();
         try {
             ContainerEngine eng = engine.orElseThrow(() -> new EngineException("this control plane has no embedded "
@@ -228,6 +250,23 @@ public class SnapshotWorker {
                         e.getMessage());
             }
         }
+    }
+
+    /** The name of a snapshot this Dockerfile builds FROM that exists but is not active yet, or null. */
+    private String baseNotReady(Snapshot s) {
+        for (String line : s.getDockerfile().split("\n")) {
+            String[] words = line.strip().split("\\s+");
+            if (words.length >= 2 && words[0].equalsIgnoreCase("FROM")) {
+                String name = words[1].replaceFirst(":latest$", "");
+                var found = snapshots.findVisible(s.getScope(), name).stream().findFirst();
+                if (found.isPresent() && !found.get().getId().equals(s.getId())
+                        && java.util.Set.of(SnapshotState.PENDING, SnapshotState.BUILDING, SnapshotState.PULLING,
+                                SnapshotState.SNAPSHOTTING).contains(found.get().getState())) {
+                    return found.get().getName();
+                }
+            }
+        }
+        return null;
     }
 
     private void pullImage(ContainerEngine eng, Snapshot s, String local, SnapshotBuildLogs.Writer out) {
