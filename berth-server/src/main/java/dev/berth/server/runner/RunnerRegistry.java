@@ -96,7 +96,7 @@ public class RunnerRegistry {
                     + regions.findAll().stream().map(Region::getId).sorted().toList());
         }
         var request = new PlacementRequest(r, new SnapshotRef(RunnerImages.normalize(snapshot)), region, null);
-        Placement p = policy.place(request, views(), ThreadLocalRandom.current());
+        Placement p = policy.place(request, views(inRegistry(snapshot)), ThreadLocalRandom.current());
         if (p instanceof Placement.Placed placed) {
             return byId(placed.runnerId().value());
         }
@@ -109,15 +109,23 @@ public class RunnerRegistry {
         if (runner == null) {
             return false;
         }
-        RunnerView v = view(runner, allocations.allocationOf(runnerId));
+        RunnerView v = view(runner, allocations.allocationOf(runnerId), false);
         return v != null && v.capacity().admits(v.allocated(), r, policy.cpuOvercommit());
     }
 
-    private List<RunnerView> views() {
+    /**
+     * Whether the image is one the snapshot registry holds (a user's snapshot, or one of Berth's base images), so
+     * that any runner can pull it: every runner has the registry's address and credentials.
+     */
+    static boolean inRegistry(String imageRef) {
+        return imageRef.startsWith("berth-snapshot/") || imageRef.startsWith("berth/");
+    }
+
+    private List<RunnerView> views(boolean pullable) {
         Map<String, RunnerResources> alloc = allocations.allocationByRunner();
         List<RunnerView> out = new ArrayList<>();
         for (Runner r : runners.findAll()) {
-            RunnerView v = view(r, alloc.getOrDefault(r.getId(), RunnerResources.NONE));
+            RunnerView v = view(r, alloc.getOrDefault(r.getId(), RunnerResources.NONE), pullable);
             if (v != null) {
                 out.add(v);
             }
@@ -125,7 +133,7 @@ public class RunnerRegistry {
         return out;
     }
 
-    private RunnerView view(Runner r, RunnerResources allocated) {
+    private RunnerView view(Runner r, RunnerResources allocated, boolean pullable) {
         if (r.getCpuCapacity() <= 0 || r.getMemoryCapacity() <= 0 || r.getDiskCapacity() <= 0 || r.getMaxSandboxes() <= 0) {
             return null; // not registered yet
         }
@@ -138,7 +146,7 @@ public class RunnerRegistry {
                 allocated, new RunnerUsage(clamp(r.getCpuUsage()), clamp(r.getMemoryUsage()), clamp(r.getDiskUsage()),
                         Math.max(0, r.getLoadPerCore())),
                 r.getImages().stream().map(SnapshotRef::new).collect(Collectors.toSet()),
-                false); // Berth has no registry runners pull from yet: a runner starts what its engine holds
+                pullable); // a snapshot image it lacks is pulled at create; holders are preferred by the score
     }
 
     private static double clamp(double v) {

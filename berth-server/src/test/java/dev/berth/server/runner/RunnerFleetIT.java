@@ -145,6 +145,59 @@ class RunnerFleetIT extends BerthIT {
         assertThat(list.valueStream().map(r -> r.get("id").asString())).contains("fleet-a", "fleet-b");
     }
 
+    /**
+     * Snapshots reach every runner through the registry: a sandbox's snapshot committed on one runner process is
+     * pushed by that runner, and the other runner, which never saw it, pulls it with the credentials the control
+     * plane gave it at registration, when a sandbox is placed there.
+     */
+    @Test
+    void aSnapshotTakenOnOneRunnerStartsOnAnotherFromTheRegistry() throws Exception {
+        List<String> hosts = fleetHosts();
+        for (String earlier : List.of("fleet-a", "fleet-b")) {
+            admin("POST", "/api/runners/" + earlier + "/drain", null); // another test's runners, if it ran first
+        }
+        String tc = ok(admin("POST", "/api/runners", "{\"id\":\"fleet-c\",\"region\":\"us\"}")).get("token").asString();
+        startRunner("fleet-c", tc, hosts.get(0), 2);
+        Awaitility.await("runner c ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "ready".equals(runner("fleet-c").get("state").asString()));
+        JsonNode src = createBusybox();
+        String id = src.get("id").asString();
+        sandboxes.add(id);
+        assertThat(src.get("runnerId").asString()).isEqualTo("fleet-c");
+        ok(admin("POST", "/api/toolbox/" + id + "/process/execute",
+                "{\"command\":\"sh -c 'dd if=/dev/urandom of=/blob bs=1M count=5 2>/dev/null; echo from-c > /note'\"}"));
+        long t0 = System.nanoTime();
+        ok(admin("POST", "/api/sandbox/" + id + "/snapshot", "{\"name\":\"fleet-snap\"}"));
+        System.out.println("[figure] snapshot of a sandbox on a runner process (commit + push): "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        JsonNode snap = ok(admin("GET", "/api/snapshots/fleet-snap", null));
+        assertThat(snap.get("state").asString()).isEqualTo("active");
+
+        String td = ok(admin("POST", "/api/runners", "{\"id\":\"fleet-d\",\"region\":\"us\"}")).get("token").asString();
+        startRunner("fleet-d", td, hosts.get(1), 2);
+        Awaitility.await("runner d ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "ready".equals(runner("fleet-d").get("state").asString()));
+        ok(admin("POST", "/api/runners/fleet-c/drain", null));
+        t0 = System.nanoTime();
+        JsonNode copy = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"fleet-snap\"}"));
+        long pullCreateMs = (System.nanoTime() - t0) / 1_000_000;
+        sandboxes.add(copy.get("id").asString());
+        assertThat(copy.get("runnerId").asString()).isEqualTo("fleet-d");
+        assertThat(copy.get("state").asString()).isEqualTo("started");
+        JsonNode r = ok(admin("POST", "/api/toolbox/" + copy.get("id").asString() + "/process/execute",
+                "{\"command\":\"sh -c 'cat /note; wc -c < /blob'\"}"));
+        assertThat(r.get("result").asString()).contains("from-c").contains("5242880");
+        t0 = System.nanoTime();
+        JsonNode second = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"fleet-snap\"}"));
+        long warmCreateMs = (System.nanoTime() - t0) / 1_000_000;
+        sandboxes.add(second.get("id").asString());
+        System.out.println("[figure] create on a runner without the snapshot (pull + create): " + pullCreateMs
+                + " ms; the next create there: " + warmCreateMs + " ms");
+        // the runner now reports the image, and the snapshot shows where it is
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ok(admin("GET", "/api/snapshots/fleet-snap", null))
+                .get("runners").valueStream().anyMatch(c -> c.get("runnerId").asString().equals("fleet-d")));
+    }
+
     @AfterEach
     void cleanup() throws InterruptedException {
         for (String id : sandboxes) {
