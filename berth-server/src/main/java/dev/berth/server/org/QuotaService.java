@@ -19,7 +19,7 @@ import org.springframework.stereotype.Service;
  * database) are serialized per organization.
  */
 @Service
-public class QuotaService implements QuotaGate {
+public class QuotaService implements QuotaGate, dev.berth.server.snapshot.SnapshotQuotas {
 
     /** States in which a sandbox holds cpu and memory (a container runs or is about to). */
     private static final Set<SandboxState> RUNNING = EnumSet.of(SandboxState.CREATING, SandboxState.STARTING,
@@ -70,6 +70,17 @@ public class QuotaService implements QuotaGate {
         Organization o = orgs.lockExisting(orgId);
         ensureNotSuspended(o);
         return o;
+    }
+
+    @Override
+    public int lockAndGetSnapshotCount(String organizationId) {
+        return lockActive(organizationId).getQuota().toQuota().snapshotQuota();
+    }
+
+    @Override
+    public long maxSnapshotBytes(String organizationId) {
+        return orgs.findById(organizationId).map(o -> (long) o.getQuota().toQuota().maxSnapshotSize() << 30)
+                .orElse(0L);
     }
 
     public void ensureNotSuspended(Organization o) {

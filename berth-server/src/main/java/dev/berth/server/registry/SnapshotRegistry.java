@@ -2,7 +2,6 @@ package dev.berth.server.registry;
 
 import dev.berth.core.error.EngineException;
 import dev.berth.runner.engine.RegistryAuth;
-import dev.berth.server.config.BerthProperties;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
@@ -37,20 +36,21 @@ public class SnapshotRegistry {
             "application/vnd.oci.image.manifest.v1+json");
 
     private final RegistryProperties props;
-    private final BerthProperties berth;
+    private final java.nio.file.Path dataDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private EmbeddedRegistry embedded;
     private RegistryAuth auth;
 
-    public SnapshotRegistry(RegistryProperties props, BerthProperties berth) {
+    public SnapshotRegistry(RegistryProperties props,
+            @org.springframework.beans.factory.annotation.Value("${berth.data-dir}") java.nio.file.Path dataDir) {
         this.props = props;
-        this.berth = berth;
+        this.dataDir = dataDir;
     }
 
     @PostConstruct
     void start() throws IOException {
         if (props.embedded()) {
-            embedded = new EmbeddedRegistry(berth.dataDir(), props.binary(), props.port(), props.startTimeout());
+            embedded = new EmbeddedRegistry(dataDir, props.binary(), props.port(), props.startTimeout());
             embedded.start();
             auth = new RegistryAuth(embedded.host(), EmbeddedRegistry.USER, embedded.password());
         } else {

@@ -1,11 +1,8 @@
 package dev.berth.server.sandbox;
 
-import dev.berth.server.config.BerthProperties;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ApplicationContext;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,13 +15,11 @@ public class SandboxMapper {
     };
 
     private final JsonMapper json;
-    private final BerthProperties props;
-    private final ApplicationContext context;
+    private final dev.berth.server.config.PublicUrl publicUrl;
 
-    public SandboxMapper(JsonMapper json, BerthProperties props, ApplicationContext context) {
+    public SandboxMapper(JsonMapper json, dev.berth.server.config.PublicUrl publicUrl) {
         this.json = json;
-        this.props = props;
-        this.context = context;
+        this.publicUrl = publicUrl;
     }
 
     public String toJson(Map<String, String> map) {
@@ -51,12 +46,6 @@ public class SandboxMapper {
     }
 
     public String publicUrl() {
-        String configured = props.publicUrl();
-        if (configured != null && !configured.isBlank()) {
-            return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
-        }
-        int port = context instanceof WebServerApplicationContext w && w.getWebServer() != null
-                ? w.getWebServer().getPort() : 3000;
-        return "http://localhost:" + port;
+        return publicUrl.get();
     }
 }

@@ -5,7 +5,7 @@ import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.runner.RunnerRepository;
-import dev.berth.server.sandbox.SandboxMapper;
+import dev.berth.server.config.PublicUrl;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,16 +27,16 @@ public class SnapshotController {
     private final SnapshotService service;
     private final SnapshotLogStreams streams;
     private final RunnerRepository runners;
-    private final SandboxMapper sandboxes;
+    private final PublicUrl publicUrl;
     private final tools.jackson.databind.json.JsonMapper json;
 
     public SnapshotController(SnapshotService service, SnapshotLogStreams streams, RunnerRepository runners,
-            SandboxMapper sandboxes, tools.jackson.databind.json.JsonMapper json) {
+            PublicUrl publicUrl, tools.jackson.databind.json.JsonMapper json) {
         this.json = json;
         this.service = service;
         this.streams = streams;
         this.runners = runners;
-        this.sandboxes = sandboxes;
+        this.publicUrl = publicUrl;
     }
 
     @GetMapping
@@ -88,7 +88,7 @@ public class SnapshotController {
     @Access(Access.Level.MEMBER)
     public UrlResponse buildLogsUrl(Caller caller, @PathVariable String idOrName) {
         Snapshot s = service.get(caller, idOrName);
-        return new UrlResponse(sandboxes.publicUrl() + "/api/snapshots/" + s.getId() + "/build-logs");
+        return new UrlResponse(publicUrl.get() + "/api/snapshots/" + s.getId() + "/build-logs");
     }
 
     @GetMapping(value = "/{idOrName}/build-logs", produces = MediaType.TEXT_PLAIN_VALUE)

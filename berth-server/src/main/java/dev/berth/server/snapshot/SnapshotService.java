@@ -10,9 +10,7 @@ import dev.berth.core.sandbox.ResourceLimits;
 import dev.berth.core.sandbox.Resources;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.config.BerthProperties;
-import dev.berth.server.org.OrganizationRepository;
 import dev.berth.server.runner.RegionRepository;
-import dev.berth.server.sandbox.SandboxRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,8 +41,8 @@ public class SnapshotService {
     static final int MAX_CONTEXTS = 64;
 
     private final SnapshotRepository snapshots;
-    private final SandboxRepository sandboxes;
-    private final OrganizationRepository orgs;
+    private final SnapshotUsers users;
+    private final SnapshotQuotas quotas;
     private final RegionRepository regions;
     private final BerthProperties props;
     private final TransactionTemplate tx;
@@ -52,12 +50,13 @@ public class SnapshotService {
     private final Clock clock;
     private final ResourceLimits limits;
 
-    public SnapshotService(SnapshotRepository snapshots, SandboxRepository sandboxes, OrganizationRepository orgs,
+    public SnapshotService(SnapshotRepository snapshots, @org.springframework.context.annotation.Lazy SnapshotUsers users,
+            @org.springframework.context.annotation.Lazy SnapshotQuotas quotas,
             RegionRepository regions, BerthProperties props, TransactionTemplate tx, SnapshotWorker worker,
             Clock clock) {
         this.snapshots = snapshots;
-        this.sandboxes = sandboxes;
-        this.orgs = orgs;
+        this.users = users;
+        this.quotas = quotas;
         this.regions = regions;
         this.props = props;
         this.tx = tx;
@@ -138,15 +137,14 @@ public class SnapshotService {
     }
 
     /** Records a snapshot another service makes (a sandbox's commit), under the same quota and name rules. */
-    Snapshot insertOwned(String organizationId, Snapshot s) {
+    public Snapshot insertOwned(String organizationId, Snapshot s) {
         return insert(organizationId, s);
     }
 
     private Snapshot insert(String organizationId, Snapshot s) {
         try {
             Snapshot saved = tx.execute(st -> {
-                var org = orgs.lockExisting(organizationId);
-                int quota = org.getQuota().toQuota().snapshotQuota();
+                int quota = quotas.lockAndGetSnapshotCount(organizationId);
                 long count = snapshots.countByScope(organizationId);
                 if (count >= quota) {
                     throw new QuotaExceededException("snapshot quota reached: this organization has " + count
@@ -223,9 +221,9 @@ public class SnapshotService {
     /** Marks a snapshot for removal; refused while live sandboxes use it, unless forced. */
     public void delete(Caller caller, String idOrName, boolean force) {
         Snapshot s = owned(caller, idOrName, "deleted");
-        long users = sandboxes.countLiveUsingSnapshot(s.getScope(), s.getName(), s.getId());
-        if (users > 0 && !force) {
-            throw new ConflictException("snapshot '" + s.getName() + "' is used by " + users + " sandbox(es); delete "
+        long inUse = this.users.liveSandboxesUsing(s.getScope(), s.getName(), s.getId());
+        if (inUse > 0 && !force) {
+            throw new ConflictException("snapshot '" + s.getName() + "' is used by " + inUse + " sandbox(es); delete "
                     + "them first, or delete with ?force=true (their containers keep running; they cannot be created "
                     + "again from it)");
         }

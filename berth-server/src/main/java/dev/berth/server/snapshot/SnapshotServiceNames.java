@@ -3,12 +3,12 @@ package dev.berth.server.snapshot;
 import dev.berth.core.error.InvalidRequestException;
 
 /** The rule for names users give snapshots. */
-final class SnapshotServiceNames {
+public final class SnapshotServiceNames {
 
     private SnapshotServiceNames() {
     }
 
-    static String valid(String name) {
+    public static String valid(String name) {
         if (name == null || name.isBlank()) {
             throw new InvalidRequestException("name: a snapshot needs a name");
         }

@@ -2,18 +2,12 @@ package dev.berth.server.snapshot;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.EngineException;
-import dev.berth.core.sandbox.SandboxState;
 import dev.berth.runner.SandboxRunner;
 import dev.berth.runner.engine.ContainerEngine;
 import dev.berth.runner.engine.ImageInfo;
 import dev.berth.server.config.BerthProperties;
-import dev.berth.server.org.OrganizationRepository;
 import dev.berth.server.registry.SnapshotRegistry;
 import dev.berth.server.runner.EmbeddedRunnerRegistration;
-import dev.berth.server.sandbox.CreateAction;
-import dev.berth.server.sandbox.Sandbox;
-import dev.berth.server.sandbox.SandboxRepository;
-import dev.berth.server.sandbox.SandboxStore;
 import jakarta.annotation.PreDestroy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -55,15 +49,13 @@ public class SnapshotWorker {
     private static final Duration LEASE = Duration.ofHours(1);
 
     private final SnapshotRepository snapshots;
-    private final SandboxRepository sandboxes;
-    private final OrganizationRepository orgs;
+    private final SnapshotUsers users;
+    private final SnapshotQuotas quotas;
     private final SnapshotBuildLogs logs;
     private final SnapshotRegistry registry;
     private final Optional<ContainerEngine> engine;
     private final Optional<SandboxRunner> runner;
     private final EmbeddedRunnerRegistration embedded;
-    private final CreateAction create;
-    private final SandboxStore store;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final BerthProperties props;
@@ -80,20 +72,18 @@ public class SnapshotWorker {
     });
     private final AtomicBoolean signalled = new AtomicBoolean();
 
-    public SnapshotWorker(SnapshotRepository snapshots, SandboxRepository sandboxes, OrganizationRepository orgs,
+    public SnapshotWorker(SnapshotRepository snapshots, @Lazy SnapshotUsers users, @Lazy SnapshotQuotas quotas,
             SnapshotBuildLogs logs, SnapshotRegistry registry, Optional<ContainerEngine> engine,
-            Optional<SandboxRunner> runner, EmbeddedRunnerRegistration embedded, @Lazy CreateAction create,
-            SandboxStore store, TransactionTemplate tx, Clock clock, BerthProperties props) {
+            Optional<SandboxRunner> runner, EmbeddedRunnerRegistration embedded, TransactionTemplate tx, Clock clock,
+            BerthProperties props) {
         this.snapshots = snapshots;
-        this.sandboxes = sandboxes;
-        this.orgs = orgs;
+        this.users = users;
+        this.quotas = quotas;
         this.logs = logs;
         this.registry = registry;
         this.engine = engine;
         this.runner = runner;
         this.embedded = embedded;
-        this.create = create;
-        this.store = store;
         this.tx = tx;
         this.clock = clock;
         this.props = props;
@@ -180,11 +170,7 @@ public class SnapshotWorker {
                     + "runner to pull or build on; snapshots from images and Dockerfiles need one in this version"));
             if (build) {
                 update(s.getId(), row -> row.moveTo(SnapshotState.BUILDING, null, clock.instant()));
-                for (Sandbox w : sandboxes.findWaitingForBuild(s.getId())) {
-                    if (w.getState() == SandboxState.PENDING_BUILD) {
-                        store.move(w.getId(), SandboxState.BUILDING_SNAPSHOT, "build", null);
-                    }
-                }
+                users.buildStarted(s.getId());
                 buildImage(eng, s, local, out);
             } else {
                 update(s.getId(), row -> row.moveTo(SnapshotState.PULLING, null, clock.instant()));
@@ -192,7 +178,7 @@ public class SnapshotWorker {
             }
             ImageInfo info = eng.inspectImage(local)
                     .orElseThrow(() -> new EngineException("the image vanished from the engine before it was stored"));
-            long max = (long) orgs.findById(s.getScope()).map(o -> o.getQuota().toQuota().maxSnapshotSize()).orElse(20) << 30;
+            long max = quotas.maxSnapshotBytes(s.getScope());
             if (!s.isGeneral() && info.sizeBytes() > max) {
                 throw new EngineException("the image is " + (info.sizeBytes() >> 20) + " MiB; this organization's snapshots "
                         + "may be at most " + (max >> 30) + " GiB");
@@ -233,23 +219,10 @@ public class SnapshotWorker {
                 row.moveTo(build ? SnapshotState.BUILD_FAILED : SnapshotState.ERROR, reason, clock.instant());
                 row.release();
             });
-            for (Sandbox w : sandboxes.findWaitingForBuild(s.getId())) {
-                try {
-                    store.move(w.getId(), SandboxState.BUILD_FAILED, "build", "the snapshot build failed: " + reason);
-                } catch (BerthException moved) {
-                    // deleted meanwhile
-                }
-            }
+            users.buildFailed(s.getId(), reason);
             return;
         }
-        for (Sandbox w : sandboxes.findWaitingForBuild(s.getId())) {
-            try {
-                create.executeBuilt(w.getId());
-            } catch (BerthException e) {
-                log.info("sandbox {} built from snapshot {} could not be created: {}", w.getId(), s.getName(),
-                        e.getMessage());
-            }
-        }
+        users.buildSucceeded(s.getId());
     }
 
     /** The name of a snapshot this Dockerfile builds FROM that exists but is not active yet, or null. */

@@ -1,4 +1,4 @@
-package dev.berth.server.snapshot;
+package dev.berth.server.sandbox;
 
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ConflictException;
@@ -8,10 +8,11 @@ import dev.berth.server.auth.Caller;
 import dev.berth.server.registry.SnapshotRegistry;
 import dev.berth.server.runner.EmbeddedRunnerRegistration;
 import dev.berth.server.runner.RunnerRegistry;
-import dev.berth.server.sandbox.CreateSandboxRequest;
-import dev.berth.server.sandbox.Sandbox;
-import dev.berth.server.sandbox.SandboxMapper;
-import dev.berth.server.sandbox.SandboxService;
+import dev.berth.server.snapshot.Snapshot;
+import dev.berth.server.snapshot.SnapshotRepository;
+import dev.berth.server.snapshot.SnapshotService;
+import dev.berth.server.snapshot.SnapshotServiceNames;
+import dev.berth.server.snapshot.SnapshotState;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;

@@ -1,12 +1,10 @@
-package dev.berth.server.snapshot;
+package dev.berth.server.sandbox;
 
 import dev.berth.server.audit.AuditContext;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
-import dev.berth.server.sandbox.SandboxDto;
-import dev.berth.server.sandbox.SandboxMapper;
-import dev.berth.server.sandbox.SandboxService;
+import dev.berth.server.snapshot.Snapshot;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
