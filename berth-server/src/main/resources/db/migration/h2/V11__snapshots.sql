@@ -28,6 +28,7 @@ create table snapshot_runner (
     snapshot_id  varchar(36)  not null,
     runner_id    varchar(64)  not null,
     state        varchar(16)  not null,
+    failures     integer      default 0 not null,
     error_reason varchar(4000),
     updated_at   timestamp(6) with time zone not null,
     primary key (snapshot_id, runner_id)

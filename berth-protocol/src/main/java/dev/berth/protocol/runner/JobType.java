@@ -9,7 +9,11 @@ public enum JobType {
     STOP_SANDBOX(Duration.ofMinutes(2)),
     DESTROY_SANDBOX(Duration.ofMinutes(2)),
     /** Commit the sandbox's container as a snapshot image and push it; payload {@code {"imageRef": ...}}. */
-    COMMIT_SANDBOX(Duration.ofMinutes(10));
+    COMMIT_SANDBOX(Duration.ofMinutes(10)),
+    /** Pull a snapshot image from the snapshot registry; payload {@code {"imageRef": ...}}, the resource is the image. */
+    PULL_IMAGE(Duration.ofMinutes(15)),
+    /** Remove a snapshot image from the runner's engine; payload {@code {"imageRef": ...}}. */
+    REMOVE_IMAGE(Duration.ofMinutes(2));
 
     private final Duration timeout;
 

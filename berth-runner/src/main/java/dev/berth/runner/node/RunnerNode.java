@@ -148,6 +148,18 @@ public final class RunnerNode implements AutoCloseable {
                     runner.commitAndPush(job.sandboxId(), ref);
                     yield JobResult.success(runner.observe(job.sandboxId()).status());
                 }
+                case PULL_IMAGE, REMOVE_IMAGE -> {
+                    String ref = ControlPlaneClient.parse(job.payload(), java.util.Map.class).get("imageRef").toString();
+                    if (!ref.startsWith("berth-snapshot/") && !ref.startsWith("berth/")) {
+                        throw new IOException("refusing to " + job.type() + " '" + ref + "': not a snapshot image name");
+                    }
+                    if (job.type() == dev.berth.protocol.runner.JobType.PULL_IMAGE) {
+                        runner.ensureImage(ref, line -> { });
+                    } else {
+                        runner.removeImage(ref);
+                    }
+                    yield JobResult.success(ContainerStatus.MISSING);
+                }
                 case DESTROY_SANDBOX -> {
                     runner.destroy(job.sandboxId());
                     yield JobResult.success(ContainerStatus.MISSING);

@@ -62,6 +62,16 @@ final class LocalRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public void pullImage(String imageRef) {
+        runner.ensureImage(imageRef, line -> { });
+    }
+
+    @Override
+    public void removeImage(String imageRef) {
+        runner.removeImage(imageRef);
+    }
+
+    @Override
     public Optional<ObservedSandbox> inspectNow(String sandboxId) {
         return Optional.of(runner.observe(sandboxId));
     }

@@ -77,6 +77,16 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public void pullImage(String imageRef) {
+        run(JobType.PULL_IMAGE, "img:" + imageRef, JSON.writeValueAsString(java.util.Map.of("imageRef", imageRef)));
+    }
+
+    @Override
+    public void removeImage(String imageRef) {
+        run(JobType.REMOVE_IMAGE, "img:" + imageRef, JSON.writeValueAsString(java.util.Map.of("imageRef", imageRef)));
+    }
+
+    @Override
     public void send(RunnerCommand command, String sandboxId, SandboxSpec spec) {
         JobType type = switch (command) {
             case CREATE -> JobType.CREATE_SANDBOX;

@@ -57,6 +57,12 @@ public interface RunnerAdapter {
     /** Commits the sandbox's file system changes as image {@code imageRef} and pushes it to the snapshot registry. */
     void commit(String sandboxId, String imageRef);
 
+    /** Pulls a snapshot image from the snapshot registry onto this runner (waits for it). */
+    void pullImage(String imageRef);
+
+    /** Removes a snapshot image from this runner's engine (refused while a container uses it). */
+    void removeImage(String imageRef);
+
     /** A client for the sandbox's agent (directly, or through the runner's tunnel). */
     SandboxAgent agent(String sandboxId);
 }

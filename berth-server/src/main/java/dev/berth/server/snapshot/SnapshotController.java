@@ -27,12 +27,15 @@ public class SnapshotController {
     private final SnapshotService service;
     private final SnapshotLogStreams streams;
     private final RunnerRepository runners;
+    private final SnapshotCopies copies;
     private final PublicUrl publicUrl;
     private final tools.jackson.databind.json.JsonMapper json;
 
-    public SnapshotController(SnapshotService service, SnapshotLogStreams streams, RunnerRepository runners,
+    public SnapshotController(SnapshotCopies copies, SnapshotService service, SnapshotLogStreams streams,
+            RunnerRepository runners,
             PublicUrl publicUrl, tools.jackson.databind.json.JsonMapper json) {
         this.json = json;
+        this.copies = copies;
         this.service = service;
         this.streams = streams;
         this.runners = runners;
@@ -52,7 +55,7 @@ public class SnapshotController {
     @GetMapping("/{idOrName}")
     @Access(Access.Level.MEMBER)
     public SnapshotDto get(Caller caller, @PathVariable String idOrName) {
-        return SnapshotMapper.toDto(service.get(caller, idOrName), runners.findAll());
+        return SnapshotMapper.toDto(service.get(caller, idOrName), runners.findAll(), copies.all());
     }
 
     @PostMapping

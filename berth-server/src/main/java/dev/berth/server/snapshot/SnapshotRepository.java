@@ -50,6 +50,8 @@ public interface SnapshotRepository extends JpaRepository<Snapshot, String> {
     @Query("update Snapshot s set s.claimedBy = null, s.claimedUntil = :until where s.id = :id")
     int postpone(@Param("id") String id, @Param("until") Instant until);
 
+    List<Snapshot> findByStateIn(Collection<SnapshotState> states);
+
     @Query("select s from Snapshot s where s.state = :state")
     List<Snapshot> findByState(@Param("state") SnapshotState state);
 }

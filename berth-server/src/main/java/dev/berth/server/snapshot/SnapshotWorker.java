@@ -7,7 +7,17 @@ import dev.berth.runner.engine.ContainerEngine;
 import dev.berth.runner.engine.ImageInfo;
 import dev.berth.server.config.BerthProperties;
 import dev.berth.server.registry.SnapshotRegistry;
+import dev.berth.core.snapshot.SnapshotCopy;
+import dev.berth.core.snapshot.SnapshotCopy.CopyState;
+import dev.berth.core.snapshot.SnapshotPropagationPolicy;
 import dev.berth.server.runner.EmbeddedRunnerRegistration;
+import dev.berth.server.runner.Runner;
+import dev.berth.server.runner.RunnerRegistry;
+import dev.berth.server.runner.RunnerRepository;
+import dev.berth.server.runner.RunnerState;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import jakarta.annotation.PreDestroy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -71,11 +81,24 @@ public class SnapshotWorker {
         return t;
     });
     private final AtomicBoolean signalled = new AtomicBoolean();
+    private final ExecutorService propagation = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "snapshot-propagation");
+        t.setDaemon(true);
+        return t;
+    });
+    private final SnapshotPropagationPolicy policy = new SnapshotPropagationPolicy(Duration.ofMinutes(15),
+            Duration.ofSeconds(30), Duration.ofMinutes(10));
+    private final RunnerRepository runnerRows;
+    private final RunnerRegistry runners;
+    private final SnapshotCopies copies;
 
     public SnapshotWorker(SnapshotRepository snapshots, @Lazy SnapshotUsers users, @Lazy SnapshotQuotas quotas,
             SnapshotBuildLogs logs, SnapshotRegistry registry, Optional<ContainerEngine> engine,
             Optional<SandboxRunner> runner, EmbeddedRunnerRegistration embedded, TransactionTemplate tx, Clock clock,
-            BerthProperties props) {
+            BerthProperties props, RunnerRepository runnerRows, RunnerRegistry runners, SnapshotCopies copies) {
+        this.runnerRows = runnerRows;
+        this.runners = runners;
+        this.copies = copies;
         this.snapshots = snapshots;
         this.users = users;
         this.quotas = quotas;
@@ -92,6 +115,7 @@ public class SnapshotWorker {
     @EventListener(ApplicationReadyEvent.class)
     public void onReady() {
         ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(this::propagate, 2, 2, TimeUnit.SECONDS);
     }
 
     /** Something was recorded that needs work: look now rather than at the next tick. */
@@ -105,6 +129,7 @@ public class SnapshotWorker {
     void stop() {
         ticker.shutdownNow();
         builds.shutdownNow();
+        propagation.shutdownNow();
     }
 
     private void tick() {
@@ -120,6 +145,92 @@ public class SnapshotWorker {
         } catch (RuntimeException e) {
             log.warn("snapshot work could not be listed: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Gathers where every active or inactive snapshot's image is (runner reports and recorded work), asks the
+     * pure {@link SnapshotPropagationPolicy} what to send, and sends it: pulls onto runners of the snapshot's
+     * region that lack it (a runner that joins later gets them too), removals from runners holding an inactive one.
+     */
+    private void propagate() {
+        try {
+            Instant now = clock.instant();
+            List<Runner> all = runnerRows.findAll();
+            Map<String, SnapshotCopies.Row> rows = new HashMap<>();
+            for (SnapshotCopies.Row r : copies.all()) {
+                rows.put(r.snapshotId() + "|" + r.runnerId(), r);
+            }
+            for (Snapshot s : snapshots.findByStateIn(EnumSet.of(SnapshotState.ACTIVE, SnapshotState.INACTIVE))) {
+                String ref = normalize(s.getImageName());
+                List<SnapshotCopy> list = new ArrayList<>();
+                for (Runner r : all) {
+                    SnapshotCopies.Row row = rows.get(s.getId() + "|" + r.getId());
+                    boolean inRegion = s.isGeneral() || s.getRegionId() == null || s.getRegionId().equals(r.getRegion());
+                    boolean holds = holds(r, row, ref);
+                    if (!inRegion && !holds && row == null) {
+                        continue;
+                    }
+                    boolean accepting = inRegion && r.getState() == RunnerState.READY && r.isSchedulable()
+                            && (!r.isEmbedded() || runner.isPresent());
+                    list.add(new SnapshotCopy(r.getId(), holds, row == null ? CopyState.NONE : row.state(),
+                            row == null ? null : row.updatedAt(), row == null ? 0 : row.failures(), accepting));
+                }
+                for (SnapshotPropagationPolicy.Action a : policy.decide(s.getState() == SnapshotState.ACTIVE, list, now)) {
+                    send(s, a);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("snapshot propagation could not look at the fleet: {}", e.getMessage());
+        }
+    }
+
+    /** The runner's report lists it, unless a removal was recorded after that report; or a pull finished since. */
+    private static boolean holds(Runner r, SnapshotCopies.Row row, String ref) {
+        boolean listed = r.getImages().contains(ref);
+        if (row == null) {
+            return listed;
+        }
+        boolean newerThanReport = r.getLastHeartbeatAt() == null || row.updatedAt().isAfter(r.getLastHeartbeatAt());
+        if (row.state() == CopyState.READY && newerThanReport) {
+            return true;
+        }
+        if (row.state() == CopyState.NONE && newerThanReport) {
+            return false;
+        }
+        return listed;
+    }
+
+    private void send(Snapshot s, SnapshotPropagationPolicy.Action a) {
+        boolean pull = a.command() == SnapshotPropagationPolicy.Command.PULL;
+        if (!copies.begin(s.getId(), a.runnerId(), pull ? CopyState.PULLING : CopyState.REMOVING, clock.instant(),
+                Duration.ofMinutes(15))) {
+            return;
+        }
+        propagation.execute(() -> {
+            long t0 = System.nanoTime();
+            try {
+                var adapter = runners.byId(a.runnerId());
+                if (pull) {
+                    adapter.pullImage(s.getImageName());
+                    copies.ready(s.getId(), a.runnerId(), clock.instant());
+                } else {
+                    adapter.removeImage(s.getImageName());
+                    copies.removed(s.getId(), a.runnerId(), clock.instant());
+                }
+                embedded.refreshImages();
+                log.info("snapshot {} {} runner {} in {} ms", s.getName(), pull ? "pulled onto" : "removed from",
+                        a.runnerId(), (System.nanoTime() - t0) / 1_000_000);
+            } catch (RuntimeException e) {
+                copies.failed(s.getId(), a.runnerId(), e.getMessage(), clock.instant());
+                log.info("snapshot {} could not be {} runner {}: {}", s.getName(), pull ? "pulled onto" : "removed from",
+                        a.runnerId(), e.getMessage());
+            }
+        });
+    }
+
+    static String normalize(String ref) {
+        int slash = ref.lastIndexOf('/');
+        return ref.indexOf(':', slash + 1) >= 0 ? ref : ref + ":latest";
     }
 
     private void work(String id) {
@@ -345,6 +456,16 @@ public class SnapshotWorker {
                             e.getMessage());
                 }
             });
+            for (Runner r : runnerRows.findAll()) {
+                if (!r.isEmbedded() && r.getImages().contains(normalize(local))) {
+                    try {
+                        runners.byId(r.getId()).removeImage(local);
+                    } catch (RuntimeException e) {
+                        log.info("snapshot {} image stays on runner {}: {}", s.getName(), r.getId(), e.getMessage());
+                    }
+                }
+            }
+            copies.forgetSnapshot(s.getId());
             logs.delete(s.getId());
             tx.executeWithoutResult(st -> snapshots.findById(s.getId()).ifPresent(snapshots::delete));
             embedded.refreshImages();

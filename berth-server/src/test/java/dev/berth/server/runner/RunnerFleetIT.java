@@ -177,6 +177,12 @@ class RunnerFleetIT extends BerthIT {
         startRunner("fleet-d", td, hosts.get(1), 2);
         Awaitility.await("runner d ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
                 .until(() -> "ready".equals(runner("fleet-d").get("state").asString()));
+        // a runner that joins later receives its region's active snapshots before any sandbox needs them
+        long joined = System.nanoTime();
+        Awaitility.await("snapshot propagated to d").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> onRunners("fleet-snap").contains("fleet-d"));
+        System.out.println("[figure] propagation of a snapshot to a runner that joined: "
+                + (System.nanoTime() - joined) / 1_000_000 + " ms after it was ready");
         ok(admin("POST", "/api/runners/fleet-c/drain", null));
         t0 = System.nanoTime();
         JsonNode copy = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"fleet-snap\"}"));
@@ -193,9 +199,22 @@ class RunnerFleetIT extends BerthIT {
         sandboxes.add(second.get("id").asString());
         System.out.println("[figure] create on a runner without the snapshot (pull + create): " + pullCreateMs
                 + " ms; the next create there: " + warmCreateMs + " ms");
-        // the runner now reports the image, and the snapshot shows where it is
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ok(admin("GET", "/api/snapshots/fleet-snap", null))
-                .get("runners").valueStream().anyMatch(c -> c.get("runnerId").asString().equals("fleet-d")));
+        // an inactive snapshot leaves every runner (once no container uses it there)
+        for (JsonNode sb : List.of(copy, second)) {
+            ok(admin("DELETE", "/api/sandbox/" + sb.get("id").asString(), null));
+        }
+        Awaitility.await("copies destroyed").atMost(Duration.ofMinutes(1)).until(() ->
+                admin("GET", "/api/sandbox/" + second.get("id").asString(), null).statusCode() == 404
+                        && admin("GET", "/api/sandbox/" + copy.get("id").asString(), null).statusCode() == 404);
+        ok(admin("POST", "/api/snapshots/fleet-snap/deactivate", null));
+        Awaitility.await("inactive snapshot left the runners").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500)).until(() -> onRunners("fleet-snap").isEmpty());
+    }
+
+    /** The runners whose engines hold the snapshot, as the control plane shows them. */
+    private List<String> onRunners(String snapshot) {
+        return ok(admin("GET", "/api/snapshots/" + snapshot, null)).get("runners").valueStream()
+                .filter(c -> c.get("state").asString().equals("ready")).map(c -> c.get("runnerId").asString()).toList();
     }
 
     @AfterEach
