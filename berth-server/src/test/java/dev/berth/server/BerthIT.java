@@ -69,6 +69,8 @@ public abstract class BerthIT {
         registry.add("berth.images.cache-dir", () -> imageCache().toString());
         registry.add("berth.images.build-default", () -> "false");
         registry.add("berth.images-dir", () -> System.getProperty("berth.images.dir", "../images"));
+        registry.add("berth.object-storage.home", () -> System.getProperty("berth.objectstore.home",
+                "../berth-objectstore/target"));
         registry.add("berth.agent-binary", () -> System.getProperty("berth.agent.binary", ""));
     }
 

@@ -254,9 +254,11 @@ public final class DockerContainerEngine implements ContainerEngine {
     }
 
     @Override
-    public void build(InputStream context, String imageRef, String networkMode, long memoryBytes, Consumer<String> log) {
+    public void build(InputStream context, String dockerfilePath, String imageRef, String networkMode, long memoryBytes,
+            Consumer<String> log) {
         try {
             docker.buildImageCmd(context)
+                    .withDockerfilePath(dockerfilePath)
                     .withTags(Set.of(imageRef))
                     .withNetworkMode(networkMode)
                     .withMemory(memoryBytes)

@@ -43,11 +43,11 @@ public interface ContainerEngine extends AutoCloseable {
     Optional<ImageInfo> inspectImage(String imageRef);
 
     /**
-     * Builds an image from a build context (a tar stream with the Dockerfile at {@code Dockerfile}) and names it
+     * Builds an image from a build context (a tar stream with the Dockerfile at {@code dockerfilePath}) and names it
      * {@code imageRef}; every log line goes to {@code log}. Build steps run with {@code networkMode} and at most
      * {@code memoryBytes} of memory. Throws with the builder's error message when a step fails.
      */
-    void build(java.io.InputStream context, String imageRef, String networkMode, long memoryBytes,
+    void build(java.io.InputStream context, String dockerfilePath, String imageRef, String networkMode, long memoryBytes,
             java.util.function.Consumer<String> log);
 
     /** Commits a container's file system changes as one layer over its image, named {@code imageRef}. */

@@ -91,6 +91,10 @@ public class CreateAction {
      */
     public Sandbox executeBuilt(String sandboxId) {
         Sandbox s = store.load(sandboxId);
+        if (s.getState() == SandboxState.PENDING_BUILD) {
+            // the build finished before this sandbox was seen waiting for it
+            s = store.move(sandboxId, SandboxState.BUILDING_SNAPSHOT, "build", null);
+        }
         var resources = new Resources(s.getCpu(), s.getMemoryGib(), s.getDiskGib());
         RunnerAdapter runner = runners.place(s.getTarget(), resources, s.getImageRef());
         ReentrantLock lock = locks.of(sandboxId);

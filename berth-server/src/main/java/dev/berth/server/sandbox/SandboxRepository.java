@@ -49,6 +49,11 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
             + " and ((s.organizationId = :org and s.snapshotName = :name) or s.buildSnapshotId = :id)")
     long countLiveUsingSnapshot(@Param("org") String organizationId, @Param("name") String name, @Param("id") String id);
 
+    /** The snapshots sandboxes wait for. */
+    @Query("select distinct s.buildSnapshotId from Sandbox s where s.state in"
+            + " (dev.berth.core.sandbox.SandboxState.PENDING_BUILD, dev.berth.core.sandbox.SandboxState.BUILDING_SNAPSHOT)")
+    List<String> findAwaitedSnapshots();
+
     /** Sandboxes waiting in pending_build for a snapshot's build. */
     @Query("select s from Sandbox s where s.buildSnapshotId = :id and s.state in"
             + " (dev.berth.core.sandbox.SandboxState.PENDING_BUILD, dev.berth.core.sandbox.SandboxState.BUILDING_SNAPSHOT)")

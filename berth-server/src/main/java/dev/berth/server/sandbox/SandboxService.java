@@ -79,14 +79,14 @@ public class SandboxService {
         if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
             throw new InvalidRequestException("user '" + user + "' is not a valid OS user name");
         }
-        Snapshot snapshot = build ? builds.buildFor(caller.organizationId(), buildString(req.buildInfo(),
-                "dockerfileContent"), buildHashes(req.buildInfo()), res, target) : resolveSnapshot(caller, req.snapshot());
         String id = UUID.randomUUID().toString();
         String name = req.name() == null || req.name().isBlank() ? id : new SandboxName(req.name()).value();
         if (repo.existsByOrganizationIdAndLiveName(caller.organizationId(), name)) {
             throw new ConflictException("a sandbox named '" + name
                     + "' already exists in this organization; choose another name or delete that one first");
         }
+        Snapshot snapshot = build ? builds.buildFor(caller.organizationId(), buildString(req.buildInfo(),
+                "dockerfileContent"), buildHashes(req.buildInfo()), res, target) : resolveSnapshot(caller, req.snapshot());
         Sandbox fresh = new Sandbox(id, caller.organizationId(), name, snapshot.getName(), snapshot.getImageName(), user,
                 res.cpu(), res.memoryGiB(), res.diskGiB(), mapper.toJson(env), mapper.toJson(labels),
                 Boolean.TRUE.equals(req.isPublic()), Boolean.TRUE.equals(req.networkBlockAll()), target,

@@ -30,6 +30,11 @@ public class SnapshotBuildWaiters implements SnapshotUsers {
     }
 
     @Override
+    public java.util.List<String> awaitedSnapshots() {
+        return repo.findAwaitedSnapshots();
+    }
+
+    @Override
     public void buildStarted(String snapshotId) {
         for (Sandbox w : repo.findWaitingForBuild(snapshotId)) {
             if (w.getState() == SandboxState.PENDING_BUILD) {

@@ -76,13 +76,18 @@ public class BaseImageService {
     }
 
     private void buildAll() {
-        if (ensure(BaseImage.BUSYBOX)) {
+        boolean busybox = ensure(BaseImage.BUSYBOX);
+        if (busybox) {
             runners.markReady();
         } else {
             runners.markNotReady("the base image berth/busybox could not be built; see the server log");
         }
-        if (props.images().buildDefault()) {
-            ensure(BaseImage.DEFAULT);
+        // the registry copies come after: the embedded runner needs none, runners elsewhere pull them once stored
+        if (busybox) {
+            store(BaseImage.BUSYBOX);
+        }
+        if (props.images().buildDefault() && ensure(BaseImage.DEFAULT)) {
+            store(BaseImage.DEFAULT);
         }
     }
 
@@ -96,7 +101,6 @@ public class BaseImageService {
             long size = builder.orElseThrow().ensure(image);
             embedded.refreshImages(); // placement must see the image before the snapshot is reported active
             update(image, s -> s.markActive(size, clock.instant()));
-            store(image); // after: the embedded runner needs no registry copy; runners elsewhere pull it once stored
             log.info("snapshot {} is active", image.snapshotName());
             return true;
         } catch (BerthException e) {

@@ -114,6 +114,7 @@ public class SnapshotService {
             Resources res, String region) {
         String dockerfile = dockerfile(dockerfileContent);
         List<String> hashes = contextHashes(contextHashes);
+        region = region(region);
         String hash = buildHash(dockerfile, hashes);
         Optional<Snapshot> earlier = snapshots.findBuilds(organizationId, hash,
                 EnumSet.of(SnapshotState.PENDING, SnapshotState.BUILDING, SnapshotState.ACTIVE)).stream().findFirst();
@@ -299,9 +300,7 @@ public class SnapshotService {
                         + "' is not a context hash (lower-case hex)");
             }
         }
-        throw new UnprocessableException("buildInfo.contextHashes: build contexts uploaded to object storage "
-                + "(Image.addLocalFile/addLocalDir) are not supported by this Berth yet; put the files in the image "
-                + "with RUN steps, or build FROM a snapshot that has them");
+        return List.copyOf(new java.util.TreeSet<>(hashes));
     }
 
     static String buildHash(String dockerfile, List<String> hashes) {

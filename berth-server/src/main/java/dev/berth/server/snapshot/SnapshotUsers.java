@@ -6,6 +6,9 @@ public interface SnapshotUsers {
     /** Live sandboxes made from the snapshot (its name in its organization) or waiting for its build. */
     long liveSandboxesUsing(String organizationId, String name, String snapshotId);
 
+    /** The snapshots sandboxes wait for (in pending_build or building_snapshot). */
+    java.util.List<String> awaitedSnapshots();
+
     /** The snapshot's build started: sandboxes waiting in pending_build move to building_snapshot. */
     void buildStarted(String snapshotId);
 

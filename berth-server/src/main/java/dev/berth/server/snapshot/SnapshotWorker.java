@@ -19,9 +19,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import jakarta.annotation.PreDestroy;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,11 +92,14 @@ public class SnapshotWorker {
     private final RunnerRepository runnerRows;
     private final RunnerRegistry runners;
     private final SnapshotCopies copies;
+    private final dev.berth.server.objectstore.ObjectStorage objects;
 
     public SnapshotWorker(SnapshotRepository snapshots, @Lazy SnapshotUsers users, @Lazy SnapshotQuotas quotas,
             SnapshotBuildLogs logs, SnapshotRegistry registry, Optional<ContainerEngine> engine,
             Optional<SandboxRunner> runner, EmbeddedRunnerRegistration embedded, TransactionTemplate tx, Clock clock,
-            BerthProperties props, RunnerRepository runnerRows, RunnerRegistry runners, SnapshotCopies copies) {
+            BerthProperties props, RunnerRepository runnerRows, RunnerRegistry runners, SnapshotCopies copies,
+            dev.berth.server.objectstore.ObjectStorage objects) {
+        this.objects = objects;
         this.runnerRows = runnerRows;
         this.runners = runners;
         this.copies = copies;
@@ -134,6 +138,7 @@ public class SnapshotWorker {
 
     private void tick() {
         signalled.set(false);
+        settleWaiting();
         try {
             for (String id : snapshots.findClaimable(EnumSet.of(SnapshotState.PENDING, SnapshotState.PULLING,
                     SnapshotState.BUILDING, SnapshotState.REMOVING), clock.instant())) {
@@ -231,6 +236,29 @@ public class SnapshotWorker {
     static String normalize(String ref) {
         int slash = ref.lastIndexOf('/');
         return ref.indexOf(':', slash + 1) >= 0 ? ref : ref + ":latest";
+    }
+
+    /**
+     * Sandboxes still waiting for a build that has ended (it ended before they were recorded, or the replica that
+     * built it died before creating them): created now, or failed with the build's reason.
+     */
+    private void settleWaiting() {
+        try {
+            for (String id : users.awaitedSnapshots()) {
+                Optional<Snapshot> s = snapshots.findById(id);
+                if (s.isEmpty()) {
+                    users.buildFailed(id, "the snapshot being built for it was deleted");
+                } else if (s.get().getState() == SnapshotState.ACTIVE) {
+                    builds.execute(() -> users.buildSucceeded(id));
+                } else if (s.get().getState() == SnapshotState.BUILD_FAILED || s.get().getState() == SnapshotState.ERROR
+                        || s.get().getState() == SnapshotState.REMOVING) {
+                    users.buildFailed(id, s.get().getErrorReason() == null ? "the snapshot is " + s.get().getState().wireName()
+                            : s.get().getErrorReason());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("sandboxes waiting for builds could not be looked at: {}", e.getMessage());
+        }
     }
 
     private void work(String id) {
@@ -410,24 +438,86 @@ public class SnapshotWorker {
             ensureLocal(visibleActive(s.getScope(), b, s.getId()).or(() -> visibleActive(s.getScope(),
                     b.replaceFirst(":latest$", ""), s.getId())).orElseThrow().getImageName());
         }
-        out.line("[berth] building on runner " + props.runnerId() + "\n");
-        long t0 = System.nanoTime();
-        eng.build(new ByteArrayInputStream(context(dockerfile)), local, "bridge", (long) s.getMem() << 30, out::line);
-        out.line("[berth] built in " + (System.nanoTime() - t0) / 1_000_000 + " ms\n");
+        Path context = context(s, dockerfile, out);
+        try (InputStream in = Files.newInputStream(context)) {
+            out.line("[berth] building on runner " + props.runnerId() + "\n");
+            long t0 = System.nanoTime();
+            eng.build(in, DOCKERFILE, local, "bridge", (long) s.getMem() << 30, out::line);
+            out.line("[berth] built in " + (System.nanoTime() - t0) / 1_000_000 + " ms\n");
+        } catch (IOException e) {
+            throw new EngineException("cannot read the build context: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(context);
+            } catch (IOException ignored) {
+                // a temporary file
+            }
+        }
     }
 
-    private static byte[] context(String dockerfile) {
-        try (var bytes = new ByteArrayOutputStream(); var tar = new TarArchiveOutputStream(bytes)) {
+    /** The Dockerfile's name in the build context: not one a user's uploaded files could have. */
+    static final String DOCKERFILE = ".berth-dockerfile";
+
+    /**
+     * The build context as a tar file: the Dockerfile, then the files of every uploaded context (read from object
+     * storage with the organization's own credentials, so another organization's uploads cannot be named), at most
+     * {@code maxContext} bytes in all.
+     */
+    private Path context(Snapshot s, String dockerfile, SnapshotBuildLogs.Writer out) {
+        Path file;
+        try {
+            file = Files.createTempFile("berth-build-", ".tar");
+        } catch (IOException e) {
+            throw new EngineException("cannot create the build context: " + e.getMessage(), e);
+        }
+        long max = objects.maxContextBytes();
+        long total = 0;
+        try (var tar = new TarArchiveOutputStream(Files.newOutputStream(file))) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             byte[] content = dockerfile.getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry e = new TarArchiveEntry("Dockerfile");
-            e.setSize(content.length);
-            e.setMode(0644);
-            tar.putArchiveEntry(e);
+            TarArchiveEntry d = new TarArchiveEntry(DOCKERFILE);
+            d.setSize(content.length);
+            d.setMode(0644);
+            tar.putArchiveEntry(d);
             tar.write(content);
             tar.closeArchiveEntry();
+            if (s.getContextHashes() != null) {
+                for (String hash : s.getContextHashes().split(",")) {
+                    out.line("[berth] adding build context " + hash + "\n");
+                    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                            objects.openContext(s.getScope(), hash))) {
+                        TarArchiveEntry e;
+                        while ((e = in.getNextEntry()) != null) {
+                            if (e.getName().equals(DOCKERFILE) || e.getName().equals("./" + DOCKERFILE)) {
+                                continue;
+                            }
+                            total += e.getSize();
+                            if (total > max) {
+                                throw new EngineException("the build contexts hold more than " + (max >> 20)
+                                        + " MiB; upload less or raise berth.object-storage.max-context");
+                            }
+                            tar.putArchiveEntry(e);
+                            in.transferTo(tar);
+                            tar.closeArchiveEntry();
+                        }
+                    } catch (dev.berth.core.error.NotFoundException e) {
+                        throw new EngineException(e.getMessage() + " (the SDK uploads it before the build; upload it "
+                                + "again with this organization's push-access credentials)", e);
+                    }
+                }
+            }
             tar.finish();
-            return bytes.toByteArray();
-        } catch (IOException e) {
+            return file;
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temporary file
+            }
+            if (e instanceof BerthException be) {
+                throw be;
+            }
             throw new EngineException("cannot assemble the build context: " + e.getMessage(), e);
         }
     }

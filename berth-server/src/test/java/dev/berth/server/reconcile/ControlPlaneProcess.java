@@ -62,6 +62,8 @@ final class ControlPlaneProcess implements AutoCloseable {
         settings.put("berth.images.cache-dir", BerthIT.imageCache().toString());
         settings.put("berth.images.build-default", "false");
         settings.put("berth.images-dir", System.getProperty("berth.images.dir", "../images"));
+        settings.put("berth.object-storage.home", System.getProperty("berth.objectstore.home",
+                "../berth-objectstore/target"));
         settings.put("berth.agent-binary", System.getProperty("berth.agent.binary", ""));
         settings.put("berth.runners.unresponsive-after", "5s");
         settings.put("berth.runners.lost-after", "120s");

@@ -109,7 +109,12 @@ class SandboxApiIT extends BerthIT {
                 new Case("{\"snapshot\":\"berth/busybox\",\"env\":{\"A\":{\"x\":1}}}", 400, "env value of 'A' must be a string"),
                 new Case("{\"snapshot\":\"berth/busybox\",\"name\":\"" + longName + "\"}", 400, "maximum is 63"),
                 new Case("{\"snapshot\":\"berth/busybox\",\"target\":\"mars\"}", 400, "known regions"),
-                new Case("{\"buildInfo\":{\"dockerfileContent\":\"FROM x\\n\"}}", 422, "not supported yet"))) {
+                new Case("{\"buildInfo\":{\"dockerfileContent\":\"\"}}", 400, "dockerfileContent"),
+                new Case("{\"buildInfo\":{\"dockerfileContent\":\"FROM x\\n\",\"extra\":1}}", 400, "buildInfo.extra"),
+                new Case("{\"buildInfo\":{\"dockerfileContent\":\"FROM x\\n\",\"contextHashes\":[\"../x\"]}}", 400,
+                        "contextHashes"),
+                new Case("{\"snapshot\":\"berth/busybox\",\"buildInfo\":{\"dockerfileContent\":\"FROM x\\n\"}}", 400,
+                        "not both"))) {
             var r = admin("POST", "/api/sandbox", c.body());
             assertThat(r.statusCode()).as(c.body() + " -> " + r.body()).isEqualTo(c.status());
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(

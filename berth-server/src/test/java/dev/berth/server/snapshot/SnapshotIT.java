@@ -205,4 +205,89 @@ class SnapshotIT extends BerthIT {
         assertThat(call("POST", "/api/sandbox/" + id + "/snapshot", t.key(), "{\"name\":\"berth/x\"}").statusCode())
                 .isEqualTo(400);
     }
+
+    private static software.amazon.awssdk.services.s3.S3Client s3(JsonNode access) {
+        return software.amazon.awssdk.services.s3.S3Client.builder()
+                .endpointOverride(java.net.URI.create(access.get("storageUrl").asString()))
+                .region(software.amazon.awssdk.regions.Region.of(access.get("region").asString()))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(
+                                access.get("accessKey").asString(), access.get("secret").asString(),
+                                access.get("sessionToken").asString())))
+                .forcePathStyle(true)
+                .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                        .chunkedEncodingEnabled(false).build())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    private static byte[] tarOf(String name, String content) throws java.io.IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+            byte[] c = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+            e.setSize(c.length);
+            tar.putArchiveEntry(e);
+            tar.write(c);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void uploadedContextsBuildAndStayWithinTheirOrganization() throws Exception {
+        var owner = tenants.owner();
+        var other = tenants.owner();
+        JsonNode access = ok(call("GET", "/api/object-storage/push-access", owner.key(), null));
+        assertThat(access.get("organizationId").asString()).isEqualTo(owner.orgId());
+        String hash = "0123456789abcdef0123456789abcdef";
+        String key = owner.orgId() + "/" + hash + "/context.tar";
+        try (var s3 = s3(access)) {
+            s3.putObject(b -> b.bucket(access.get("bucket").asString()).key(key),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(tarOf("app/hello.txt", "from-a-context\n")));
+        }
+        ok(call("POST", "/api/snapshots", owner.key(), JSON.writeValueAsString(java.util.Map.of("name", "ctx-snap",
+                "buildInfo", java.util.Map.of("dockerfileContent", "FROM berth/busybox\nCOPY app/hello.txt /opt/hello.txt\n",
+                        "contextHashes", java.util.List.of(hash))))));
+        JsonNode built = awaitSnapshot(owner.key(), "ctx-snap", "active", "build_failed");
+        assertThat(built.get("state").asString()).as(built.toString()).isEqualTo("active");
+        JsonNode sb = ok(call("POST", "/api/sandbox", owner.key(), "{\"snapshot\":\"ctx-snap\"}"));
+        assertThat(exec(owner.key(), sb.get("id").asString(), "cat /opt/hello.txt")).contains("from-a-context");
+
+        // another organization's credentials neither see nor read it, and what it writes under the owner's prefix
+        // lands in its own store, not the owner's
+        JsonNode otherAccess = ok(call("GET", "/api/object-storage/push-access", other.key(), null));
+        assertThat(otherAccess.get("accessKey").asString()).isNotEqualTo(access.get("accessKey").asString());
+        try (var s3 = s3(otherAccess)) {
+            String bucket = otherAccess.get("bucket").asString();
+            assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix(owner.orgId() + "/")).contents()).isEmpty();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)))
+                    .isInstanceOf(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class);
+            s3.putObject(b -> b.bucket(bucket).key(owner.orgId() + "/" + "f".repeat(32) + "/context.tar"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(tarOf("evil.txt", "planted\n")));
+        }
+        try (var s3 = s3(access)) {
+            assertThat(s3.listObjectsV2(b -> b.bucket(access.get("bucket").asString())
+                    .prefix(owner.orgId() + "/" + "f".repeat(32))).contents()).isEmpty();
+        }
+        // a forged secret is refused
+        var forged = JSON.createObjectNode().setAll((tools.jackson.databind.node.ObjectNode) otherAccess);
+        forged.put("accessKey", access.get("accessKey").asString());
+        try (var s3 = s3(forged)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(
+                    access.get("bucket").asString()).key(key)))
+                    .isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class)
+                    .satisfies(e -> assertThat(((software.amazon.awssdk.services.s3.model.S3Exception) e).statusCode())
+                            .isEqualTo(403));
+        }
+        // building with the owner's context hash from the other organization fails: it was not uploaded there
+        ok(call("POST", "/api/snapshots", other.key(), JSON.writeValueAsString(java.util.Map.of("name", "ctx-steal",
+                "buildInfo", java.util.Map.of("dockerfileContent", "FROM berth/busybox\nCOPY app/hello.txt /x\n",
+                        "contextHashes", java.util.List.of(hash))))));
+        JsonNode stolen = awaitSnapshot(other.key(), "ctx-steal", "active", "build_failed");
+        assertThat(stolen.get("state").asString()).isEqualTo("build_failed");
+        assertThat(stolen.get("errorReason").asString()).contains("was not uploaded by this organization");
+    }
 }
