@@ -1,5 +1,9 @@
 // Snapshots: daytona.snapshot.create/get/list/activate/delete with an Image build and its logs,
-// create({image}) with onSnapshotCreateLogs, sandbox.createSnapshot and sandbox.fork.
+// create({image: Image...addLocalFile}) with onSnapshotCreateLogs (the context goes through push-access to
+// Berth's object storage), sandbox.createSnapshot and sandbox.fork.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Image, DaytonaNotFoundError } from '@daytonaio/sdk';
 import { scenario, step, createSandbox, forget, daytona, eq, ok, eqOutput, expectError, log, RUN_ID } from '../lib.mjs';
 
@@ -31,12 +35,18 @@ await scenario(async () => {
         eqOutput((await sb.process.executeCommand('cat /etc/sdk-marker')).result, `built-by-sdk-${RUN_ID}`, 'marker');
     });
 
-    await step('create({image: Image...}, {onSnapshotCreateLogs}) builds, then starts', async () => {
+    await step('create({image: Image...addLocalFile(...)}, {onSnapshotCreateLogs}) uploads, builds, then starts', async () => {
         const logs = [];
-        const image = Image.base('berth/default').runCommands(`echo direct-${RUN_ID} > /etc/direct`);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-sdk-ctx-'));
+        const local = path.join(dir, 'context.txt');
+        fs.writeFileSync(local, `uploaded-${RUN_ID}\n`);
+        const image = Image.base('berth/default').runCommands(`echo direct-${RUN_ID} > /etc/direct`)
+            .addLocalFile(local, '/opt/context.txt');
         const direct = await createSandbox({ image }, { onSnapshotCreateLogs: (l) => logs.push(l), timeout: 300 });
         eq(direct.state, 'started', 'state');
         eqOutput((await direct.process.executeCommand('cat /etc/direct')).result, `direct-${RUN_ID}`, 'built file');
+        eqOutput((await direct.process.executeCommand('cat /opt/context.txt')).result, `uploaded-${RUN_ID}`,
+            'file added from the local context');
         ok(logs.join('\n').includes(`direct-${RUN_ID}`), 'onSnapshotCreateLogs received the build log', logs);
     });
 
