@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param port     the embedded registry's port on 127.0.0.1; 0 picks a free one at every start
  * @param binary   the embedded registry's program
  * @param startTimeout how long the embedded registry may take to answer
+ * @param allowPrivatePulls whether a snapshot may be pulled from a registry on a loopback, link-local or private
+ *                 address (off: a tenant cannot make the engine call the host's or the network's internal services)
  */
 @ConfigurationProperties("berth.registry")
 public record RegistryProperties(
@@ -23,7 +25,8 @@ public record RegistryProperties(
         String password,
         @DefaultValue("0") int port,
         @DefaultValue("/usr/bin/docker-registry") Path binary,
-        @DefaultValue("30s") Duration startTimeout) {
+        @DefaultValue("30s") Duration startTimeout,
+        @DefaultValue("false") boolean allowPrivatePulls) {
 
     public boolean embedded() {
         return url == null || url.isBlank();

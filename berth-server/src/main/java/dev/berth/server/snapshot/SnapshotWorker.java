@@ -93,13 +93,18 @@ public class SnapshotWorker {
     private final RunnerRegistry runners;
     private final SnapshotCopies copies;
     private final dev.berth.server.objectstore.ObjectStorage objects;
+    private final dev.berth.server.registry.OrgRegistries orgRegistries;
+    private final dev.berth.server.registry.RegistryProperties registryProps;
 
     public SnapshotWorker(SnapshotRepository snapshots, @Lazy SnapshotUsers users, @Lazy SnapshotQuotas quotas,
             SnapshotBuildLogs logs, SnapshotRegistry registry, Optional<ContainerEngine> engine,
             Optional<SandboxRunner> runner, EmbeddedRunnerRegistration embedded, TransactionTemplate tx, Clock clock,
             BerthProperties props, RunnerRepository runnerRows, RunnerRegistry runners, SnapshotCopies copies,
-            dev.berth.server.objectstore.ObjectStorage objects) {
+            dev.berth.server.objectstore.ObjectStorage objects, dev.berth.server.registry.OrgRegistries orgRegistries,
+            dev.berth.server.registry.RegistryProperties registryProps) {
         this.objects = objects;
+        this.orgRegistries = orgRegistries;
+        this.registryProps = registryProps;
         this.runnerRows = runnerRows;
         this.runners = runners;
         this.copies = copies;
@@ -397,9 +402,12 @@ public class SnapshotWorker {
         if (ref.startsWith("berth-snapshot/") || ref.startsWith("berth/")) {
             throw new EngineException("imageName '" + ref + "': no active snapshot of that name in this organization");
         }
-        out.line("[berth] pulling " + ref + "\n");
+        checkPullHost(ref);
+        var auth = orgRegistries.authFor(s.getScope(), ref);
+        out.line("[berth] pulling " + ref + (auth.isPresent() ? " with the organization's registry credentials" : "")
+                + "\n");
         try {
-            eng.pull(ref, null, line -> out.line(line + "\n"));
+            eng.pull(ref, auth.orElse(null), line -> out.line(line + "\n"));
         } catch (EngineException e) {
             throw new EngineException(e.getMessage() + " (Berth pulls public images anonymously from the registry the "
                     + "reference names; check the name and that this installation reaches that registry)", e);
@@ -414,6 +422,30 @@ public class SnapshotWorker {
             eng.tag(ref, local);
         } finally {
             eng.untag(ref);
+        }
+    }
+
+    /**
+     * Refuses a pull from a registry on a loopback, link-local or private address (the host's or the network's own
+     * services, reached by the engine on a tenant's behalf) unless the operator allows it.
+     */
+    private void checkPullHost(String ref) {
+        String host = dev.berth.server.registry.OrgRegistries.imageHost(ref);
+        if (host == null || registryProps.allowPrivatePulls()) {
+            return;
+        }
+        String name = host.startsWith("[") ? host.substring(1, host.indexOf(']')) : host.replaceFirst(":[0-9]+$", "");
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(name)) {
+                if (a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress() || a.isAnyLocalAddress()
+                        || (a.getAddress().length == 16 && (a.getAddress()[0] & 0xfe) == 0xfc)) {
+                    throw new EngineException("imageName '" + ref + "': " + host + " is a loopback, link-local or "
+                            + "private address; pulls from such registries are off (operators: "
+                            + "berth.registry.allow-private-pulls)");
+                }
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw new EngineException("imageName '" + ref + "': registry host " + host + " does not resolve", e);
         }
     }
 

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Runner processes on the fleet test engines, and what those engines hold, for the crash tests. */
-final class FleetEngines {
+public final class FleetEngines {
 
     private FleetEngines() {
     }
 
-    static String host(int i) {
+    public static String host(int i) {
         String v = System.getenv("BERTH_TEST_FLEET_DOCKER_HOSTS");
         if (v == null || v.split(",").length < 2) {
             throw new IllegalStateException("BERTH_TEST_FLEET_DOCKER_HOSTS must name two engines (./berth test starts them)");
@@ -29,7 +29,7 @@ final class FleetEngines {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    static Process startRunner(String apiUrl, String id, String token, String dockerHost, Path imageCache)
+    public static Process startRunner(String apiUrl, String id, String token, String dockerHost, Path imageCache)
             throws IOException {
         // kept short: the agent sockets below it must fit a unix socket path (107 bytes)
         Path data = Path.of("/var/tmp/berth-test/fd", id);

@@ -150,6 +150,10 @@ class SnapshotIT extends BerthIT {
         JsonNode py = awaitSnapshot(other.key(), "py", "active", "error");
         assertThat(py.get("state").asString()).isEqualTo("error");
         assertThat(py.get("errorReason").asString()).contains("cannot pull 'python:3.12'");
+        // a registry on the host's own loopback (its databases, Redis, the engine) is not pulled from
+        ok(call("POST", "/api/snapshots", other.key(), "{\"name\":\"ssrf\",\"imageName\":\"127.0.0.1:6379/x:1\"}"));
+        JsonNode ssrf = awaitSnapshot(other.key(), "ssrf", "active", "error");
+        assertThat(ssrf.get("errorReason").asString()).contains("private address");
         // bad input answers 4xx naming the field and records nothing
         assertThat(call("POST", "/api/snapshots", other.key(), "{\"name\":\"x\"}").statusCode()).isEqualTo(400);
         assertThat(call("POST", "/api/snapshots", other.key(), "{\"name\":\"berth/mine\",\"imageName\":\"a\"}")
