@@ -30,6 +30,26 @@ class SnapshotIT extends BerthIT {
         return last[0];
     }
 
+    private final java.util.List<String[]> created = new java.util.ArrayList<>();
+
+    /** Remembers a sandbox this test made, so it is deleted afterwards (the runner's capacity is shared by all ITs). */
+    private JsonNode track(String key, JsonNode sandbox) {
+        created.add(new String[] {key, sandbox.get("id").asString()});
+        return sandbox;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void deleteCreated() {
+        for (String[] c : created) {
+            call("DELETE", "/api/sandbox/" + c[1], c[0], null);
+        }
+        for (String[] c : created) {
+            Awaitility.await().atMost(Duration.ofMinutes(1)).until(() ->
+                    call("GET", "/api/sandbox/" + c[1], c[0], null).statusCode() == 404);
+        }
+        created.clear();
+    }
+
     private String exec(String key, String sandboxId, String command) {
         return ok(call("POST", "/api/toolbox/" + sandboxId + "/process/execute", key,
                 JSON.writeValueAsString(java.util.Map.of("command", command)))).get("result").asString();
@@ -54,7 +74,7 @@ class SnapshotIT extends BerthIT {
         // the registry holds it
         assertThat(registry.layers(active.get("ref").asString())).isPresent();
 
-        JsonNode sb = ok(call("POST", "/api/sandbox", t.key(), "{\"snapshot\":\"hello-snap\"}"));
+        JsonNode sb = track(t.key(), ok(call("POST", "/api/sandbox", t.key(), "{\"snapshot\":\"hello-snap\"}")));
         assertThat(sb.get("state").asString()).isEqualTo("started");
         assertThat(exec(t.key(), sb.get("id").asString(), "cat /hello.txt")).contains("built-in-a-step");
 
@@ -89,7 +109,7 @@ class SnapshotIT extends BerthIT {
         String body = JSON.writeValueAsString(java.util.Map.of("buildInfo", java.util.Map.of("dockerfileContent",
                 "FROM berth/busybox\nRUN echo from-create > /made.txt\n"), "labels",
                 java.util.Map.of("code-toolbox-language", "python")));
-        JsonNode sb = ok(call("POST", "/api/sandbox", t.key(), body));
+        JsonNode sb = track(t.key(), ok(call("POST", "/api/sandbox", t.key(), body)));
         assertThat(sb.get("state").asString()).isIn("pending_build", "building_snapshot");
         String id = sb.get("id").asString();
         Awaitility.await().atMost(Duration.ofMinutes(3)).until(() ->
@@ -103,7 +123,7 @@ class SnapshotIT extends BerthIT {
                 .contains("from-create");
         long before = ok(call("GET", "/api/snapshots", t.key(), null)).get("total").asLong();
         // the same Dockerfile again: the build is reused, the sandbox starts at once
-        JsonNode again = ok(call("POST", "/api/sandbox", t.key(), body));
+        JsonNode again = track(t.key(), ok(call("POST", "/api/sandbox", t.key(), body)));
         assertThat(again.get("state").asString()).isEqualTo("started");
         assertThat(ok(call("GET", "/api/snapshots", t.key(), null)).get("total").asLong()).isEqualTo(before);
     }
@@ -175,7 +195,7 @@ class SnapshotIT extends BerthIT {
     @Test
     void sandboxSnapshotStoresOnlyItsDeltaAndForksSeeTheSourcesFiles() {
         var t = tenants.owner();
-        JsonNode sb = ok(call("POST", "/api/sandbox", t.key(), "{\"snapshot\":\"berth/busybox\"}"));
+        JsonNode sb = track(t.key(), ok(call("POST", "/api/sandbox", t.key(), "{\"snapshot\":\"berth/busybox\"}")));
         String id = sb.get("id").asString();
         exec(t.key(), id, "dd if=/dev/urandom of=/data.bin bs=1M count=5 2>/dev/null; echo kept > /note.txt");
         JsonNode answered = ok(call("POST", "/api/sandbox/" + id + "/snapshot", t.key(), "{\"name\":\"with-data\"}"));
@@ -191,11 +211,11 @@ class SnapshotIT extends BerthIT {
         long delta = layers.get(layers.size() - 1).size();
         assertThat(delta).isBetween(5L << 20, 6L << 20);
         System.out.println("[figure] registry growth for a 5 MiB write: " + delta + " bytes (compressed layer)");
-        JsonNode fromSnap = ok(call("POST", "/api/sandbox", t.key(), "{\"snapshot\":\"with-data\"}"));
+        JsonNode fromSnap = track(t.key(), ok(call("POST", "/api/sandbox", t.key(), "{\"snapshot\":\"with-data\"}")));
         assertThat(exec(t.key(), fromSnap.get("id").asString(), "cat /note.txt; wc -c < /data.bin")).contains("kept")
                 .contains("5242880");
         // a fork has the source's files, its own name, and is independent of the source afterwards
-        JsonNode fork = ok(call("POST", "/api/sandbox/" + id + "/fork", t.key(), "{\"name\":\"the-fork\"}"));
+        JsonNode fork = track(t.key(), ok(call("POST", "/api/sandbox/" + id + "/fork", t.key(), "{\"name\":\"the-fork\"}")));
         assertThat(fork.get("state").asString()).isEqualTo("started");
         assertThat(fork.get("name").asString()).isEqualTo("the-fork");
         assertThat(exec(t.key(), fork.get("id").asString(), "cat /note.txt")).contains("kept");
@@ -257,7 +277,7 @@ class SnapshotIT extends BerthIT {
                         "contextHashes", java.util.List.of(hash))))));
         JsonNode built = awaitSnapshot(owner.key(), "ctx-snap", "active", "build_failed");
         assertThat(built.get("state").asString()).as(built.toString()).isEqualTo("active");
-        JsonNode sb = ok(call("POST", "/api/sandbox", owner.key(), "{\"snapshot\":\"ctx-snap\"}"));
+        JsonNode sb = track(owner.key(), ok(call("POST", "/api/sandbox", owner.key(), "{\"snapshot\":\"ctx-snap\"}")));
         assertThat(exec(owner.key(), sb.get("id").asString(), "cat /opt/hello.txt")).contains("from-a-context");
 
         // another organization's credentials neither see nor read it, and what it writes under the owner's prefix
