@@ -91,6 +91,7 @@ public class SandboxService {
                 res.cpu(), res.memoryGiB(), res.diskGiB(), mapper.toJson(env), mapper.toJson(labels),
                 Boolean.TRUE.equals(req.isPublic()), Boolean.TRUE.equals(req.networkBlockAll()), target,
                 autoStop, autoArchive, autoDelete, clock.instant());
+        snapshots.touch(snapshot.getId(), clock.instant(), clock.instant().minusSeconds(60));
         if (build && snapshot.getState() != SnapshotState.ACTIVE) {
             fresh.waitForBuild(snapshot.getId());
             Sandbox waiting = create.insertWaiting(fresh);

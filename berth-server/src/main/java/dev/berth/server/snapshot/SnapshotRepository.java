@@ -50,6 +50,12 @@ public interface SnapshotRepository extends JpaRepository<Snapshot, String> {
     @Query("update Snapshot s set s.claimedBy = null, s.claimedUntil = :until where s.id = :id")
     int postpone(@Param("id") String id, @Param("until") Instant until);
 
+    /** Records a use (a sandbox created from it), at most once a minute per snapshot, without a version bump. */
+    @Modifying
+    @org.springframework.transaction.annotation.Transactional
+    @Query("update Snapshot s set s.lastUsedAt = :now where s.id = :id and (s.lastUsedAt is null or s.lastUsedAt < :before)")
+    int touch(@Param("id") String id, @Param("now") Instant now, @Param("before") Instant before);
+
     List<Snapshot> findByStateIn(Collection<SnapshotState> states);
 
     @Query("select s from Snapshot s where s.state = :state")

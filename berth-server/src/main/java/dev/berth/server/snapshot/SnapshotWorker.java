@@ -92,6 +92,7 @@ public class SnapshotWorker {
     private final RunnerRepository runnerRows;
     private final RunnerRegistry runners;
     private final SnapshotCopies copies;
+    private final dev.berth.core.snapshot.SnapshotRetention retention;
     private final dev.berth.server.objectstore.ObjectStorage objects;
     private final dev.berth.server.registry.OrgRegistries orgRegistries;
     private final dev.berth.server.registry.RegistryProperties registryProps;
@@ -101,7 +102,8 @@ public class SnapshotWorker {
             Optional<SandboxRunner> runner, EmbeddedRunnerRegistration embedded, TransactionTemplate tx, Clock clock,
             BerthProperties props, RunnerRepository runnerRows, RunnerRegistry runners, SnapshotCopies copies,
             dev.berth.server.objectstore.ObjectStorage objects, dev.berth.server.registry.OrgRegistries orgRegistries,
-            dev.berth.server.registry.RegistryProperties registryProps) {
+            dev.berth.server.registry.RegistryProperties registryProps, SnapshotProperties snapshotProps) {
+        this.retention = new dev.berth.core.snapshot.SnapshotRetention(snapshotProps.inactiveAfter());
         this.objects = objects;
         this.orgRegistries = orgRegistries;
         this.registryProps = registryProps;
@@ -125,6 +127,7 @@ public class SnapshotWorker {
     public void onReady() {
         ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
         ticker.scheduleWithFixedDelay(this::propagate, 2, 2, TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(this::retire, 30, 60, TimeUnit.SECONDS);
     }
 
     /** Something was recorded that needs work: look now rather than at the next tick. */
@@ -191,6 +194,26 @@ public class SnapshotWorker {
             }
         } catch (RuntimeException e) {
             log.warn("snapshot propagation could not look at the fleet: {}", e.getMessage());
+        }
+    }
+
+    /** Organizations' snapshots no sandbox was created from for {@code berth.snapshots.inactive-after} become inactive. */
+    private void retire() {
+        try {
+            Instant now = clock.instant();
+            for (Snapshot s : snapshots.findByStateIn(EnumSet.of(SnapshotState.ACTIVE))) {
+                if (!s.isGeneral() && retention.unused(s.getLastUsedAt(), s.getCreatedAt(), now)) {
+                    update(s.getId(), row -> {
+                        if (row.getState() == SnapshotState.ACTIVE) {
+                            row.moveTo(SnapshotState.INACTIVE, null, now);
+                        }
+                    });
+                    log.info("snapshot {} ({}) unused since {}: inactive", s.getName(), s.getId(),
+                            s.getLastUsedAt() == null ? s.getCreatedAt() : s.getLastUsedAt());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("unused snapshots could not be looked at: {}", e.getMessage());
         }
     }
 
