@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Benchmarks that print Berth's figure next to the raw engine's, measured in the same run and
  * interleaved so machine noise hits both alike. Usage:
- * {@code Bench create|exec|flood <berthUrl> <apiKey> <dockerHost> [n]}
+ * {@code Bench create|exec|snapshot|flood <berthUrl> <apiKey> <dockerHost> [n]}
  */
 public final class Bench {
 
@@ -41,13 +41,14 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: Bench create|exec|flood <berthUrl> <apiKey> <dockerHost> [n]");
+            System.err.println("usage: Bench create|exec|snapshot|flood <berthUrl> <apiKey> <dockerHost> [n]");
             System.exit(2);
         }
         var b = new Bench(args[1], args[2], args[3]);
         switch (args[0]) {
             case "create" -> b.create(args.length > 4 ? Integer.parseInt(args[4]) : 20);
             case "exec" -> b.exec(args.length > 4 ? Integer.parseInt(args[4]) : 200);
+            case "snapshot" -> b.snapshot(args.length > 4 ? Integer.parseInt(args[4]) : 5);
             case "flood" -> new FloodBench(b.http, b.url, b.key)
                     .run(args.length > 4 ? Integer.parseInt(args[4]) : 260);
             default -> throw new IllegalArgumentException("unknown bench " + args[0]);
@@ -86,6 +87,76 @@ public final class Bench {
             }
         }
         report("cold create -> started", berth, raw, "engine create+start (docker-java)");
+    }
+
+    /**
+     * A small Dockerfile snapshot ({@code FROM berth/busybox} + one RUN), each round with new content so nothing is
+     * cached: Berth's create-to-active (build, push to the registry) next to a raw engine build of the same
+     * Dockerfile; then the same Dockerfile again under a new name (Berth reuses the build) and a sandbox created
+     * from the same Dockerfile (started at once).
+     */
+    private void snapshot(int n) throws Exception {
+        List<Double> berth = new ArrayList<>();
+        List<Double> raw = new ArrayList<>();
+        List<Double> reused = new ArrayList<>();
+        List<Double> sandbox = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String tag = UUID.randomUUID().toString().substring(0, 8);
+            String rawDockerfile = "FROM berth/busybox:latest\nRUN echo raw-" + tag + " > /marker\n";
+            var tar = new ByteArrayOutputStream();
+            try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(tar)) {
+                byte[] c = rawDockerfile.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("Dockerfile");
+                e.setSize(c.length);
+                out.putArchiveEntry(e);
+                out.write(c);
+                out.closeArchiveEntry();
+            }
+            long t0 = System.nanoTime();
+            engine.build(new java.io.ByteArrayInputStream(tar.toByteArray()), "Dockerfile", "berth-bench/raw:" + tag,
+                    "bridge", 1L << 30, line -> { });
+            raw.add((System.nanoTime() - t0) / 1e6);
+            engine.untag("berth-bench/raw:" + tag);
+
+            String dockerfile = "FROM berth/busybox\nRUN echo berth-" + tag + " > /marker\n";
+            String build = JSON.writeValueAsString(Map.of("dockerfileContent", dockerfile));
+            t0 = System.nanoTime();
+            post("/api/snapshots", "{\"name\":\"bench-" + tag + "\",\"buildInfo\":" + build + "}");
+            awaitActive("bench-" + tag);
+            berth.add((System.nanoTime() - t0) / 1e6);
+
+            t0 = System.nanoTime();
+            post("/api/snapshots", "{\"name\":\"bench-" + tag + "-again\",\"buildInfo\":" + build + "}");
+            awaitActive("bench-" + tag + "-again");
+            reused.add((System.nanoTime() - t0) / 1e6);
+
+            t0 = System.nanoTime();
+            JsonNode sb = post("/api/sandbox", "{\"buildInfo\":" + build + "}");
+            sandbox.add((System.nanoTime() - t0) / 1e6);
+            if (!"started".equals(sb.get("state").asText())) {
+                throw new IllegalStateException("a sandbox from an already built Dockerfile did not start at once: " + sb);
+            }
+            send("DELETE", "/api/sandbox/" + sb.get("id").asText(), null);
+        }
+        report("small Dockerfile snapshot, create -> active (build + push to the registry)", berth, raw,
+                "engine build of the same Dockerfile (docker-java, classic builder)");
+        System.out.println(Stats.of(reused).line("berth: the same Dockerfile again under a new name -> active (reused)"));
+        System.out.println(Stats.of(sandbox).line("berth: create({image}) of an already built Dockerfile -> started"));
+    }
+
+    private void awaitActive(String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (true) {
+            JsonNode s = send("GET", "/api/snapshots/" + name, null);
+            String state = s.get("state").asText();
+            if (state.equals("active")) {
+                return;
+            }
+            if (state.equals("error") || state.equals("build_failed") || System.nanoTime() > deadline) {
+                throw new IllegalStateException("snapshot " + name + ": " + s);
+            }
+            Thread.sleep(20); // polling the API as a client does; the figure's resolution is 20 ms
+        }
     }
 
     /** Steady state is what a long-running server shows: enough calls for the JIT to compile the hot path. */
