@@ -184,6 +184,94 @@ public final class SandboxRunner {
         }
     }
 
+    /**
+     * Builds a snapshot image from a build context (a tar stream with the Dockerfile at {@code dockerfilePath}) on this
+     * runner's engine, after pulling its base snapshots from the registry, and pushes it. The image stays here (this
+     * runner holds the snapshot); a failure leaves no image behind.
+     *
+     * @return the image's size in bytes
+     */
+    public long buildAndPush(java.io.InputStream context, String dockerfilePath, String imageRef,
+            java.util.List<String> bases, long memoryBytes, long maxBytes, java.util.function.Consumer<String> log) {
+        for (String b : bases) {
+            if (ensureImage(b, line -> { })) {
+                log.accept("[berth] pulled base " + b + " onto runner " + settings.runnerId() + "\n");
+            }
+        }
+        log.accept("[berth] building on runner " + settings.runnerId() + "\n");
+        long t0 = System.nanoTime();
+        try {
+            engine.build(context, dockerfilePath, imageRef, settings.networkMode(), memoryBytes, log);
+            log.accept("[berth] built in " + (System.nanoTime() - t0) / 1_000_000 + " ms\n");
+            return checkAndPush(imageRef, maxBytes, log);
+        } catch (RuntimeException e) {
+            engine.untag(imageRef);
+            throw e;
+        }
+    }
+
+    /** Pulls {@code source} (with {@code auth}, or anonymously), checks it, names it {@code imageRef} and pushes it. */
+    public long importAndPush(String source, dev.berth.runner.engine.RegistryAuth auth, String imageRef, long maxBytes,
+            java.util.function.Consumer<String> log) {
+        log.accept("[berth] pulling " + source + " on runner " + settings.runnerId() + "\n");
+        engine.pull(source, auth, line -> log.accept(line + "\n"));
+        try {
+            var info = engine.inspectImage(source).orElseThrow(() -> new EngineException("the pulled image vanished"));
+            if (!"linux".equals(info.os()) || info.architecture() != null && !"amd64".equals(info.architecture())) {
+                throw new EngineException("image '" + source + "' is for " + info.os() + "/" + info.architecture()
+                        + "; runners here run linux/amd64");
+            }
+            engine.tag(source, imageRef);
+        } finally {
+            engine.untag(source);
+        }
+        try {
+            return checkAndPush(imageRef, maxBytes, log);
+        } catch (RuntimeException e) {
+            engine.untag(imageRef);
+            throw e;
+        }
+    }
+
+    /** A build context holding only a Dockerfile (named {@code Dockerfile}). */
+    public static byte[] dockerfileOnlyContext(String dockerfile) {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+            byte[] c = dockerfile.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("Dockerfile");
+            e.setSize(c.length);
+            e.setMode(0644);
+            tar.putArchiveEntry(e);
+            tar.write(c);
+            tar.closeArchiveEntry();
+        } catch (IOException e) {
+            throw new EngineException("cannot assemble a build context: " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private long checkAndPush(String imageRef, long maxBytes, java.util.function.Consumer<String> log) {
+        var info = engine.inspectImage(imageRef).orElseThrow(() -> new EngineException("the image vanished before it "
+                + "was stored"));
+        if (maxBytes > 0 && info.sizeBytes() > maxBytes) {
+            throw new EngineException("the image is " + (info.sizeBytes() >> 20) + " MiB; this organization's snapshots "
+                    + "may be at most " + (maxBytes >> 20) + " MiB");
+        }
+        var auth = registry;
+        if (auth == null) {
+            throw new EngineException("runner " + settings.runnerId() + " has no snapshot registry to store it in");
+        }
+        log.accept("[berth] storing the snapshot in the registry\n");
+        String remote = auth.host() + "/" + imageRef;
+        engine.tag(imageRef, remote);
+        try {
+            engine.push(remote, auth, line -> { });
+        } finally {
+            engine.untag(remote);
+        }
+        return info.sizeBytes();
+    }
+
     /** Removes a snapshot's image from this runner's engine (a no-op when it is absent). */
     public void removeImage(String imageRef) {
         engine.untag(imageRef);

@@ -13,7 +13,11 @@ public enum JobType {
     /** Pull a snapshot image from the snapshot registry; payload {@code {"imageRef": ...}}, the resource is the image. */
     PULL_IMAGE(Duration.ofMinutes(15)),
     /** Remove a snapshot image from the runner's engine; payload {@code {"imageRef": ...}}. */
-    REMOVE_IMAGE(Duration.ofMinutes(2));
+    REMOVE_IMAGE(Duration.ofMinutes(2)),
+    /** Build a Dockerfile snapshot and push it; payload {@link ImageWork.Build}, log lines posted as they come. */
+    BUILD_IMAGE(Duration.ofMinutes(30)),
+    /** Pull an image for a snapshot, check it and push it; payload {@link ImageWork.Import}. */
+    IMPORT_IMAGE(Duration.ofMinutes(30));
 
     private final Duration timeout;
 

@@ -48,6 +48,21 @@ final class ControlPlaneClient {
                 new TypeReference<>() { });
     }
 
+    /** Appends log text to a job's log on the control plane. */
+    void log(String jobId, String text) throws IOException, InterruptedException {
+        var r = HttpRequest.newBuilder(base.resolve(dev.berth.protocol.runner.ImageWork.logPath(jobId)))
+                .timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + token)
+                .header("X-Berth-Runner-Protocol", String.valueOf(version))
+                .header("X-Berth-Runner-Session", session)
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(text)).build();
+        var resp = http.send(r, java.net.http.HttpResponse.BodyHandlers.discarding());
+        if (resp.statusCode() / 100 != 2) {
+            throw new IOException("log post answered " + resp.statusCode());
+        }
+    }
+
     void report(String jobId, JobResult result) throws IOException, InterruptedException {
         send("POST", RunnerProtocol.JOBS + "/" + jobId + "/result", result, Duration.ofSeconds(15), null);
     }

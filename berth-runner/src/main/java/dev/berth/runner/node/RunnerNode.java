@@ -160,6 +160,24 @@ public final class RunnerNode implements AutoCloseable {
                     }
                     yield JobResult.success(ContainerStatus.MISSING);
                 }
+                case BUILD_IMAGE, IMPORT_IMAGE -> {
+                    try (var logs = new JobLog(cp, job.id())) {
+                        long size;
+                        if (job.type() == dev.berth.protocol.runner.JobType.BUILD_IMAGE) {
+                            var b = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.ImageWork.Build.class);
+                            checkSnapshotRef(b.imageRef());
+                            b.bases().forEach(RunnerNode::checkSnapshotRef);
+                            size = runner.buildAndPush(new java.io.ByteArrayInputStream(SandboxRunner.dockerfileOnlyContext(b.dockerfile())),
+                                    "Dockerfile", b.imageRef(), b.bases(), b.memoryBytes(), b.maxBytes(), logs);
+                        } else {
+                            var i = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.ImageWork.Import.class);
+                            checkSnapshotRef(i.imageRef());
+                            size = runner.importAndPush(i.source(), null, i.imageRef(), i.maxBytes(), logs);
+                        }
+                        logs.accept("[berth] stored (" + (size >> 20) + " MiB on the engine)\n");
+                        yield JobResult.success(ContainerStatus.MISSING);
+                    }
+                }
                 case DESTROY_SANDBOX -> {
                     runner.destroy(job.sandboxId());
                     yield JobResult.success(ContainerStatus.MISSING);
@@ -175,6 +193,12 @@ public final class RunnerNode implements AutoCloseable {
                     e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void checkSnapshotRef(String ref) {
+        if (!ref.startsWith("berth-snapshot/") && !ref.startsWith("berth/")) {
+            throw new IllegalArgumentException("refusing image '" + ref + "': not a snapshot image name");
         }
     }
 

@@ -104,6 +104,39 @@ public class SnapshotRegistry {
         return Optional.of(layers);
     }
 
+    /**
+     * Stores image {@code source} under the name {@code target} too, inside the registry: its blobs are mounted
+     * into the new repository (nothing is copied) and its manifest put there. No engine is involved.
+     */
+    public void copy(String source, String target) {
+        String[] src = split(source);
+        String[] dst = split(target);
+        HttpResponse<byte[]> m = send(HttpRequest.newBuilder(url("/v2/" + src[0] + "/manifests/" + src[1]))
+                .header("Accept", ACCEPT).GET());
+        if (m.statusCode() == 404) {
+            throw new EngineException("the registry does not hold " + source);
+        }
+        check(m, "read the manifest of " + source);
+        JsonNode manifest = JSON.readTree(m.body());
+        List<String> digests = new ArrayList<>();
+        digests.add(manifest.path("config").path("digest").asString());
+        for (JsonNode l : manifest.path("layers")) {
+            digests.add(l.path("digest").asString());
+        }
+        for (String digest : digests) {
+            HttpResponse<byte[]> r = send(HttpRequest.newBuilder(url("/v2/" + dst[0] + "/blobs/uploads/?mount="
+                    + digest + "&from=" + src[0])).POST(HttpRequest.BodyPublishers.noBody()));
+            if (r.statusCode() != 201) {
+                throw new EngineException("the registry could not mount blob " + digest + " of " + source + " into "
+                        + target + " (HTTP " + r.statusCode() + ")");
+            }
+        }
+        String type = m.headers().firstValue("Content-Type").orElse("application/vnd.docker.distribution.manifest.v2+json");
+        HttpResponse<byte[]> put = send(HttpRequest.newBuilder(url("/v2/" + dst[0] + "/manifests/" + dst[1]))
+                .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofByteArray(m.body())));
+        check(put, "store the manifest of " + target);
+    }
+
     /** Removes an image's manifest from the registry (its layers go at the registry's next garbage collection). */
     public void delete(String localRef) {
         String[] rt = split(localRef);

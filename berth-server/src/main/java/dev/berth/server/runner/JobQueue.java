@@ -161,6 +161,18 @@ public class JobQueue {
         }
     }
 
+    /** The snapshot an unfinished BUILD_IMAGE/IMPORT_IMAGE job of this runner makes; 404 for any other job. */
+    public String snapshotOfRunningImageJob(String runnerId, String jobId) {
+        JobRow row = jobs.findById(jobId).filter(j -> j.getRunnerId().equals(runnerId)).filter(j -> !j.isFinished())
+                .filter(j -> j.getType() == JobType.BUILD_IMAGE || j.getType() == JobType.IMPORT_IMAGE)
+                .filter(j -> j.getResourceId().startsWith(IMAGE_JOB_PREFIX))
+                .orElseThrow(() -> new NotFoundException("no running image job " + jobId + " for this runner"));
+        return row.getResourceId().substring(IMAGE_JOB_PREFIX.length());
+    }
+
+    /** The resource of a snapshot-making job: one at a time per snapshot. */
+    public static final String IMAGE_JOB_PREFIX = "build:";
+
     /** Fails jobs past their per-type timeout, so nothing waits forever on a dead runner. */
     @Scheduled(fixedDelay = 5000)
     public void expireOverdue() {

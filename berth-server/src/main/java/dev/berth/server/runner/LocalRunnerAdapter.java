@@ -62,6 +62,19 @@ final class LocalRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public void buildImage(String snapshotId, dev.berth.protocol.runner.ImageWork.Build b,
+            java.util.function.Consumer<String> log) {
+        runner.buildAndPush(new java.io.ByteArrayInputStream(SandboxRunner.dockerfileOnlyContext(b.dockerfile())),
+                "Dockerfile", b.imageRef(), b.bases(), b.memoryBytes(), b.maxBytes(), log);
+    }
+
+    @Override
+    public void importImage(String snapshotId, dev.berth.protocol.runner.ImageWork.Import i,
+            java.util.function.Consumer<String> log) {
+        runner.importAndPush(i.source(), null, i.imageRef(), i.maxBytes(), log);
+    }
+
+    @Override
     public void pullImage(String imageRef) {
         runner.ensureImage(imageRef, line -> { });
     }

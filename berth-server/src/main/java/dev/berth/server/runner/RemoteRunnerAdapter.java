@@ -77,6 +77,18 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public void buildImage(String snapshotId, dev.berth.protocol.runner.ImageWork.Build b,
+            java.util.function.Consumer<String> log) {
+        run(JobType.BUILD_IMAGE, JobQueue.IMAGE_JOB_PREFIX + snapshotId, JSON.writeValueAsString(b));
+    }
+
+    @Override
+    public void importImage(String snapshotId, dev.berth.protocol.runner.ImageWork.Import i,
+            java.util.function.Consumer<String> log) {
+        run(JobType.IMPORT_IMAGE, JobQueue.IMAGE_JOB_PREFIX + snapshotId, JSON.writeValueAsString(i));
+    }
+
+    @Override
     public void pullImage(String imageRef) {
         run(JobType.PULL_IMAGE, "img:" + imageRef, JSON.writeValueAsString(java.util.Map.of("imageRef", imageRef)));
     }

@@ -63,6 +63,17 @@ public interface RunnerAdapter {
     /** Removes a snapshot image from this runner's engine (refused while a container uses it). */
     void removeImage(String imageRef);
 
+    /**
+     * Builds a snapshot image on this runner and pushes it to the snapshot registry; log lines go to {@code log}
+     * (a runner process posts them to the control plane, which appends them to the snapshot's build log itself).
+     */
+    void buildImage(String snapshotId, dev.berth.protocol.runner.ImageWork.Build build,
+            java.util.function.Consumer<String> log);
+
+    /** Pulls an image for a snapshot on this runner, checks it and pushes it to the snapshot registry. */
+    void importImage(String snapshotId, dev.berth.protocol.runner.ImageWork.Import work,
+            java.util.function.Consumer<String> log);
+
     /** A client for the sandbox's agent (directly, or through the runner's tunnel). */
     SandboxAgent agent(String sandboxId);
 }

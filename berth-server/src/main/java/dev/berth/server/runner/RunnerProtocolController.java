@@ -30,9 +30,11 @@ public class RunnerProtocolController {
     private final JobQueue jobs;
     private final RunnerHeartbeats heartbeats;
     private final dev.berth.server.registry.SnapshotRegistry registry;
+    private final JobLogSink logs;
 
     public RunnerProtocolController(FleetService fleet, JobQueue jobs, RunnerHeartbeats heartbeats,
-            dev.berth.server.registry.SnapshotRegistry registry) {
+            dev.berth.server.registry.SnapshotRegistry registry, @org.springframework.context.annotation.Lazy JobLogSink logs) {
+        this.logs = logs;
         this.fleet = fleet;
         this.registry = registry;
         this.jobs = jobs;
@@ -66,6 +68,21 @@ public class RunnerProtocolController {
     @PostMapping("/api/runner/jobs/{jobId}/result")
     public Map<String, Object> result(HttpServletRequest req, @PathVariable String jobId, @RequestBody JobResult body) {
         jobs.complete(runner(req), jobId, body);
+        return Map.of("ok", true);
+    }
+
+    /**
+     * Log lines of a snapshot-making job, from the runner that holds it while it runs; anything else (another
+     * runner's job, a finished one, a sandbox job) is refused. At most 64 KiB per post; the build log is bounded.
+     */
+    @PostMapping(value = "/api/runner/jobs/{jobId}/log", consumes = "text/plain")
+    public Map<String, Object> log(HttpServletRequest req, @PathVariable String jobId, @RequestBody String text) {
+        if (text.length() > dev.berth.protocol.runner.ImageWork.MAX_LOG_POST) {
+            throw new dev.berth.core.error.InvalidRequestException("a log post may hold at most "
+                    + dev.berth.protocol.runner.ImageWork.MAX_LOG_POST + " characters");
+        }
+        String snapshotId = jobs.snapshotOfRunningImageJob(runner(req), jobId);
+        logs.append(snapshotId, text);
         return Map.of("ok", true);
     }
 

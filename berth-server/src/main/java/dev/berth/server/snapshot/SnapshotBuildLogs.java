@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
  * {@link #MAX_BYTES} a build's further output is dropped with one line saying so.
  */
 @Component
-public class SnapshotBuildLogs {
+public class SnapshotBuildLogs implements dev.berth.server.runner.JobLogSink {
 
     static final int MAX_BYTES = 1 << 20;
     private static final int CHUNK = 4000;
@@ -20,11 +20,46 @@ public class SnapshotBuildLogs {
         this.jdbc = jdbc;
     }
 
-    /** A writer for one build: appends lines in order, from one thread. */
+    /** A writer for one build's own lines. */
     public Writer writer(String snapshotId) {
-        Integer last = jdbc.queryForObject("select max(seq) from snapshot_build_log where snapshot_id = ?",
-                Integer.class, snapshotId);
-        return new Writer(snapshotId, last == null ? 0 : last + 1);
+        return new Writer(snapshotId);
+    }
+
+    /**
+     * Appends text from any writer (this replica's build, or a runner posting its job's log through any replica):
+     * the next sequence number is taken in the insert, retried when another append took it first. Beyond
+     * {@link #MAX_BYTES} nothing more is kept but one line saying so.
+     */
+    @Override
+    public void append(String snapshotId, String text) {
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        Long stored = jdbc.queryForObject("select coalesce(sum(length(chunk)), 0) from snapshot_build_log"
+                + " where snapshot_id = ?", Long.class, snapshotId);
+        if (stored != null && stored >= MAX_BYTES) {
+            return;
+        }
+        if (stored != null && stored + text.length() > MAX_BYTES) {
+            text = "[berth] the build log exceeded " + (MAX_BYTES >> 20) + " MiB; further output is not kept\n";
+        }
+        for (int i = 0; i < text.length(); i += CHUNK) {
+            insert(snapshotId, text.substring(i, Math.min(text.length(), i + CHUNK)));
+        }
+    }
+
+    private void insert(String snapshotId, String chunk) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                jdbc.update("insert into snapshot_build_log (snapshot_id, seq, chunk) select ?, coalesce(max(seq), -1) + 1, ?"
+                        + " from snapshot_build_log where snapshot_id = ?", snapshotId, chunk, snapshotId);
+                return;
+            } catch (org.springframework.dao.DuplicateKeyException e) {
+                if (attempt >= 20) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Chunks from {@code fromSeq} on, in order. */
@@ -42,28 +77,13 @@ public class SnapshotBuildLogs {
 
     public final class Writer {
         private final String snapshotId;
-        private int seq;
-        private long written;
-        private boolean truncated;
 
-        private Writer(String snapshotId, int seq) {
+        private Writer(String snapshotId) {
             this.snapshotId = snapshotId;
-            this.seq = seq;
         }
 
         public void line(String text) {
-            if (truncated || text == null || text.isEmpty()) {
-                return;
-            }
-            if (written + text.length() > MAX_BYTES) {
-                truncated = true;
-                text = "[berth] the build log exceeded " + (MAX_BYTES >> 20) + " MiB; further output is not kept\n";
-            }
-            written += text.length();
-            for (int i = 0; i < text.length(); i += CHUNK) {
-                jdbc.update("insert into snapshot_build_log (snapshot_id, seq, chunk) values (?, ?, ?)", snapshotId,
-                        seq++, text.substring(i, Math.min(text.length(), i + CHUNK)));
-            }
+            append(snapshotId, text);
         }
     }
 }

@@ -333,8 +333,18 @@ public class SnapshotWorker {
         var out = logs.writer(s.getId());
         String local = s.getImageName();
         try {
-            ContainerEngine eng = engine.orElseThrow(() -> new EngineException("this control plane has no embedded "
-                    + "runner to pull or build on; snapshots from images and Dockerfiles need one in this version"));
+            if (engine.isEmpty()) {
+                long size = makeOnARunner(s, local, out, build);
+                update(s.getId(), row -> {
+                    row.markActive(size, clock.instant());
+                    row.release();
+                });
+                out.line("[berth] snapshot " + s.getName() + " is active (" + (size >> 20) + " MiB in the registry)\n");
+                log.info("snapshot {} ({}) is active", s.getName(), s.getId());
+                users.buildSucceeded(s.getId());
+                return;
+            }
+            ContainerEngine eng = engine.get();
             if (build) {
                 update(s.getId(), row -> row.moveTo(SnapshotState.BUILDING, null, clock.instant()));
                 users.buildStarted(s.getId());
@@ -392,6 +402,80 @@ public class SnapshotWorker {
         users.buildSucceeded(s.getId());
     }
 
+    /**
+     * Without an embedded runner (cluster mode): the work goes to a runner of the snapshot's region as a job, with
+     * its log lines posted back; a copy of another snapshot is made inside the registry. Returns the stored size
+     * (the registry's, compressed).
+     */
+    private long makeOnARunner(Snapshot s, String local, SnapshotBuildLogs.Writer out, boolean build) {
+        long max = s.isGeneral() ? 0 : quotas.maxSnapshotBytes(s.getScope());
+        var resources = new dev.berth.core.sandbox.Resources(1, Math.max(1, s.getMem()), Math.max(1, s.getDisk()));
+        if (build) {
+            update(s.getId(), row -> row.moveTo(SnapshotState.BUILDING, null, clock.instant()));
+            users.buildStarted(s.getId());
+            Optional<Snapshot> same = snapshots.findBuilds(s.getScope(), s.getBuildHash(), EnumSet.of(SnapshotState.ACTIVE))
+                    .stream().filter(o -> !o.getId().equals(s.getId())).findFirst();
+            if (same.isPresent()) {
+                out.line("[berth] the same Dockerfile was built as snapshot " + same.get().getName() + "; reusing it\n");
+                registry.copy(same.get().getImageName(), local);
+            } else {
+                if (s.getContextHashes() != null) {
+                    throw new EngineException("build contexts (Image.addLocalFile/addLocalDir) need a control plane with "
+                            + "an embedded runner in this version; put the files in the image with RUN steps instead");
+                }
+                List<String> names = new ArrayList<>();
+                String dockerfile;
+                try {
+                    dockerfile = DockerfileBases.rewrite(s.getDockerfile(), name -> visibleActive(s.getScope(), name,
+                            s.getId()).map(Snapshot::getImageName).orElse(null), names);
+                } catch (BerthException e) {
+                    throw new EngineException(e.getMessage(), e);
+                }
+                List<String> bases = names.stream().map(b -> visibleActive(s.getScope(), b, s.getId())
+                        .or(() -> visibleActive(s.getScope(), b.replaceFirst(":latest$", ""), s.getId()))
+                        .orElseThrow().getImageName()).distinct().toList();
+                var adapter = runners.place(region(s), resources, bases.get(0));
+                out.line("[berth] building on runner " + adapter.runnerId() + "\n");
+                adapter.buildImage(s.getId(), new dev.berth.protocol.runner.ImageWork.Build(local, dockerfile, bases,
+                        (long) Math.max(1, s.getMem()) << 30, max), out::line);
+            }
+        } else {
+            update(s.getId(), row -> row.moveTo(SnapshotState.PULLING, null, clock.instant()));
+            String ref = s.getSourceImage();
+            Optional<Snapshot> base = visibleActive(s.getScope(), ref, s.getId());
+            if (base.isPresent()) {
+                out.line("[berth] copying snapshot " + base.get().getName() + " inside the registry\n");
+                registry.copy(base.get().getImageName(), local);
+            } else {
+                refuseBerthImages(ref);
+                checkPullHost(ref);
+                if (orgRegistries.authFor(s.getScope(), ref).isPresent()) {
+                    throw new EngineException("imageName '" + ref + "': pulls with a registered registry's credentials "
+                            + "need a control plane with an embedded runner in this version");
+                }
+                var adapter = runners.place(region(s), resources, "berth/busybox:latest");
+                adapter.importImage(s.getId(), new dev.berth.protocol.runner.ImageWork.Import(ref, local, max), out::line);
+            }
+        }
+        var layers = registry.layers(local).orElseThrow(() -> new EngineException("the registry does not show the "
+                + "stored image"));
+        return layers.stream().mapToLong(SnapshotRegistry.Layer::size).sum();
+    }
+
+    private String region(Snapshot s) {
+        return s.getRegionId() == null ? props.region() : s.getRegionId();
+    }
+
+    private void refuseBerthImages(String ref) {
+        if (ref.startsWith(registry.auth().host() + "/")) {
+            throw new EngineException("imageName '" + ref + "' is in Berth's snapshot registry; name the snapshot "
+                    + "instead of its image");
+        }
+        if (ref.startsWith("berth-snapshot/") || ref.startsWith("berth/")) {
+            throw new EngineException("imageName '" + ref + "': no active snapshot of that name in this organization");
+        }
+    }
+
     /** The name of a snapshot this Dockerfile builds FROM that exists but is not active yet, or null. */
     private String baseNotReady(Snapshot s) {
         for (String line : s.getDockerfile().split("\n")) {
@@ -418,13 +502,7 @@ public class SnapshotWorker {
             eng.tag(base.get().getImageName(), local);
             return;
         }
-        if (ref.startsWith(registry.auth().host() + "/")) {
-            throw new EngineException("imageName '" + ref + "' is in Berth's snapshot registry; name the snapshot "
-                    + "instead of its image");
-        }
-        if (ref.startsWith("berth-snapshot/") || ref.startsWith("berth/")) {
-            throw new EngineException("imageName '" + ref + "': no active snapshot of that name in this organization");
-        }
+        refuseBerthImages(ref);
         checkPullHost(ref);
         var auth = orgRegistries.authFor(s.getScope(), ref);
         out.line("[berth] pulling " + ref + (auth.isPresent() ? " with the organization's registry credentials" : "")

@@ -33,6 +33,7 @@ class RunnerFleetIT extends BerthIT {
         r.add("berth.embedded-runner", () -> "false");
         r.add("berth.runners.unresponsive-after", () -> "3s");
         r.add("berth.runners.lost-after", () -> "6s");
+        r.add("berth.registry.allow-private-pulls", () -> "true"); // the test's image registry is on 127.0.0.1
     }
 
     @Override
@@ -209,6 +210,65 @@ class RunnerFleetIT extends BerthIT {
         ok(admin("POST", "/api/snapshots/fleet-snap/deactivate", null));
         Awaitility.await("inactive snapshot left the runners").atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(500)).until(() -> onRunners("fleet-snap").isEmpty());
+    }
+
+    /**
+     * Without an embedded runner, a Dockerfile snapshot is built on a runner process (a BUILD_IMAGE job whose log
+     * lines the runner posts back as they come) and an image snapshot is pulled there (IMPORT_IMAGE); both are
+     * pushed to the registry by the runner.
+     */
+    @Test
+    void snapshotsAreBuiltAndImportedOnARunnerProcessWithStreamedLogs() throws Exception {
+        List<String> hosts = fleetHosts();
+        for (String earlier : List.of("fleet-a", "fleet-b", "fleet-c", "fleet-d")) {
+            admin("POST", "/api/runners/" + earlier + "/drain", null);
+        }
+        String te = ok(admin("POST", "/api/runners", "{\"id\":\"fleet-e\",\"region\":\"us\"}")).get("token").asString();
+        startRunner("fleet-e", te, hosts.get(0), 2);
+        Awaitility.await("runner e ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "ready".equals(runner("fleet-e").get("state").asString()));
+
+        JsonNode created = ok(admin("POST", "/api/snapshots", "{\"name\":\"built-on-e\",\"buildInfo\":"
+                + "{\"dockerfileContent\":\"FROM berth/busybox\\nRUN echo line-from-the-build && echo made-on-e > /made\\n\"}}"));
+        String logs = admin("GET", "/api/snapshots/" + created.get("id").asString() + "/build-logs?follow=true", null)
+                .body();
+        assertThat(logs).contains("building on runner fleet-e").contains("line-from-the-build").contains("is active");
+        JsonNode built = ok(admin("GET", "/api/snapshots/built-on-e", null));
+        assertThat(built.get("state").asString()).as(built.toString()).isEqualTo("active");
+        JsonNode sb = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"built-on-e\"}"));
+        sandboxes.add(sb.get("id").asString());
+        assertThat(ok(admin("POST", "/api/toolbox/" + sb.get("id").asString() + "/process/execute",
+                "{\"command\":\"cat /made\"}")).get("result").asString()).contains("made-on-e");
+
+        // an image from a registry the runner reaches, imported there
+        int rp;
+        try (var socket = new java.net.ServerSocket(0)) {
+            rp = socket.getLocalPort();
+        }
+        Path dir = Files.createTempDirectory("berth-fleet-registry");
+        Files.writeString(dir.resolve("config.yml"), "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: "
+                + dir.resolve("data") + "\nhttp:\n  addr: 127.0.0.1:" + rp + "\n");
+        Process reg = new ProcessBuilder("/usr/bin/docker-registry", "serve", dir.resolve("config.yml").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/fleet-registry.log")))
+                .start();
+        processes.put("registry", reg);
+        final int port2 = rp;
+        Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> new java.net.Socket("127.0.0.1", port2).isConnected());
+        String image = "127.0.0.1:" + rp + "/public/tool:2";
+        try (var e = new dev.berth.runner.docker.DockerContainerEngine(hosts.get(1))) {
+            e.tag("berth/busybox:latest", image);
+            e.push(image, null, line -> { });
+            e.untag(image);
+        }
+        ok(admin("POST", "/api/snapshots", "{\"name\":\"imported-on-e\",\"imageName\":\"" + image + "\"}"));
+        Awaitility.await("imported").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() ->
+                java.util.Set.of("active", "error").contains(
+                        ok(admin("GET", "/api/snapshots/imported-on-e", null)).get("state").asString()));
+        JsonNode imported = ok(admin("GET", "/api/snapshots/imported-on-e", null));
+        assertThat(imported.get("state").asString()).as(imported.toString()).isEqualTo("active");
+        assertThat(admin("GET", "/api/snapshots/" + imported.get("id").asString() + "/build-logs", null).body())
+                .contains("pulling " + image + " on runner fleet-e");
     }
 
     /** The runners whose engines hold the snapshot, as the control plane shows them. */
