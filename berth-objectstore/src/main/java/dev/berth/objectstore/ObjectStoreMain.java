@@ -82,12 +82,32 @@ public final class ObjectStoreMain {
         }
         if (identity.startsWith(ORG_PREFIX) && identity.length() > ORG_PREFIX.length()) {
             String org = identity.substring(ORG_PREFIX.length());
-            if (!org.matches("[A-Za-z0-9-]{1,64}") || (container != null && !container.equals(bucket))) {
+            if (!org.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+                    || (container != null && !container.equals(bucket))) {
                 return null;
             }
-            return new AbstractMap.SimpleEntry<>(secretOf(identity), store(org));
+            // the store is opened (and its directory made) only when the request, signed with this secret, uses it
+            return new AbstractMap.SimpleEntry<>(secretOf(identity), lazyStore(org));
         }
         return null;
+    }
+
+    private BlobStore lazyStore(String org) {
+        return (BlobStore) java.lang.reflect.Proxy.newProxyInstance(BlobStore.class.getClassLoader(),
+                new Class<?>[] {BlobStore.class}, (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return switch (method.getName()) {
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            case "equals" -> proxy == args[0];
+                            default -> "BlobStore[" + org + "]";
+                        };
+                    }
+                    try {
+                        return method.invoke(store(org), args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private BlobStore store(String org) {

@@ -221,6 +221,9 @@ public final class SandboxRunner {
                 throw new EngineException("image '" + source + "' is for " + info.os() + "/" + info.architecture()
                         + "; runners here run linux/amd64");
             }
+            if (!info.onBuild().isEmpty()) {
+                throw new EngineException("image '" + source + "' has ONBUILD triggers, which Berth does not accept");
+            }
             engine.tag(source, imageRef);
         } finally {
             engine.untag(source);

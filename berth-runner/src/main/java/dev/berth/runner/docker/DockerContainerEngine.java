@@ -244,8 +244,10 @@ public final class DockerContainerEngine implements ContainerEngine {
             }
             List<String> layers = r.getRootFS() == null || r.getRootFS().getLayers() == null ? List.of()
                     : r.getRootFS().getLayers();
+            List<String> onBuild = r.getConfig() == null || r.getConfig().getOnBuild() == null ? List.of()
+                    : List.of(r.getConfig().getOnBuild());
             return Optional.of(new ImageInfo(r.getId(), r.getSize() == null ? 0 : r.getSize(), r.getOs(), r.getArch(),
-                    ep, layers));
+                    ep, layers, onBuild));
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (RuntimeException e) {
@@ -256,8 +258,9 @@ public final class DockerContainerEngine implements ContainerEngine {
     @Override
     public void build(InputStream context, String dockerfilePath, String imageRef, String networkMode, long memoryBytes,
             Consumer<String> log) {
+        BuildImageResultCallback callback;
         try {
-            docker.buildImageCmd(context)
+            callback = docker.buildImageCmd(context)
                     .withDockerfilePath(dockerfilePath)
                     .withTags(Set.of(imageRef))
                     .withNetworkMode(networkMode)
@@ -279,13 +282,28 @@ public final class DockerContainerEngine implements ContainerEngine {
                             }
                             super.onNext(item);
                         }
-                    }).awaitImageId();
+                    });
+            if (!callback.awaitCompletion(BUILD_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                try {
+                    callback.close(); // the engine stops a build whose client went away
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+                throw new EngineException("the build took longer than " + BUILD_TIMEOUT.toMinutes() + " minutes");
+            }
+            callback.awaitImageId();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while building " + imageRef, e);
         } catch (DockerClientException e) {
             throw new EngineException(e.getMessage(), e);
         } catch (RuntimeException e) {
             throw failure("build " + imageRef, e);
         }
     }
+
+    /** The longest a snapshot build may take. */
+    public static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
 
     @Override
     public void commit(String containerIdOrName, String imageRef) {

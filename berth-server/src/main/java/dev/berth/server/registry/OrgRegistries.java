@@ -61,8 +61,12 @@ public class OrgRegistries {
         if (r == null) {
             throw new InvalidRequestException("body must be {\"name\", \"url\", \"username\", \"password\"?}");
         }
-        get(org, id);
+        OrgRegistry existing = get(org, id);
         String password = r.password() == null || r.password().isEmpty() ? null : required("password", r.password(), 1000);
+        if (password == null && r.url() != null && !hostOf(r.url()).equals(existing.getHost())) {
+            throw new InvalidRequestException("password: required when the url names another host (the stored "
+                    + "password is only ever sent to " + existing.getHost() + ")");
+        }
         return save(org, id, r, password);
     }
 
@@ -117,7 +121,10 @@ public class OrgRegistries {
             return null;
         }
         String first = imageRef.substring(0, slash);
-        return first.contains(".") || first.contains(":") || first.equals("localhost") ? first.toLowerCase() : null;
+        // as the engine reads it: a first component with a dot, a colon or an upper-case letter, or "localhost"
+        boolean host = first.contains(".") || first.contains(":") || first.equals("localhost")
+                || !first.equals(first.toLowerCase(java.util.Locale.ROOT));
+        return host ? first.toLowerCase(java.util.Locale.ROOT) : null;
     }
 
     static String hostOf(String url) {

@@ -38,8 +38,9 @@ public class SandboxSnapshotController {
         return mapper.toDto(sandboxes.get(caller, idOrName), true);
     }
 
+    /** A fork keeps a snapshot of its source, so it needs both permissions. */
     @PostMapping("/{idOrName}/fork")
-    @RequiresPermission(Permission.WRITE_SANDBOXES)
+    @RequiresPermission({Permission.WRITE_SANDBOXES, Permission.WRITE_SNAPSHOTS})
     public SandboxDto fork(Caller caller, @PathVariable String idOrName, @RequestBody(required = false) NameRequest body) {
         var fork = snapshots.fork(caller, idOrName, body == null ? null : body.name());
         AuditContext.setTarget("sandbox", fork.getId());

@@ -32,6 +32,7 @@ public class SandboxSnapshots {
     private final SandboxService sandboxes;
     private final SnapshotRepository snapshots;
     private final SnapshotService service;
+    private final dev.berth.server.snapshot.SnapshotQuotas quotas;
     private final RunnerRegistry runners;
     private final SnapshotRegistry registry;
     private final EmbeddedRunnerRegistration embedded;
@@ -41,7 +42,8 @@ public class SandboxSnapshots {
 
     public SandboxSnapshots(SandboxService sandboxes, SnapshotRepository snapshots, SnapshotService service,
             RunnerRegistry runners, SnapshotRegistry registry, EmbeddedRunnerRegistration embedded, SandboxMapper mapper,
-            TransactionTemplate tx, Clock clock) {
+            TransactionTemplate tx, Clock clock, dev.berth.server.snapshot.SnapshotQuotas quotas) {
+        this.quotas = quotas;
         this.sandboxes = sandboxes;
         this.snapshots = snapshots;
         this.service = service;
@@ -91,16 +93,33 @@ public class SandboxSnapshots {
             var layers = registry.layers(saved.getImageName())
                     .orElseThrow(() -> new EngineException("the registry does not show the committed image"));
             long size = layers.stream().mapToLong(SnapshotRegistry.Layer::size).sum();
+            long max = quotas.maxSnapshotBytes(sb.getOrganizationId());
+            if (size > max) {
+                throw new dev.berth.core.error.QuotaExceededException("the snapshot is " + (size >> 20) + " MiB "
+                        + "(compressed); this organization's snapshots may be at most " + (max >> 30) + " GiB");
+            }
             embedded.refreshImages();
-            return update(saved.getId(), row -> row.markActive(size, clock.instant()));
+            Snapshot done = update(saved.getId(), row -> {
+                if (row.getState() == SnapshotState.SNAPSHOTTING) {
+                    row.markActive(size, clock.instant());
+                }
+            });
+            if (done.getState() != SnapshotState.ACTIVE) {
+                throw new ConflictException("snapshot '" + name + "' was deleted while it was being taken");
+            }
+            return done;
         } catch (BerthException e) {
             try {
                 registry.delete(saved.getImageName());
             } catch (RuntimeException ignored) {
                 // nothing stored
             }
-            update(saved.getId(), row -> row.moveTo(SnapshotState.ERROR, "snapshot of sandbox " + sb.getId()
-                    + " failed: " + e.getMessage(), clock.instant()));
+            update(saved.getId(), row -> {
+                if (row.getState() == SnapshotState.SNAPSHOTTING) {
+                    row.moveTo(SnapshotState.ERROR, "snapshot of sandbox " + sb.getId() + " failed: " + e.getMessage(),
+                            clock.instant());
+                }
+            });
             throw e;
         }
     }

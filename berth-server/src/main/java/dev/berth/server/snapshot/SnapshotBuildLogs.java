@@ -32,13 +32,18 @@ public class SnapshotBuildLogs implements dev.berth.server.runner.JobLogSink {
      */
     @Override
     public void append(String snapshotId, String text) {
+        appendBounded(snapshotId, text);
+    }
+
+    /** As {@link #append}; false once the log is full (nothing more will be kept). */
+    boolean appendBounded(String snapshotId, String text) {
         if (text == null || text.isEmpty()) {
-            return;
+            return true;
         }
         Long stored = jdbc.queryForObject("select coalesce(sum(length(chunk)), 0) from snapshot_build_log"
                 + " where snapshot_id = ?", Long.class, snapshotId);
         if (stored != null && stored >= MAX_BYTES) {
-            return;
+            return false;
         }
         if (stored != null && stored + text.length() > MAX_BYTES) {
             text = "[berth] the build log exceeded " + (MAX_BYTES >> 20) + " MiB; further output is not kept\n";
@@ -46,6 +51,7 @@ public class SnapshotBuildLogs implements dev.berth.server.runner.JobLogSink {
         for (int i = 0; i < text.length(); i += CHUNK) {
             insert(snapshotId, text.substring(i, Math.min(text.length(), i + CHUNK)));
         }
+        return true;
     }
 
     private void insert(String snapshotId, String chunk) {
@@ -77,13 +83,17 @@ public class SnapshotBuildLogs implements dev.berth.server.runner.JobLogSink {
 
     public final class Writer {
         private final String snapshotId;
+        private boolean full;
 
         private Writer(String snapshotId) {
             this.snapshotId = snapshotId;
         }
 
-        public void line(String text) {
-            append(snapshotId, text);
+        /** Appends; once the log is full, further lines cost nothing (no database call). */
+        public synchronized void line(String text) {
+            if (!full) {
+                full = !appendBounded(snapshotId, text);
+            }
         }
     }
 }

@@ -34,6 +34,11 @@ public interface SnapshotRepository extends JpaRepository<Snapshot, String> {
 
     long countByScope(String scope);
 
+    /** Snapshots of an organization some replica is working on now (their lease runs). */
+    @Query("select count(s) from Snapshot s where s.scope = :scope and s.state in :states and s.claimedUntil > :now")
+    long countWorkedOn(@Param("scope") String scope, @Param("states") Collection<SnapshotState> states,
+            @Param("now") Instant now);
+
     /** Users' snapshots with work to do (Berth's own base images are made by {@link BaseImageService}). */
     @Query("select s.id from Snapshot s where s.scope <> '*' and s.state in :states"
             + " and (s.claimedUntil is null or s.claimedUntil < :now)")

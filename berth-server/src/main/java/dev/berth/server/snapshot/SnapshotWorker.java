@@ -150,6 +150,9 @@ public class SnapshotWorker {
         try {
             for (String id : snapshots.findClaimable(EnumSet.of(SnapshotState.PENDING, SnapshotState.PULLING,
                     SnapshotState.BUILDING, SnapshotState.REMOVING), clock.instant())) {
+                if (busyOrganization(id)) {
+                    continue; // one build or pull per organization at a time: one tenant cannot hold every worker
+                }
                 Integer won = tx.execute(st -> snapshots.claim(id, replica, clock.instant().plus(LEASE), clock.instant()));
                 if (won != null && won == 1) {
                     builds.execute(() -> work(id));
@@ -289,6 +292,16 @@ public class SnapshotWorker {
         }
     }
 
+    /** Another of this snapshot's organization's snapshots is being built or pulled now. */
+    private boolean busyOrganization(String id) {
+        Snapshot s = snapshots.findById(id).orElse(null);
+        if (s == null || s.getState() == SnapshotState.REMOVING) {
+            return false;
+        }
+        return snapshots.countWorkedOn(s.getScope(), EnumSet.of(SnapshotState.PENDING, SnapshotState.BUILDING,
+                SnapshotState.PULLING), clock.instant()) > 0;
+    }
+
     private void work(String id) {
         Snapshot s = snapshots.findById(id).orElse(null);
         if (s == null) {
@@ -335,10 +348,10 @@ public class SnapshotWorker {
         try {
             if (engine.isEmpty()) {
                 long size = makeOnARunner(s, local, out, build);
-                update(s.getId(), row -> {
-                    row.markActive(size, clock.instant());
-                    row.release();
-                });
+                if (!activate(s.getId(), size)) {
+                    out.line("[berth] the snapshot was deleted while it was being made\n");
+                    return;
+                }
                 out.line("[berth] snapshot " + s.getName() + " is active (" + (size >> 20) + " MiB in the registry)\n");
                 log.info("snapshot {} ({}) is active", s.getName(), s.getId());
                 users.buildSucceeded(s.getId());
@@ -370,10 +383,10 @@ public class SnapshotWorker {
             }
             registry.layers(local).orElseThrow(() -> new EngineException("the registry does not show the pushed image"));
             embedded.refreshImages();
-            update(s.getId(), row -> {
-                row.markActive(info.sizeBytes(), clock.instant());
-                row.release();
-            });
+            if (!activate(s.getId(), info.sizeBytes())) {
+                out.line("[berth] the snapshot was deleted while it was being made\n");
+                return;
+            }
             out.line("[berth] snapshot " + s.getName() + " is active (" + (info.sizeBytes() >> 20) + " MiB)\n");
             log.info("snapshot {} ({}) is active", s.getName(), s.getId());
         } catch (BerthException e) {
@@ -467,11 +480,14 @@ public class SnapshotWorker {
     }
 
     private void refuseBerthImages(String ref) {
-        if (ref.startsWith(registry.auth().host() + "/")) {
+        if (ref.toLowerCase(java.util.Locale.ROOT).startsWith(registry.auth().host() + "/")) {
             throw new EngineException("imageName '" + ref + "' is in Berth's snapshot registry; name the snapshot "
                     + "instead of its image");
         }
-        if (ref.startsWith("berth-snapshot/") || ref.startsWith("berth/")) {
+        // as the engine names it: docker.io/berth/default is berth/default, which the pull would replace
+        String n = ref.toLowerCase(java.util.Locale.ROOT).replaceFirst("^(docker\\.io|index\\.docker\\.io|"
+                + "registry-1\\.docker\\.io)/", "").replaceFirst("^library/", "");
+        if (n.startsWith("berth-snapshot/") || n.startsWith("berth/") || n.startsWith("berth-bench/")) {
             throw new EngineException("imageName '" + ref + "': no active snapshot of that name in this organization");
         }
     }
@@ -520,6 +536,9 @@ public class SnapshotWorker {
                 throw new EngineException("image '" + ref + "' is for " + info.os() + "/" + info.architecture()
                         + "; runners here run linux/" + engineArch);
             }
+            if (!info.onBuild().isEmpty()) {
+                throw new EngineException("image '" + ref + "' has ONBUILD triggers, which Berth does not accept");
+            }
             eng.tag(ref, local);
         } finally {
             eng.untag(ref);
@@ -538,8 +557,7 @@ public class SnapshotWorker {
         String name = host.startsWith("[") ? host.substring(1, host.indexOf(']')) : host.replaceFirst(":[0-9]+$", "");
         try {
             for (java.net.InetAddress a : java.net.InetAddress.getAllByName(name)) {
-                if (a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress() || a.isAnyLocalAddress()
-                        || (a.getAddress().length == 16 && (a.getAddress()[0] & 0xfe) == 0xfc)) {
+                if (specialUse(a)) {
                     throw new EngineException("imageName '" + ref + "': " + host + " is a loopback, link-local or "
                             + "private address; pulls from such registries are off (operators: "
                             + "berth.registry.allow-private-pulls)");
@@ -547,6 +565,33 @@ public class SnapshotWorker {
             }
         } catch (java.net.UnknownHostException e) {
             throw new EngineException("imageName '" + ref + "': registry host " + host + " does not resolve", e);
+        }
+    }
+
+    /** Loopback, link-local, private, shared (CGNAT), benchmark, multicast, reserved or unspecified. */
+    static boolean specialUse(java.net.InetAddress a) {
+        if (a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress() || a.isAnyLocalAddress()
+                || a.isMulticastAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            int o0 = b[0] & 0xff;
+            int o1 = b[1] & 0xff;
+            return o0 == 0 || (o0 == 100 && o1 >= 64 && o1 < 128) || (o0 == 192 && o1 == 0 && (b[2] & 0xff) == 0)
+                    || (o0 == 198 && (o1 == 18 || o1 == 19)) || o0 >= 240;
+        }
+        return (b[0] & 0xfe) == 0xfc // unique local
+                || (b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0
+                        && b[8] == 0 && b[9] == 0 && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff
+                        && specialUse(v4(b))); // IPv4-mapped
+    }
+
+    private static java.net.InetAddress v4(byte[] mapped) {
+        try {
+            return java.net.InetAddress.getByAddress(java.util.Arrays.copyOfRange(mapped, 12, 16));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -571,11 +616,12 @@ public class SnapshotWorker {
             ensureLocal(visibleActive(s.getScope(), b, s.getId()).or(() -> visibleActive(s.getScope(),
                     b.replaceFirst(":latest$", ""), s.getId())).orElseThrow().getImageName());
         }
-        Path context = context(s, dockerfile, out);
+        String dockerfileName = DOCKERFILE + "-" + UUID.randomUUID();
+        Path context = context(s, dockerfile, dockerfileName, out);
         try (InputStream in = Files.newInputStream(context)) {
             out.line("[berth] building on runner " + props.runnerId() + "\n");
             long t0 = System.nanoTime();
-            eng.build(in, DOCKERFILE, local, "bridge", (long) s.getMem() << 30, out::line);
+            eng.build(in, dockerfileName, local, "bridge", (long) s.getMem() << 30, out::line);
             out.line("[berth] built in " + (System.nanoTime() - t0) / 1_000_000 + " ms\n");
         } catch (IOException e) {
             throw new EngineException("cannot read the build context: " + e.getMessage(), e);
@@ -588,7 +634,7 @@ public class SnapshotWorker {
         }
     }
 
-    /** The Dockerfile's name in the build context: not one a user's uploaded files could have. */
+    /** The start of the Dockerfile's name in a build context (a random suffix per build follows). */
     static final String DOCKERFILE = ".berth-dockerfile";
 
     /**
@@ -596,7 +642,27 @@ public class SnapshotWorker {
      * storage with the organization's own credentials, so another organization's uploads cannot be named), at most
      * {@code maxContext} bytes in all.
      */
-    private Path context(Snapshot s, String dockerfile, SnapshotBuildLogs.Writer out) {
+    /**
+     * A context entry's name as the builder will read it: without leading {@code ./} and {@code /}; an entry that
+     * climbs out ({@code ..}) is refused.
+     */
+    static String contextEntryName(String raw, String hash) {
+        String n = raw.replace('\\', '/');
+        List<String> parts = new ArrayList<>();
+        for (String p : n.split("/")) {
+            if (p.isEmpty() || p.equals(".")) {
+                continue;
+            }
+            if (p.equals("..")) {
+                throw new EngineException("build context " + hash + " has an entry that climbs out of it ('"
+                        + DockerfileBases.abbreviate(raw) + "')");
+            }
+            parts.add(p);
+        }
+        return String.join("/", parts);
+    }
+
+    private Path context(Snapshot s, String dockerfile, String dockerfileName, SnapshotBuildLogs.Writer out) {
         Path file;
         try {
             file = Files.createTempFile("berth-build-", ".tar");
@@ -609,7 +675,7 @@ public class SnapshotWorker {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             byte[] content = dockerfile.getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry d = new TarArchiveEntry(DOCKERFILE);
+            TarArchiveEntry d = new TarArchiveEntry(dockerfileName);
             d.setSize(content.length);
             d.setMode(0644);
             tar.putArchiveEntry(d);
@@ -622,9 +688,15 @@ public class SnapshotWorker {
                             objects.openContext(s.getScope(), hash))) {
                         TarArchiveEntry e;
                         while ((e = in.getNextEntry()) != null) {
-                            if (e.getName().equals(DOCKERFILE) || e.getName().equals("./" + DOCKERFILE)) {
-                                continue;
+                            String name = contextEntryName(e.getName(), hash);
+                            if (name.isEmpty()) {
+                                continue; // the context's root directory
                             }
+                            if (name.equals(dockerfileName)) {
+                                throw new EngineException("build context " + hash + " has an entry named "
+                                        + dockerfileName + ", which Berth uses for the Dockerfile; rename it");
+                            }
+                            e.setName(e.isDirectory() ? name + "/" : name);
                             total += e.getSize();
                             if (total > max) {
                                 throw new EngineException("the build contexts hold more than " + (max >> 20)
@@ -697,6 +769,22 @@ public class SnapshotWorker {
             log.warn("snapshot {} could not be removed yet: {}", s.getId(), e.getMessage());
             release(s.getId());
         }
+    }
+
+    /** Marks a made snapshot active, unless it was marked for removal meanwhile (then the removal goes on). */
+    private boolean activate(String id, long size) {
+        Boolean done = tx.execute(st -> snapshots.findById(id).map(row -> {
+            row.release();
+            if (row.getState() != SnapshotState.BUILDING && row.getState() != SnapshotState.PULLING
+                    && row.getState() != SnapshotState.PENDING) {
+                snapshots.save(row);
+                return false;
+            }
+            row.markActive(size, clock.instant());
+            snapshots.save(row);
+            return true;
+        }).orElse(false));
+        return Boolean.TRUE.equals(done);
     }
 
     private void release(String id) {
