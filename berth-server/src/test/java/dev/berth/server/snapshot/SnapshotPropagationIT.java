@@ -160,6 +160,11 @@ class SnapshotPropagationIT extends BerthIT {
         engine.push(remote, registry.auth(), line -> { });
         engine.untag(remote);
         embedded.refreshImages();
+        for (String h : hosts) {
+            try (var e = new DockerContainerEngine(h)) {
+                e.untag(BaseImage.DEFAULT.imageRef()); // a real first pull, not a copy left by an earlier run
+            }
+        }
         long t1 = System.nanoTime();
         if (def.getState() != SnapshotState.ACTIVE) {
             def.markActive(1, Instant.now());
