@@ -170,11 +170,22 @@ public final class SandboxRunner {
      * new layer adds, as the registry will store them is not known here; the caller reads the registry.
      */
     public void commitAndPush(String sandboxId, String imageRef) {
+        registryAuth();
+        engine.commit(containerName(sandboxId), imageRef);
+        push(imageRef);
+    }
+
+    private dev.berth.runner.engine.RegistryAuth registryAuth() {
         var auth = registry;
         if (auth == null) {
             throw new EngineException("runner " + settings.runnerId() + " has no snapshot registry to store a snapshot in");
         }
-        engine.commit(containerName(sandboxId), imageRef);
+        return auth;
+    }
+
+    /** Pushes a snapshot image to the snapshot registry under its registry name. */
+    private void push(String imageRef) {
+        var auth = registryAuth();
         String remote = auth.host() + "/" + imageRef;
         engine.tag(imageRef, remote);
         try {
@@ -260,18 +271,8 @@ public final class SandboxRunner {
             throw new EngineException("the image is " + (info.sizeBytes() >> 20) + " MiB; this organization's snapshots "
                     + "may be at most " + (maxBytes >> 20) + " MiB");
         }
-        var auth = registry;
-        if (auth == null) {
-            throw new EngineException("runner " + settings.runnerId() + " has no snapshot registry to store it in");
-        }
         log.accept("[berth] storing the snapshot in the registry\n");
-        String remote = auth.host() + "/" + imageRef;
-        engine.tag(imageRef, remote);
-        try {
-            engine.push(remote, auth, line -> { });
-        } finally {
-            engine.untag(remote);
-        }
+        push(imageRef);
         return info.sizeBytes();
     }
 

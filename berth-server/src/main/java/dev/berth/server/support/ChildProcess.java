@@ -1,0 +1,116 @@
+package dev.berth.server.support;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A helper program Berth runs and watches (the snapshot registry, the object store): started and waited for
+ * until it answers, started again when it dies, stopped with Berth. Its output goes to a log file.
+ */
+public final class ChildProcess implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
+
+    private final String what;
+    private final ProcessBuilder command;
+    private final Path logFile;
+    private final BooleanSupplier ready;
+    private final Duration startTimeout;
+    private Process process;
+    private boolean closed;
+
+    /**
+     * @param what  how it is named in logs and errors ("the snapshot registry")
+     * @param ready whether it answers now (asked until it does, or it exits, or the start timeout passes)
+     */
+    public ChildProcess(String what, ProcessBuilder command, Path logFile, BooleanSupplier ready, Duration startTimeout) {
+        this.what = what;
+        this.command = command.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        this.logFile = logFile;
+        this.ready = ready;
+        this.startTimeout = startTimeout;
+    }
+
+    public synchronized void start() throws IOException {
+        process = command.start();
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        while (!ready.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new IOException(what + " exited at start (exit " + process.exitValue() + "); see " + logFile);
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IOException(what + " did not answer within " + startTimeout + "; see " + logFile);
+            }
+            try {
+                process.waitFor(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while " + what + " started");
+            }
+        }
+    }
+
+    /** Starts it again if it died (called periodically). */
+    public synchronized void supervise() {
+        if (closed || process == null || process.isAlive()) {
+            return;
+        }
+        log.warn("{} exited (exit {}); starting it again", what, process.exitValue());
+        try {
+            start();
+        } catch (IOException e) {
+            log.error("{} could not be started again: {}", what, e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        Process p = process;
+        if (p != null) {
+            p.destroy();
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** A port free on the loopback now. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A random secret kept in {@code file} (0600, written atomically): created once, read on every later start. */
+    public static String secretFile(Path file, int bytes) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            Files.createDirectories(file.getParent());
+            byte[] b = new byte[bytes];
+            new SecureRandom().nextBytes(b);
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, Base64.getUrlEncoder().withoutPadding().encodeToString(b));
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return Files.readString(file).trim();
+    }
+}
