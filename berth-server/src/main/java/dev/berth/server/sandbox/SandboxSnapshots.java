@@ -64,7 +64,8 @@ public class SandboxSnapshots {
     /** A new sandbox with the source's files (and its resources, env, labels and user), started. */
     public Sandbox fork(Caller caller, String sandboxIdOrName, String name) {
         Sandbox sb = sandboxes.get(caller, sandboxIdOrName);
-        Snapshot snap = commit(caller, sb, "berth-fork-" + UUID.randomUUID().toString().substring(0, 13));
+        Snapshot snap = commit(caller, sb,
+                dev.berth.server.snapshot.SnapshotWorker.FORK_PREFIX + UUID.randomUUID().toString().substring(0, 13));
         Map<String, Object> env = new HashMap<>(mapper.fromJson(sb.getEnvJson()));
         Map<String, Object> labels = new HashMap<>(mapper.fromJson(sb.getLabelsJson()));
         var req = new CreateSandboxRequest(name, snap.getId(), sb.getOsUser(), env, labels, sb.isPublicAccess(),

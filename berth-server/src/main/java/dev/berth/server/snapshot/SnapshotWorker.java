@@ -200,11 +200,21 @@ public class SnapshotWorker {
         }
     }
 
+    /** The name prefix of the snapshots forks are created from. */
+    public static final String FORK_PREFIX = "berth-fork-";
+
     /** Organizations' snapshots no sandbox was created from for {@code berth.snapshots.inactive-after} become inactive. */
     private void retire() {
         try {
             Instant now = clock.instant();
             for (Snapshot s : snapshots.findByStateIn(EnumSet.of(SnapshotState.ACTIVE))) {
+                if (s.getName().startsWith(FORK_PREFIX) && s.getCreatedAt().isBefore(now.minus(Duration.ofMinutes(5)))
+                        && users.liveSandboxesUsing(s.getScope(), s.getName(), s.getId()) == 0) {
+                    // the snapshot behind a fork lives as long as the fork
+                    update(s.getId(), row -> row.moveTo(SnapshotState.REMOVING, null, now));
+                    signal();
+                    continue;
+                }
                 if (!s.isGeneral() && retention.unused(s.getLastUsedAt(), s.getCreatedAt(), now)) {
                     update(s.getId(), row -> {
                         if (row.getState() == SnapshotState.ACTIVE) {

@@ -170,6 +170,22 @@ class SnapshotIT extends BerthIT {
         JsonNode py = awaitSnapshot(other.key(), "py", "active", "error");
         assertThat(py.get("state").asString()).isEqualTo("error");
         assertThat(py.get("errorReason").asString()).contains("cannot pull 'python:3.12'");
+        // too large for the organization's quota: error, and nothing stored
+        ok(admin("PATCH", "/api/admin/organizations/" + other.orgId() + "/quota", "{\"maxSnapshotSize\":0}"));
+        ok(call("POST", "/api/snapshots", other.key(), "{\"name\":\"too-big\",\"imageName\":\"berth/busybox\"}"));
+        JsonNode big = awaitSnapshot(other.key(), "too-big", "active", "error");
+        assertThat(big.get("state").asString()).isEqualTo("error");
+        assertThat(big.get("errorReason").asString()).contains("at most 0 GiB");
+        assertThat(registry.layers(big.get("ref").asString())).isEmpty();
+        assertThat(engine.imageExists(big.get("ref").asString())).isFalse();
+        // the snapshot count quota
+        long count = ok(call("GET", "/api/snapshots?limit=200", other.key(), null)).get("items").valueStream()
+                .filter(i -> !i.get("general").asBoolean()).count();
+        ok(admin("PATCH", "/api/admin/organizations/" + other.orgId() + "/quota", "{\"snapshotQuota\":" + count + "}"));
+        assertThat(call("POST", "/api/snapshots", other.key(), "{\"name\":\"one-more\",\"imageName\":\"a\"}")
+                .statusCode()).isEqualTo(429);
+        ok(admin("PATCH", "/api/admin/organizations/" + other.orgId() + "/quota", "{\"snapshotQuota\":100,"
+                + "\"maxSnapshotSize\":20}"));
         // a registry on the host's own loopback (its databases, Redis, the engine) is not pulled from
         ok(call("POST", "/api/snapshots", other.key(), "{\"name\":\"ssrf\",\"imageName\":\"127.0.0.1:6379/x:1\"}"));
         JsonNode ssrf = awaitSnapshot(other.key(), "ssrf", "active", "error");
