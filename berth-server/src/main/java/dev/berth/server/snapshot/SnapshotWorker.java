@@ -367,6 +367,18 @@ public class SnapshotWorker {
                 users.buildSucceeded(s.getId());
                 return;
             }
+            Optional<Snapshot> same = sameImage(s, build);
+            if (same.isPresent() && copyInRegistry(same.get(), s.getScope(), local, out)) {
+                long size = same.get().getSizeBytes() == null ? 0 : same.get().getSizeBytes();
+                if (!activate(s.getId(), size)) {
+                    out.line("[berth] the snapshot was deleted while it was being made\n");
+                    return;
+                }
+                out.line("[berth] snapshot " + s.getName() + " is active (a copy of " + same.get().getName() + ")\n");
+                log.info("snapshot {} ({}) is active, a copy of {}", s.getName(), s.getId(), same.get().getName());
+                users.buildSucceeded(s.getId());
+                return;
+            }
             ContainerEngine eng = engine.get();
             if (build) {
                 update(s.getId(), row -> row.moveTo(SnapshotState.BUILDING, null, clock.instant()));
@@ -779,6 +791,42 @@ public class SnapshotWorker {
             log.warn("snapshot {} could not be removed yet: {}", s.getId(), e.getMessage());
             release(s.getId());
         }
+    }
+
+    /**
+     * An active snapshot this one would be an exact copy of: the same Dockerfile and contexts built before in the
+     * organization, or the snapshot an image name names.
+     */
+    private Optional<Snapshot> sameImage(Snapshot s, boolean build) {
+        if (build) {
+            return snapshots.findBuilds(s.getScope(), s.getBuildHash(), EnumSet.of(SnapshotState.ACTIVE)).stream()
+                    .filter(o -> !o.getId().equals(s.getId())).findFirst();
+        }
+        return visibleActive(s.getScope(), s.getSourceImage(), s.getId());
+    }
+
+    /**
+     * Makes {@code local} a copy of {@code source} inside the registry (no engine involved; runners pull it when
+     * they need it, its layers are there already); false when the registry does not hold the source (a base image
+     * imported but never stored), so the engine makes it instead.
+     */
+    private boolean copyInRegistry(Snapshot source, String organizationId, String local, SnapshotBuildLogs.Writer out) {
+        if (registry.layers(source.getImageName()).isEmpty()) {
+            return false;
+        }
+        long size = source.getSizeBytes() == null ? 0 : source.getSizeBytes();
+        long max = quotas.maxSnapshotBytes(organizationId);
+        if (size > max) {
+            throw new EngineException("the image is " + (size >> 20) + " MiB; this organization's snapshots may be at "
+                    + "most " + (max >> 30) + " GiB");
+        }
+        out.line("[berth] the same image is snapshot " + source.getName() + "; copying it inside the registry\n");
+        registry.copy(source.getImageName(), local);
+        if (engine.isPresent() && engine.get().imageExists(source.getImageName())) {
+            engine.get().tag(source.getImageName(), local); // the embedded runner holds it at once
+            embedded.refreshImages();
+        }
+        return true;
     }
 
     /** Marks a made snapshot active, unless it was marked for removal meanwhile (then the removal goes on). */
