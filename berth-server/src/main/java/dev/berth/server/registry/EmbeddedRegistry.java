@@ -78,11 +78,37 @@ final class EmbeddedRegistry implements AutoCloseable {
                 """.formatted(dir.resolve("data"), host(), ChildProcess.secretFile(dir.resolve("http-secret"), 24),
                 htpasswd));
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+        collectGarbage(config);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         process = new ChildProcess("the snapshot registry", new ProcessBuilder(binary.toString(), "serve",
                 config.toString()), dir.resolve("registry.log"), () -> answers(http), startTimeout);
         process.start();
         log.info("snapshot registry listening on {} (storage {})", host(), dir.resolve("data"));
+    }
+
+    /**
+     * Deleting a snapshot removes its manifest; its layers stay until a garbage collection, which is only safe
+     * while nothing pushes: so it runs here, before the registry starts (at every Berth start). Bounded to 10 min.
+     */
+    private void collectGarbage(Path config) {
+        try {
+            Process gc = new ProcessBuilder(binary.toString(), "garbage-collect", "--delete-untagged", config.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("registry-gc.log").toFile()))
+                    .start();
+            if (!gc.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+                gc.destroyForcibly();
+                log.warn("registry garbage collection took longer than 10 minutes; stopped (see {})",
+                        dir.resolve("registry-gc.log"));
+            } else if (gc.exitValue() != 0) {
+                log.warn("registry garbage collection failed (exit {}); see {}", gc.exitValue(),
+                        dir.resolve("registry-gc.log"));
+            }
+        } catch (IOException e) {
+            log.warn("registry garbage collection could not run: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private boolean answers(HttpClient http) {
