@@ -37,11 +37,13 @@ public final class ObjectStoreMain {
     private final byte[] master;
     private final String bucket;
     private final Map<String, BlobStore> stores = new ConcurrentHashMap<>();
+    private final long maxBytesPerOrg;
 
-    ObjectStoreMain(Path dir, byte[] master, String bucket) {
+    ObjectStoreMain(Path dir, byte[] master, String bucket, long maxBytesPerOrg) {
         this.dir = dir;
         this.master = master;
         this.bucket = bucket;
+        this.maxBytesPerOrg = maxBytesPerOrg;
     }
 
     public static void main(String[] args) throws Exception {
@@ -49,12 +51,16 @@ public final class ObjectStoreMain {
         Path dir = null;
         Path secretFile = null;
         String bucket = "berth-contexts";
+        long maxBytesPerOrg = 5L << 30;
+        long keepDays = 7;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
                 case "--dir" -> dir = Path.of(args[i + 1]);
                 case "--secret-file" -> secretFile = Path.of(args[i + 1]);
                 case "--bucket" -> bucket = args[i + 1];
+                case "--max-bytes-per-org" -> maxBytesPerOrg = Long.parseLong(args[i + 1]);
+                case "--keep-days" -> keepDays = Long.parseLong(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -63,7 +69,8 @@ public final class ObjectStoreMain {
         }
         byte[] master = Files.readString(secretFile).trim().getBytes(StandardCharsets.UTF_8);
         Files.createDirectories(dir.resolve("orgs"));
-        var main = new ObjectStoreMain(dir, master, bucket);
+        var main = new ObjectStoreMain(dir, master, bucket, maxBytesPerOrg);
+        main.expireEvery(java.time.Duration.ofHours(1), java.time.Duration.ofDays(keepDays));
         S3Proxy proxy = S3Proxy.builder()
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ADMIN, main.secretOf(ADMIN))
@@ -102,12 +109,75 @@ public final class ObjectStoreMain {
                             default -> "BlobStore[" + org + "]";
                         };
                     }
+                    if (method.getName().equals("putBlob") || method.getName().equals("uploadMultipartPart")) {
+                        checkQuota(org, args);
+                    }
                     try {
                         return method.invoke(store(org), args);
                     } catch (java.lang.reflect.InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
+    }
+
+    /** Refuses (403) an upload that would take the organization past its bytes. */
+    private void checkQuota(String org, Object[] args) throws java.io.IOException {
+        long incoming = 0;
+        for (Object a : args) {
+            if (a instanceof org.jclouds.blobstore.domain.Blob b && b.getMetadata().getContentMetadata().getContentLength() != null) {
+                incoming = b.getMetadata().getContentMetadata().getContentLength();
+            } else if (a instanceof org.jclouds.io.Payload p && p.getContentMetadata().getContentLength() != null) {
+                incoming = p.getContentMetadata().getContentLength();
+            }
+        }
+        long used = bytesOf(dir.resolve("orgs").resolve(org));
+        if (used + incoming > maxBytesPerOrg) {
+            throw new org.jclouds.rest.AuthorizationException("this organization's build contexts would take "
+                    + (used + incoming) + " bytes; at most " + maxBytesPerOrg + " are kept");
+        }
+    }
+
+    private static long bytesOf(Path root) throws java.io.IOException {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        try (var files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    /** Deletes uploads older than {@code keep}, every {@code every}: contexts are only read while a build runs. */
+    private void expireEvery(java.time.Duration every, java.time.Duration keep) {
+        var t = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(every.toMillis()); // a periodic sweep, not a wait for state
+                    expire(keep);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException | java.io.IOException e) {
+                    System.err.println("berth-objectstore: expiry failed: " + e);
+                }
+            }
+        }, "expiry");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    void expire(java.time.Duration keep) throws java.io.IOException {
+        Path orgs = dir.resolve("orgs");
+        if (!Files.isDirectory(orgs)) {
+            return;
+        }
+        java.nio.file.attribute.FileTime cutoff = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(keep));
+        try (var files = Files.walk(orgs)) {
+            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                if (Files.getLastModifiedTime(p).compareTo(cutoff) < 0) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     private BlobStore store(String org) {

@@ -28,7 +28,13 @@ final class EmbeddedObjectStore implements AutoCloseable {
     private final byte[] master;
     private ChildProcess process;
 
-    EmbeddedObjectStore(Path dataDir, Path home, String bucket, int port, Duration startTimeout) throws IOException {
+    private final long maxPerOrg;
+    private final Duration keep;
+
+    EmbeddedObjectStore(Path dataDir, Path home, String bucket, int port, Duration startTimeout, long maxPerOrg,
+            Duration keep) throws IOException {
+        this.maxPerOrg = maxPerOrg;
+        this.keep = keep;
         this.dir = dataDir.resolve("objectstore");
         this.home = home;
         this.bucket = bucket;
@@ -56,7 +62,8 @@ final class EmbeddedObjectStore implements AutoCloseable {
         process = new ChildProcess("the object store", new ProcessBuilder(java, "-Xmx192m", "-XX:+UseSerialGC", "-cp",
                 jar + ":" + home.resolve("lib") + "/*", "dev.berth.objectstore.ObjectStoreMain",
                 "--port", String.valueOf(port), "--dir", dir.resolve("data").toString(),
-                "--secret-file", dir.resolve("secret").toString(), "--bucket", bucket),
+                "--secret-file", dir.resolve("secret").toString(), "--bucket", bucket,
+                "--max-bytes-per-org", String.valueOf(maxPerOrg), "--keep-days", String.valueOf(Math.max(1, keep.toDays()))),
                 dir.resolve("objectstore.log"), this::listens, startTimeout);
         process.start();
         log.info("object storage listening on 127.0.0.1:{} (storage {})", port, dir.resolve("data"));

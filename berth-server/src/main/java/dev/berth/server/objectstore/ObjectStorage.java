@@ -97,7 +97,8 @@ public class ObjectStorage {
     private synchronized EmbeddedObjectStore started() {
         if (store == null) {
             try {
-                var s = new EmbeddedObjectStore(dataDir, props.home(), props.bucket(), props.port(), props.startTimeout());
+                var s = new EmbeddedObjectStore(dataDir, props.home(), props.bucket(), props.port(), props.startTimeout(),
+                        props.maxPerOrganization().toBytes(), props.keepContexts());
                 s.start();
                 store = s;
             } catch (IOException e) {

@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param region       the region name handed to clients
  * @param maxContext   the largest build context (all of a build's uploads together) a build reads
  * @param startTimeout how long the embedded store may take to answer
+ * @param maxPerOrganization the most an organization's uploads may take (an upload beyond is refused, 403)
+ * @param keepContexts how long an upload is kept (the SDK uploads it again when it is gone)
  */
 @ConfigurationProperties("berth.object-storage")
 public record ObjectStorageProperties(
@@ -24,5 +26,7 @@ public record ObjectStorageProperties(
         @DefaultValue("berth-contexts") String bucket,
         @DefaultValue("us-east-1") String region,
         @DefaultValue("1GB") org.springframework.util.unit.DataSize maxContext,
-        @DefaultValue("60s") Duration startTimeout) {
+        @DefaultValue("60s") Duration startTimeout,
+        @DefaultValue("5GB") org.springframework.util.unit.DataSize maxPerOrganization,
+        @DefaultValue("7d") Duration keepContexts) {
 }
