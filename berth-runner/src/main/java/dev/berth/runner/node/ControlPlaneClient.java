@@ -48,6 +48,38 @@ final class ControlPlaneClient {
                 new TypeReference<>() { });
     }
 
+    /** One uploaded build context of a running job, as a stream (closed by the caller). */
+    java.io.InputStream openContext(String jobId, String hash) throws IOException {
+        var r = HttpRequest.newBuilder(base.resolve(dev.berth.protocol.runner.ImageWork.contextPath(jobId, hash)))
+                .timeout(Duration.ofMinutes(10))
+                .header("Authorization", "Bearer " + token)
+                .header("X-Berth-Runner-Protocol", String.valueOf(version))
+                .header("X-Berth-Runner-Session", session)
+                .GET().build();
+        try {
+            var resp = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
+            if (resp.statusCode() != 200) {
+                resp.body().close();
+                throw new IOException("build context " + hash + ": the control plane answered " + resp.statusCode());
+            }
+            return resp.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading build context " + hash, e);
+        }
+    }
+
+    /** The source registry credentials of a running import job. */
+    dev.berth.protocol.runner.ImageWork.SourceAuth sourceAuth(String jobId) throws IOException {
+        try {
+            return send("GET", dev.berth.protocol.runner.ImageWork.sourceAuthPath(jobId), null, Duration.ofSeconds(15),
+                    new TypeReference<>() { });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading the job's registry credentials", e);
+        }
+    }
+
     /** Appends log text to a job's log on the control plane. */
     void log(String jobId, String text) throws IOException, InterruptedException {
         var r = HttpRequest.newBuilder(base.resolve(dev.berth.protocol.runner.ImageWork.logPath(jobId)))

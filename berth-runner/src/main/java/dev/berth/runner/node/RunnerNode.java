@@ -167,12 +167,22 @@ public final class RunnerNode implements AutoCloseable {
                             var b = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.ImageWork.Build.class);
                             checkSnapshotRef(b.imageRef());
                             b.bases().forEach(RunnerNode::checkSnapshotRef);
-                            size = runner.buildAndPush(new java.io.ByteArrayInputStream(SandboxRunner.dockerfileOnlyContext(b.dockerfile())),
-                                    "Dockerfile", b.imageRef(), b.bases(), b.memoryBytes(), b.maxBytes(), logs);
+                            var uploads = b.contextHashes().stream().map(h -> new dev.berth.runner.image.BuildContext.Upload(
+                                    h, () -> cp.openContext(job.id(), h))).toList();
+                            try (var context = dev.berth.runner.image.BuildContext.assemble(b.dockerfile(), uploads,
+                                    b.maxContextBytes(), logs); var in = context.open()) {
+                                size = runner.buildAndPush(in, context.dockerfileName(), b.imageRef(), b.bases(),
+                                        b.memoryBytes(), b.maxBytes(), logs);
+                            }
                         } else {
                             var i = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.ImageWork.Import.class);
                             checkSnapshotRef(i.imageRef());
-                            size = runner.importAndPush(i.source(), null, i.imageRef(), i.maxBytes(), logs);
+                            dev.berth.runner.engine.RegistryAuth auth = null;
+                            if (i.authenticated()) {
+                                var a = cp.sourceAuth(job.id());
+                                auth = new dev.berth.runner.engine.RegistryAuth(a.host(), a.username(), a.password());
+                            }
+                            size = runner.importAndPush(i.source(), auth, i.imageRef(), i.maxBytes(), logs);
                         }
                         logs.accept("[berth] stored (" + (size >> 20) + " MiB on the engine)\n");
                         yield JobResult.success(ContainerStatus.MISSING);

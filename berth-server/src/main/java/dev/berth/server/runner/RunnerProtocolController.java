@@ -5,6 +5,7 @@ import dev.berth.protocol.runner.Heartbeat;
 import dev.berth.protocol.runner.HeartbeatReply;
 import dev.berth.protocol.runner.Job;
 import dev.berth.protocol.runner.JobResult;
+import dev.berth.protocol.runner.JobType;
 import dev.berth.protocol.runner.Registration;
 import dev.berth.protocol.runner.RegistrationReply;
 import dev.berth.server.auth.Access;
@@ -31,10 +32,13 @@ public class RunnerProtocolController {
     private final RunnerHeartbeats heartbeats;
     private final dev.berth.server.registry.SnapshotRegistry registry;
     private final JobLogSink logs;
+    private final JobMaterials materials;
 
     public RunnerProtocolController(FleetService fleet, JobQueue jobs, RunnerHeartbeats heartbeats,
-            dev.berth.server.registry.SnapshotRegistry registry, @org.springframework.context.annotation.Lazy JobLogSink logs) {
+            dev.berth.server.registry.SnapshotRegistry registry, @org.springframework.context.annotation.Lazy JobLogSink logs,
+            @org.springframework.context.annotation.Lazy JobMaterials materials) {
         this.logs = logs;
+        this.materials = materials;
         this.fleet = fleet;
         this.registry = registry;
         this.jobs = jobs;
@@ -81,9 +85,28 @@ public class RunnerProtocolController {
             throw new dev.berth.core.error.InvalidRequestException("a log post may hold at most "
                     + dev.berth.protocol.runner.ImageWork.MAX_LOG_POST + " characters");
         }
-        String snapshotId = jobs.snapshotOfRunningImageJob(runner(req), jobId);
+        String snapshotId = jobs.snapshotOfRunningImageJob(runner(req), jobId, null);
         logs.append(snapshotId, text);
         return Map.of("ok", true);
+    }
+
+    /** One uploaded build context of the runner's running BUILD_IMAGE job, streamed. */
+    @GetMapping(value = "/api/runner/jobs/{jobId}/context/{hash}", produces = "application/x-tar")
+    public org.springframework.http.ResponseEntity<org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody>
+            context(HttpServletRequest req, @PathVariable String jobId, @PathVariable String hash) {
+        String snapshotId = jobs.snapshotOfRunningImageJob(runner(req), jobId, JobType.BUILD_IMAGE);
+        var in = materials.context(snapshotId, hash);
+        return org.springframework.http.ResponseEntity.ok().body(out -> {
+            try (in) {
+                in.transferTo(out);
+            }
+        });
+    }
+
+    /** The source registry credentials of the runner's running IMPORT_IMAGE job. */
+    @GetMapping("/api/runner/jobs/{jobId}/source-auth")
+    public dev.berth.protocol.runner.ImageWork.SourceAuth sourceAuth(HttpServletRequest req, @PathVariable String jobId) {
+        return materials.sourceAuth(jobs.snapshotOfRunningImageJob(runner(req), jobId, JobType.IMPORT_IMAGE));
     }
 
     @PostMapping("/api/runner/heartbeat")

@@ -54,7 +54,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * half-way leaves work another replica redoes when the lease runs out.
  */
 @Component
-public class SnapshotWorker {
+public class SnapshotWorker implements dev.berth.server.runner.JobMaterials {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotWorker.class);
     private static final Duration LEASE = Duration.ofHours(1);
@@ -454,9 +454,13 @@ public class SnapshotWorker {
                 out.line("[berth] the same Dockerfile was built as snapshot " + same.get().getName() + "; reusing it\n");
                 registry.copy(same.get().getImageName(), local);
             } else {
-                if (s.getContextHashes() != null) {
-                    throw new EngineException("build contexts (Image.addLocalFile/addLocalDir) need a control plane with "
-                            + "an embedded runner in this version; put the files in the image with RUN steps instead");
+                List<String> hashes = s.getContextHashes() == null ? List.of() : List.of(s.getContextHashes().split(","));
+                for (String hash : hashes) {
+                    try (InputStream probe = openContext(s.getScope(), hash)) {
+                        // a hash the organization did not upload fails here, before a runner is asked
+                    } catch (IOException e) {
+                        throw new EngineException("cannot read build context " + hash + ": " + e.getMessage(), e);
+                    }
                 }
                 List<String> names = new ArrayList<>();
                 String dockerfile;
@@ -472,7 +476,7 @@ public class SnapshotWorker {
                 var adapter = runners.place(region(s), resources, bases.get(0));
                 out.line("[berth] building on runner " + adapter.runnerId() + "\n");
                 adapter.buildImage(s.getId(), new dev.berth.protocol.runner.ImageWork.Build(local, dockerfile, bases,
-                        (long) Math.max(1, s.getMem()) << 30, max), out::line);
+                        (long) Math.max(1, s.getMem()) << 30, max, hashes, objects.maxContextBytes()), out::line);
             }
         } else {
             update(s.getId(), row -> row.moveTo(SnapshotState.PULLING, null, clock.instant()));
@@ -484,12 +488,10 @@ public class SnapshotWorker {
             } else {
                 refuseBerthImages(ref);
                 checkPullHost(ref);
-                if (orgRegistries.authFor(s.getScope(), ref).isPresent()) {
-                    throw new EngineException("imageName '" + ref + "': pulls with a registered registry's credentials "
-                            + "need a control plane with an embedded runner in this version");
-                }
+                boolean authenticated = orgRegistries.authFor(s.getScope(), ref).isPresent();
                 var adapter = runners.place(region(s), resources, "berth/busybox:latest");
-                adapter.importImage(s.getId(), new dev.berth.protocol.runner.ImageWork.Import(ref, local, max), out::line);
+                adapter.importImage(s.getId(), new dev.berth.protocol.runner.ImageWork.Import(ref, local, max,
+                        authenticated), out::line);
             }
         }
         var layers = registry.layers(local).orElseThrow(() -> new EngineException("the registry does not show the "
@@ -638,114 +640,51 @@ public class SnapshotWorker {
             ensureLocal(visibleActive(s.getScope(), b, s.getId()).or(() -> visibleActive(s.getScope(),
                     b.replaceFirst(":latest$", ""), s.getId())).orElseThrow().getImageName());
         }
-        String dockerfileName = DOCKERFILE + "-" + UUID.randomUUID();
-        Path context = context(s, dockerfile, dockerfileName, out);
-        try (InputStream in = Files.newInputStream(context)) {
+        List<dev.berth.runner.image.BuildContext.Upload> uploads = new ArrayList<>();
+        if (s.getContextHashes() != null) {
+            for (String hash : s.getContextHashes().split(",")) {
+                uploads.add(new dev.berth.runner.image.BuildContext.Upload(hash, () -> openContext(s.getScope(), hash)));
+            }
+        }
+        try (var context = dev.berth.runner.image.BuildContext.assemble(dockerfile, uploads, objects.maxContextBytes(),
+                out::line); InputStream in = context.open()) {
             out.line("[berth] building on runner " + props.runnerId() + "\n");
             long t0 = System.nanoTime();
-            eng.build(in, dockerfileName, local, "bridge", (long) s.getMem() << 30, out::line);
+            eng.build(in, context.dockerfileName(), local, "bridge", (long) s.getMem() << 30, out::line);
             out.line("[berth] built in " + (System.nanoTime() - t0) / 1_000_000 + " ms\n");
         } catch (IOException e) {
             throw new EngineException("cannot read the build context: " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(context);
-            } catch (IOException ignored) {
-                // a temporary file
-            }
         }
     }
 
-    /** The start of the Dockerfile's name in a build context (a random suffix per build follows). */
-    static final String DOCKERFILE = ".berth-dockerfile";
-
-    /**
-     * The build context as a tar file: the Dockerfile, then the files of every uploaded context (read from object
-     * storage with the organization's own credentials, so another organization's uploads cannot be named), at most
-     * {@code maxContext} bytes in all.
-     */
-    /**
-     * A context entry's name as the builder will read it: without leading {@code ./} and {@code /}; an entry that
-     * climbs out ({@code ..}) is refused.
-     */
-    static String contextEntryName(String raw, String hash) {
-        String n = raw.replace('\\', '/');
-        List<String> parts = new ArrayList<>();
-        for (String p : n.split("/")) {
-            if (p.isEmpty() || p.equals(".")) {
-                continue;
-            }
-            if (p.equals("..")) {
-                throw new EngineException("build context " + hash + " has an entry that climbs out of it ('"
-                        + DockerfileBases.abbreviate(raw) + "')");
-            }
-            parts.add(p);
+    @Override
+    public InputStream context(String snapshotId, String hash) {
+        Snapshot s = snapshots.findById(snapshotId)
+                .orElseThrow(() -> new dev.berth.core.error.NotFoundException("snapshot " + snapshotId + " not found"));
+        if (s.getContextHashes() == null || !List.of(s.getContextHashes().split(",")).contains(hash)) {
+            throw new dev.berth.core.error.NotFoundException("snapshot " + snapshotId + " names no context " + hash);
         }
-        return String.join("/", parts);
+        return objects.openContext(s.getScope(), hash);
     }
 
-    private Path context(Snapshot s, String dockerfile, String dockerfileName, SnapshotBuildLogs.Writer out) {
-        Path file;
+    @Override
+    public dev.berth.protocol.runner.ImageWork.SourceAuth sourceAuth(String snapshotId) {
+        Snapshot s = snapshots.findById(snapshotId)
+                .orElseThrow(() -> new dev.berth.core.error.NotFoundException("snapshot " + snapshotId + " not found"));
+        var auth = s.getSourceImage() == null ? Optional.<dev.berth.runner.engine.RegistryAuth>empty()
+                : orgRegistries.authFor(s.getScope(), s.getSourceImage());
+        return auth.map(a -> new dev.berth.protocol.runner.ImageWork.SourceAuth(a.host(), a.username(), a.password()))
+                .orElseThrow(() -> new dev.berth.core.error.NotFoundException("no registry credentials for snapshot "
+                        + snapshotId));
+    }
+
+    /** An organization's uploaded context, opened with its own key; a hash it did not upload fails the build. */
+    InputStream openContext(String organizationId, String hash) {
         try {
-            file = Files.createTempFile("berth-build-", ".tar");
-        } catch (IOException e) {
-            throw new EngineException("cannot create the build context: " + e.getMessage(), e);
-        }
-        long max = objects.maxContextBytes();
-        long total = 0;
-        try (var tar = new TarArchiveOutputStream(Files.newOutputStream(file))) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            byte[] content = dockerfile.getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry d = new TarArchiveEntry(dockerfileName);
-            d.setSize(content.length);
-            d.setMode(0644);
-            tar.putArchiveEntry(d);
-            tar.write(content);
-            tar.closeArchiveEntry();
-            if (s.getContextHashes() != null) {
-                for (String hash : s.getContextHashes().split(",")) {
-                    out.line("[berth] adding build context " + hash + "\n");
-                    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-                            objects.openContext(s.getScope(), hash))) {
-                        TarArchiveEntry e;
-                        while ((e = in.getNextEntry()) != null) {
-                            String name = contextEntryName(e.getName(), hash);
-                            if (name.isEmpty()) {
-                                continue; // the context's root directory
-                            }
-                            if (name.equals(dockerfileName)) {
-                                throw new EngineException("build context " + hash + " has an entry named "
-                                        + dockerfileName + ", which Berth uses for the Dockerfile; rename it");
-                            }
-                            e.setName(e.isDirectory() ? name + "/" : name);
-                            total += e.getSize();
-                            if (total > max) {
-                                throw new EngineException("the build contexts hold more than " + (max >> 20)
-                                        + " MiB; upload less or raise berth.object-storage.max-context");
-                            }
-                            tar.putArchiveEntry(e);
-                            in.transferTo(tar);
-                            tar.closeArchiveEntry();
-                        }
-                    } catch (dev.berth.core.error.NotFoundException e) {
-                        throw new EngineException(e.getMessage() + " (the SDK uploads it before the build; upload it "
-                                + "again with this organization's push-access credentials)", e);
-                    }
-                }
-            }
-            tar.finish();
-            return file;
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // a temporary file
-            }
-            if (e instanceof BerthException be) {
-                throw be;
-            }
-            throw new EngineException("cannot assemble the build context: " + e.getMessage(), e);
+            return objects.openContext(organizationId, hash);
+        } catch (dev.berth.core.error.NotFoundException e) {
+            throw new EngineException(e.getMessage() + " (the SDK uploads it before the build; upload it again with "
+                    + "this organization's push-access credentials)", e);
         }
     }
 

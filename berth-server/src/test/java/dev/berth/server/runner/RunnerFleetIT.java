@@ -240,14 +240,57 @@ class RunnerFleetIT extends BerthIT {
         assertThat(ok(admin("POST", "/api/toolbox/" + sb.get("id").asString() + "/process/execute",
                 "{\"command\":\"cat /made\"}")).get("result").asString()).contains("made-on-e");
 
+        // a build context uploaded through push-access: the runner reads it through the control plane
+        JsonNode access = ok(admin("GET", "/api/object-storage/push-access", null));
+        String hash = "abcdef0123456789abcdef0123456789";
+        var tar = new java.io.ByteArrayOutputStream();
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(tar)) {
+            byte[] c = "context-on-e\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("ctx/file.txt");
+            e.setSize(c.length);
+            out.putArchiveEntry(e);
+            out.write(c);
+            out.closeArchiveEntry();
+        }
+        try (var s3 = software.amazon.awssdk.services.s3.S3Client.builder()
+                .endpointOverride(java.net.URI.create(access.get("storageUrl").asString()))
+                .region(software.amazon.awssdk.regions.Region.of(access.get("region").asString()))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                access.get("accessKey").asString(), access.get("secret").asString())))
+                .forcePathStyle(true)
+                .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                        .chunkedEncodingEnabled(false).build())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            s3.putObject(b -> b.bucket(access.get("bucket").asString()).key(access.get("organizationId").asString() + "/"
+                    + hash + "/context.tar"), software.amazon.awssdk.core.sync.RequestBody.fromBytes(tar.toByteArray()));
+        }
+        ok(admin("POST", "/api/snapshots", "{\"name\":\"ctx-on-e\",\"buildInfo\":{\"dockerfileContent\":"
+                + "\"FROM berth/busybox\\nCOPY ctx/file.txt /file.txt\\n\",\"contextHashes\":[\"" + hash + "\"]}}"));
+        Awaitility.await("context build").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() ->
+                java.util.Set.of("active", "build_failed").contains(
+                        ok(admin("GET", "/api/snapshots/ctx-on-e", null)).get("state").asString()));
+        JsonNode ctx = ok(admin("GET", "/api/snapshots/ctx-on-e", null));
+        assertThat(ctx.get("state").asString()).as(ctx.toString()).isEqualTo("active");
+        JsonNode sb2 = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"ctx-on-e\"}"));
+        sandboxes.add(sb2.get("id").asString());
+        assertThat(ok(admin("POST", "/api/toolbox/" + sb2.get("id").asString() + "/process/execute",
+                "{\"command\":\"cat /file.txt\"}")).get("result").asString()).contains("context-on-e");
+        // the runner reads only the contexts its running job names
+        assertThat(call("GET", "/api/runner/jobs/nope/context/" + hash, te, null).statusCode()).isEqualTo(404);
+
         // an image from a registry the runner reaches, imported there
         int rp;
         try (var socket = new java.net.ServerSocket(0)) {
             rp = socket.getLocalPort();
         }
         Path dir = Files.createTempDirectory("berth-fleet-registry");
+        Files.writeString(dir.resolve("htpasswd"), "team:" + org.springframework.security.crypto.bcrypt.BCrypt.hashpw(
+                "team-pass", org.springframework.security.crypto.bcrypt.BCrypt.gensalt(4)) + "\n");
         Files.writeString(dir.resolve("config.yml"), "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: "
-                + dir.resolve("data") + "\nhttp:\n  addr: 127.0.0.1:" + rp + "\n");
+                + dir.resolve("data") + "\nhttp:\n  addr: 127.0.0.1:" + rp + "\nauth:\n  htpasswd:\n    realm: t\n"
+                + "    path: " + dir.resolve("htpasswd") + "\n");
         Process reg = new ProcessBuilder("/usr/bin/docker-registry", "serve", dir.resolve("config.yml").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/fleet-registry.log")))
                 .start();
@@ -258,9 +301,12 @@ class RunnerFleetIT extends BerthIT {
         String image = "127.0.0.1:" + rp + "/public/tool:2";
         try (var e = new dev.berth.runner.docker.DockerContainerEngine(hosts.get(1))) {
             e.tag("berth/busybox:latest", image);
-            e.push(image, null, line -> { });
+            e.push(image, new dev.berth.runner.engine.RegistryAuth("127.0.0.1:" + rp, "team", "team-pass"), line -> { });
             e.untag(image);
         }
+        // a private registry: the runner pulls with the organization's credentials, asked for while its job runs
+        ok(admin("POST", "/api/docker-registry", "{\"name\":\"team\",\"url\":\"127.0.0.1:" + rp
+                + "\",\"username\":\"team\",\"password\":\"team-pass\"}"));
         ok(admin("POST", "/api/snapshots", "{\"name\":\"imported-on-e\",\"imageName\":\"" + image + "\"}"));
         Awaitility.await("imported").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() ->
                 java.util.Set.of("active", "error").contains(
@@ -268,7 +314,7 @@ class RunnerFleetIT extends BerthIT {
         JsonNode imported = ok(admin("GET", "/api/snapshots/imported-on-e", null));
         assertThat(imported.get("state").asString()).as(imported.toString()).isEqualTo("active");
         assertThat(admin("GET", "/api/snapshots/" + imported.get("id").asString() + "/build-logs", null).body())
-                .contains("pulling " + image + " on runner fleet-e");
+                .contains("pulling " + image + " on runner fleet-e").doesNotContain("team-pass");
     }
 
     /** The runners whose engines hold the snapshot, as the control plane shows them. */
