@@ -148,20 +148,18 @@ public final class ObjectStoreMain {
 
     /** Deletes uploads older than {@code keep}, every {@code every}: contexts are only read while a build runs. */
     private void expireEvery(java.time.Duration every, java.time.Duration keep) {
-        var t = new Thread(() -> {
-            while (true) {
-                try {
-                    Thread.sleep(every.toMillis()); // a periodic sweep, not a wait for state
-                    expire(keep);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException | java.io.IOException e) {
-                    System.err.println("berth-objectstore: expiry failed: " + e);
-                }
+        var sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                expire(keep);
+            } catch (RuntimeException | java.io.IOException e) {
+                System.err.println("berth-objectstore: expiry failed: " + e);
             }
-        }, "expiry");
-        t.setDaemon(true);
-        t.start();
+        }, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     void expire(java.time.Duration keep) throws java.io.IOException {

@@ -22,8 +22,11 @@ public class OrgRegistryController {
 
     private final OrgRegistries registries;
 
-    public OrgRegistryController(OrgRegistries registries) {
+    private final tools.jackson.databind.json.JsonMapper json;
+
+    public OrgRegistryController(OrgRegistries registries, tools.jackson.databind.json.JsonMapper json) {
         this.registries = registries;
+        this.json = json;
     }
 
     public record Dto(String id, String name, String url, String username, String project, String registryType,
@@ -48,14 +51,17 @@ public class OrgRegistryController {
 
     @PostMapping
     @RequiresPermission(Permission.WRITE_REGISTRIES)
-    public Dto create(Caller caller, @RequestBody(required = false) OrgRegistries.Request body) {
-        return Dto.of(registries.create(caller.organizationId(), body));
+    public Dto create(Caller caller, @RequestBody(required = false) tools.jackson.databind.JsonNode body) {
+        return Dto.of(registries.create(caller.organizationId(),
+                dev.berth.server.api.StrictBodies.parse(body, OrgRegistries.Request.class, json)));
     }
 
     @PatchMapping("/{id}")
     @RequiresPermission(Permission.WRITE_REGISTRIES)
-    public Dto update(Caller caller, @PathVariable String id, @RequestBody(required = false) OrgRegistries.Request body) {
-        return Dto.of(registries.update(caller.organizationId(), id, body));
+    public Dto update(Caller caller, @PathVariable String id,
+            @RequestBody(required = false) tools.jackson.databind.JsonNode body) {
+        return Dto.of(registries.update(caller.organizationId(), id,
+                dev.berth.server.api.StrictBodies.parse(body, OrgRegistries.Request.class, json)));
     }
 
     @DeleteMapping("/{id}")

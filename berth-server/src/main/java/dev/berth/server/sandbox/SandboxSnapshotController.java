@@ -20,7 +20,11 @@ public class SandboxSnapshotController {
     private final SandboxService sandboxes;
     private final SandboxMapper mapper;
 
-    public SandboxSnapshotController(SandboxSnapshots snapshots, SandboxService sandboxes, SandboxMapper mapper) {
+    private final tools.jackson.databind.json.JsonMapper json;
+
+    public SandboxSnapshotController(SandboxSnapshots snapshots, SandboxService sandboxes, SandboxMapper mapper,
+            tools.jackson.databind.json.JsonMapper json) {
+        this.json = json;
         this.snapshots = snapshots;
         this.sandboxes = sandboxes;
         this.mapper = mapper;
@@ -32,7 +36,9 @@ public class SandboxSnapshotController {
     /** Answers the sandbox (as the SDK expects) once the snapshot is active. */
     @PostMapping("/{idOrName}/snapshot")
     @RequiresPermission(Permission.WRITE_SNAPSHOTS)
-    public SandboxDto snapshot(Caller caller, @PathVariable String idOrName, @RequestBody(required = false) NameRequest body) {
+    public SandboxDto snapshot(Caller caller, @PathVariable String idOrName,
+            @RequestBody(required = false) tools.jackson.databind.JsonNode raw) {
+        NameRequest body = dev.berth.server.api.StrictBodies.parse(raw, NameRequest.class, json);
         Snapshot s = snapshots.snapshot(caller, idOrName, body == null ? null : body.name());
         AuditContext.setTarget("snapshot", s.getId());
         return mapper.toDto(sandboxes.get(caller, idOrName), true);
@@ -41,7 +47,9 @@ public class SandboxSnapshotController {
     /** A fork keeps a snapshot of its source, so it needs both permissions. */
     @PostMapping("/{idOrName}/fork")
     @RequiresPermission({Permission.WRITE_SANDBOXES, Permission.WRITE_SNAPSHOTS})
-    public SandboxDto fork(Caller caller, @PathVariable String idOrName, @RequestBody(required = false) NameRequest body) {
+    public SandboxDto fork(Caller caller, @PathVariable String idOrName,
+            @RequestBody(required = false) tools.jackson.databind.JsonNode raw) {
+        NameRequest body = dev.berth.server.api.StrictBodies.parse(raw, NameRequest.class, json);
         var fork = snapshots.fork(caller, idOrName, body == null ? null : body.name());
         AuditContext.setTarget("sandbox", fork.getId());
         return mapper.toDto(fork, true);

@@ -15,6 +15,7 @@ public class SnapshotBuildLogs implements dev.berth.server.runner.JobLogSink {
     private static final int CHUNK = 4000;
 
     private final JdbcTemplate jdbc;
+    private final Object appended = new Object();
 
     public SnapshotBuildLogs(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -51,7 +52,20 @@ public class SnapshotBuildLogs implements dev.berth.server.runner.JobLogSink {
         for (int i = 0; i < text.length(); i += CHUNK) {
             insert(snapshotId, text.substring(i, Math.min(text.length(), i + CHUNK)));
         }
+        synchronized (appended) {
+            appended.notifyAll();
+        }
         return true;
+    }
+
+    /**
+     * Waits until this replica appends to any build log, or {@code timeoutMillis} pass (the bound for text another
+     * replica or a runner process appended through another replica).
+     */
+    public void awaitAppend(long timeoutMillis) throws InterruptedException {
+        synchronized (appended) {
+            appended.wait(timeoutMillis);
+        }
     }
 
     private void insert(String snapshotId, String chunk) {

@@ -46,7 +46,7 @@ public class SnapshotLogStreams {
             }
             if (chunks.isEmpty()) {
                 try {
-                    Thread.sleep(200); // polling a table another replica writes; no signal crosses replicas
+                    logs.awaitAppend(200); // woken by this replica's appends; at most 200 ms for another replica's
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
