@@ -43,6 +43,11 @@ public final class RunnerNode implements AutoCloseable {
     private final HostMetrics metrics;
     private final String secret;
     private final ThreadPoolExecutor workers;
+    /**
+     * Image work (pulls, builds, imports, removals) runs apart from sandbox work: a runner that joins and receives
+     * its region's snapshots, or builds one for half an hour, still creates, starts and stops sandboxes at once.
+     */
+    private final ThreadPoolExecutor imageWorkers;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "runner-heartbeat");
         t.setDaemon(true);
@@ -71,6 +76,22 @@ public final class RunnerNode implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        this.imageWorkers = new ThreadPoolExecutor(IMAGE_THREADS, IMAGE_THREADS, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(1000), r -> {
+                    Thread t = new Thread(r, "runner-image-job");
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** Image jobs at once: each is mostly network and disk, and a third would slow the other two. */
+    static final int IMAGE_THREADS = 2;
+
+    static boolean isImageJob(dev.berth.protocol.runner.JobType type) {
+        return switch (type) {
+            case PULL_IMAGE, REMOVE_IMAGE, BUILD_IMAGE, IMPORT_IMAGE -> true;
+            default -> false;
+        };
     }
 
     /** Runs until {@link #close()}; returns normally then. */
@@ -86,7 +107,7 @@ public final class RunnerNode implements AutoCloseable {
                 List<Job> jobs = cp.poll(POLL_WAIT);
                 backoff = 250;
                 for (Job j : jobs) {
-                    workers.execute(() -> execute(j));
+                    (isImageJob(j.type()) ? imageWorkers : workers).execute(() -> execute(j));
                 }
             } catch (IOException e) {
                 log.warn("job poll failed: {}; retrying in {} ms", e.getMessage(), backoff);
@@ -317,5 +338,6 @@ public final class RunnerNode implements AutoCloseable {
         }
         heartbeats.shutdownNow();
         workers.shutdownNow();
+        imageWorkers.shutdownNow();
     }
 }

@@ -66,6 +66,12 @@ public class QuotaService implements QuotaGate, dev.berth.server.snapshot.Snapsh
         QuotaPolicy.checkStart(o.getQuota().toQuota(), usage(orgId), r);
     }
 
+    /** Must run inside a transaction: a claim from the organization's own pool takes no more quota. */
+    @Override
+    public void lockAndCheckClaim(String orgId) {
+        lockActive(orgId);
+    }
+
     private Organization lockActive(String orgId) {
         Organization o = orgs.lockExisting(orgId);
         ensureNotSuspended(o);

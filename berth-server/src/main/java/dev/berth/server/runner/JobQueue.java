@@ -195,6 +195,40 @@ public class JobQueue {
         }
     }
 
+    /**
+     * Fails the jobs a runner has not taken yet, now that it stopped answering: their callers learn at once that
+     * nothing was done (instead of waiting for the job's timeout), and may try elsewhere. Jobs it took stay: it
+     * may come back and report them.
+     */
+    public int failPending(String runnerId, String why) {
+        int n = 0;
+        for (JobRow row : jobs.pending(runnerId, PageRequest.of(0, 1000))) {
+            String msg = "runner " + runnerId + " " + why + " before it took this " + row.getType()
+                    + " job; nothing was done there";
+            try {
+                boolean failed = Boolean.TRUE.equals(tx.execute(st -> {
+                    JobRow fresh = jobs.findById(row.getId()).orElseThrow();
+                    if (fresh.getState() != JobState.PENDING) {
+                        return false; // taken meanwhile
+                    }
+                    fresh.finish(false, msg, clock.instant());
+                    jobs.saveAndFlush(fresh);
+                    return true;
+                }));
+                if (failed) {
+                    n++;
+                    CompletableFuture<JobResult> f = waiters.get(row.getId());
+                    if (f != null) {
+                        f.complete(JobResult.failure(msg));
+                    }
+                }
+            } catch (OptimisticLockingFailureException e) {
+                // taken concurrently
+            }
+        }
+        return n;
+    }
+
     /** Sandbox (resource) ids with an unfinished job on a runner: their outcome is still coming. */
     public Set<String> inFlight(String runnerId) {
         return new HashSet<>(jobs.resourcesInFlight(runnerId));

@@ -26,10 +26,12 @@ public class RunnerHealthMonitor {
     private final Clock clock;
     private final Duration unresponsiveAfter;
     private final Duration lostAfter;
+    private final JobQueue jobs;
 
     public RunnerHealthMonitor(RunnerRepository runners, SandboxObserver observer, TransactionTemplate tx, Clock clock,
             @Value("${berth.runners.unresponsive-after:10s}") Duration unresponsiveAfter,
-            @Value("${berth.runners.lost-after:60s}") Duration lostAfter) {
+            @Value("${berth.runners.lost-after:60s}") Duration lostAfter, JobQueue jobs) {
+        this.jobs = jobs;
         this.runners = runners;
         this.observer = observer;
         this.tx = tx;
@@ -52,6 +54,11 @@ public class RunnerHealthMonitor {
                     runners.save(x);
                 }));
                 log.warn("runner {} is unresponsive: no heartbeat since {}", r.getId(), r.getLastHeartbeatAt());
+                int failed = jobs.failPending(r.getId(), "stopped answering (no heartbeat since "
+                        + r.getLastHeartbeatAt() + ")");
+                if (failed > 0) {
+                    log.warn("runner {}: {} job(s) it had not taken failed", r.getId(), failed);
+                }
             } else if (r.getState() == RunnerState.UNRESPONSIVE && r.getUnresponsiveSince() != null
                     && r.getLastHeartbeatAt().plus(lostAfter).isBefore(now)) {
                 markSandboxesLost(r);

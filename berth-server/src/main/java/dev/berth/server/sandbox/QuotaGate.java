@@ -13,4 +13,10 @@ public interface QuotaGate {
     void lockAndCheckCreate(String organizationId, Resources resources);
 
     void lockAndCheckStart(String organizationId, Resources resources);
+
+    /**
+     * A claim from the organization's own warm pool, whose sandbox already counts against its quota: locks the
+     * organization and refuses only what would refuse any create besides the quota (a suspension).
+     */
+    void lockAndCheckClaim(String organizationId);
 }

@@ -112,6 +112,21 @@ public class Sandbox {
     @Column(name = "last_activity_at")
     private Instant lastActivityAt;
 
+    /** The warm pool this sandbox was made for (kept after the claim). */
+    @Column(name = "warm_pool_id")
+    private String warmPoolId;
+
+    /** True while it waits in its pool, unseen by every tenant; false from the claim on, never true again. */
+    @Column(nullable = false)
+    private boolean pooled;
+
+    @Column(name = "claimed_at")
+    private Instant claimedAt;
+
+    /** The claiming create's env (JSON object), which the container started without; the toolbox applies it. */
+    @Column(name = "spawn_env_json")
+    private String spawnEnvJson;
+
     /** A wrapper, null until the first insert: that is how Spring Data tells a new row (persist, no lookup first). */
     @Version
     private Long version;
@@ -191,6 +206,54 @@ public class Sandbox {
 
     public String getToolboxEnvJson() {
         return toolboxEnvJson;
+    }
+
+    /** Before the first insert: a member of warm pool {@code poolId}, unseen until a create claims it. */
+    void poolFor(String poolId) {
+        this.warmPoolId = poolId;
+        this.pooled = true;
+    }
+
+    /**
+     * A create claims this pool sandbox: it becomes the caller's, with the request's name, labels, env (applied
+     * by the toolbox to every process it starts) and intervals, as if created now. Once.
+     */
+    void claim(String organizationId, String name, String envJson, String labelsJson, boolean publicAccess,
+            int autoStopInterval, int autoArchiveInterval, int autoDeleteInterval, Instant now) {
+        if (!pooled) {
+            throw new IllegalStateException("sandbox " + id + " was claimed already");
+        }
+        this.pooled = false;
+        this.claimedAt = now;
+        this.organizationId = organizationId;
+        this.name = name;
+        this.liveName = name;
+        this.envJson = envJson;
+        this.spawnEnvJson = envJson;
+        this.labelsJson = labelsJson;
+        this.publicAccess = publicAccess;
+        this.autoStopInterval = autoStopInterval;
+        this.autoArchiveInterval = autoArchiveInterval;
+        this.autoDeleteInterval = autoDeleteInterval;
+        this.createdAt = now;
+        this.updatedAt = now;
+        this.lastActivityAt = now;
+    }
+
+    public String getWarmPoolId() {
+        return warmPoolId;
+    }
+
+    public boolean isPooled() {
+        return pooled;
+    }
+
+    public Instant getClaimedAt() {
+        return claimedAt;
+    }
+
+    public String getSpawnEnvJson() {
+        return spawnEnvJson;
     }
 
     /** Before the first insert: the sandbox waits in pending_build for the snapshot being built for it. */

@@ -39,5 +39,6 @@ public record SandboxDto(
         String runnerId,
         String toolboxProxyUrl,
         String sandboxClass,
-        String daemonVersion) {
+        String daemonVersion,
+        String warmPoolId) {
 }

@@ -38,7 +38,7 @@ public class SandboxMapper {
                 s.getAutoStopInterval(), s.getAutoArchiveInterval(), s.getAutoDeleteInterval(),
                 full ? List.of() : null, s.getCreatedAt().toString(), s.getUpdatedAt().toString(),
                 s.getLastActivityAt() == null ? null : s.getLastActivityAt().toString(), s.getRunnerId(),
-                toolboxProxyUrl(), "container", null);
+                toolboxProxyUrl(), "container", null, s.getWarmPoolId());
     }
 
     public String toolboxProxyUrl() {

@@ -35,9 +35,11 @@ public class SandboxReconciler implements SandboxObserver, SmartLifecycle {
     private final SandboxReconcileStep step;
     private final OrphanReaper orphans;
     private final ScheduledExecutorService later;
+    private final WarmPools pools;
 
     public SandboxReconciler(SandboxRepository repo, RunnerRegistry runners, SandboxReconcileStep step,
-            OrphanReaper orphans) {
+            OrphanReaper orphans, @org.springframework.context.annotation.Lazy WarmPools pools) {
+        this.pools = pools;
         this.repo = repo;
         this.runners = runners;
         this.step = step;
@@ -61,6 +63,7 @@ public class SandboxReconciler implements SandboxObserver, SmartLifecycle {
             }
         }
         orphans.reap(runner, inventory);
+        pools.sweep(); // pool replenishment is part of the sweep: shortfalls, surplus, failures, deleted pools
     }
 
     @Override

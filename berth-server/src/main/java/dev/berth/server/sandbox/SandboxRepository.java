@@ -30,7 +30,7 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
             + " dev.berth.core.sandbox.SandboxState.ARCHIVING, dev.berth.core.sandbox.SandboxState.RESIZING)";
 
     @Query("select s from Sandbox s where s.organizationId = :org and s.state in " + LIVE
-            + " and (s.id = :ref or s.liveName = :ref)")
+            + " and s.pooled = false and (s.id = :ref or s.liveName = :ref)")
     List<Sandbox> findLiveByIdOrName(@Param("org") String organizationId, @Param("ref") String idOrName);
 
     default Optional<Sandbox> findLive(String organizationId, String idOrName) {
@@ -86,7 +86,7 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
     boolean existsByOrganizationIdAndLiveName(String organizationId, String liveName);
 
     /** One page in (createdAt, id) order after the cursor position; labels are filtered by the caller. */
-    @Query("select s from Sandbox s where s.organizationId = :org and s.state in :states"
+    @Query("select s from Sandbox s where s.organizationId = :org and s.state in :states and s.pooled = false"
             + " and (s.createdAt > :afterCreated or (s.createdAt = :afterCreated and s.id > :afterId))"
             + " order by s.createdAt asc, s.id asc")
     List<Sandbox> page(@Param("org") String organizationId, @Param("states") Collection<SandboxState> states,
@@ -103,6 +103,30 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
     /** Of {@code ids}, those with a live row (any runner): the rest are orphans. */
     @Query("select s.id from Sandbox s where s.state in " + LIVE + " and s.id in :ids")
     List<String> findLiveIds(@Param("ids") Collection<String> ids);
+
+    /** The live, unclaimed sandboxes of a warm pool, as rows (the pool's decision counts them by state). */
+    @Query("select s from Sandbox s where s.warmPoolId = :pool and s.pooled = true and s.state in " + LIVE)
+    List<Sandbox> findPoolMembers(@Param("pool") String poolId);
+
+    /** Every live, unclaimed pool sandbox. */
+    @Query("select s from Sandbox s where s.pooled = true and s.state in " + LIVE)
+    List<Sandbox> findPooled();
+
+    /** Claims of a warm pool since {@code since} (claimed rows stay, destroyed or not: the history of the rate). */
+    @Query("select count(s) from Sandbox s where s.warmPoolId = :pool and s.claimedAt > :since")
+    long countClaimedSince(@Param("pool") String poolId, @Param("since") Instant since);
+
+    /** Unclaimed pool sandboxes, live, per target region (for the capacity reserved for pools). */
+    @Query("select count(s) from Sandbox s where s.pooled = true and s.target = :target and s.state in " + LIVE)
+    long countPooledIn(@Param("target") String target);
+
+    /**
+     * One started, unclaimed sandbox of the pool, locked for this transaction; rows other claims hold are skipped
+     * rather than waited for, so concurrent claims on any replica each get a different one or none.
+     */
+    @Query(value = "select id from sandbox where warm_pool_id = :pool and pooled = true and state = 'STARTED'"
+            + " order by created_at, id limit 1 for update skip locked", nativeQuery = true)
+    List<String> lockOneReady(@Param("pool") String poolId);
 
     /** Claims the reconcile lease if it is free, expired or already ours; 1 when claimed. See {@link SandboxLease}. */
     @Modifying

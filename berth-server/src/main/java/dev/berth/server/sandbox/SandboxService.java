@@ -38,9 +38,13 @@ public class SandboxService {
     private final ResourceLimits limits;
     private final Clock clock;
 
+    private final WarmPools pools;
+
     public SandboxService(SandboxRepository repo, SnapshotRepository snapshots, CreateAction create, SandboxStore store,
             SandboxMapper mapper, BerthProperties props, Clock clock,
-            @org.springframework.context.annotation.Lazy dev.berth.server.snapshot.SnapshotService builds) {
+            @org.springframework.context.annotation.Lazy dev.berth.server.snapshot.SnapshotService builds,
+            @org.springframework.context.annotation.Lazy WarmPools pools) {
+        this.pools = pools;
         this.builds = builds;
         this.repo = repo;
         this.snapshots = snapshots;
@@ -92,6 +96,13 @@ public class SandboxService {
                 Boolean.TRUE.equals(req.isPublic()), Boolean.TRUE.equals(req.networkBlockAll()), target,
                 autoStop, autoArchive, autoDelete, clock.instant());
         snapshots.touch(snapshot.getId(), clock.instant(), clock.instant().minusSeconds(60));
+        if (snapshot.getState() == SnapshotState.ACTIVE && poolable(req)) {
+            var claimed = pools.claim(snapshot.getId(), target, user, new PoolClaims.Request(caller.organizationId(),
+                    name, env, labels, Boolean.TRUE.equals(req.isPublic()), autoStop, autoArchive, autoDelete, res));
+            if (claimed.isPresent()) {
+                return claimed.get();
+            }
+        }
         if (build && snapshot.getState() != SnapshotState.ACTIVE) {
             fresh.waitForBuild(snapshot.getId());
             Sandbox waiting = create.insertWaiting(fresh);
@@ -99,6 +110,16 @@ public class SandboxService {
             return waiting;
         }
         return create.execute(fresh);
+    }
+
+    /**
+     * Whether a pool's sandbox, started before this request, can be it: nothing the request asks for may need the
+     * container made differently. (Snapshot, region, resources and user are matched by the pools' own columns.)
+     * A network policy is applied when a container is made, so such a request goes cold.
+     */
+    private static boolean poolable(CreateSandboxRequest req) {
+        return !Boolean.TRUE.equals(req.networkBlockAll())
+                && (req.networkAllowList() == null || req.networkAllowList().isBlank());
     }
 
     private static String buildString(Map<String, Object> buildInfo, String key) {

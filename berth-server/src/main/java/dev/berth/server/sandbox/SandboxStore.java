@@ -101,8 +101,10 @@ public class SandboxStore {
                         + to.wireName() + "'");
             }
             Sandbox saved = repo.saveAndFlush(s);
-            outbox.record(EventTypes.SANDBOX_STATE_UPDATED, SandboxEvents.AGGREGATE, id, saved.getOrganizationId(),
-                    SandboxEvents.stateUpdated(saved, from));
+            if (!saved.isPooled()) { // a warm pool's sandbox is nobody's until claimed: no tenant hears of it
+                outbox.record(EventTypes.SANDBOX_STATE_UPDATED, SandboxEvents.AGGREGATE, id, saved.getOrganizationId(),
+                        SandboxEvents.stateUpdated(saved, from));
+            }
             log.info("sandbox {} state {} -> {} (trigger: {}{}{})", id, from.wireName(), to.wireName(), trigger,
                     kind == null ? "" : ", kind: " + kind.wireName(), reason == null ? "" : ", reason: " + reason);
             return saved;
@@ -139,6 +141,14 @@ public class SandboxStore {
                     SandboxEvents.created(saved));
             return saved;
         });
+    }
+
+    /** Records a claim (the row already changed by the caller, in the caller's transaction) as a creation. */
+    Sandbox saveClaimed(Sandbox s) {
+        Sandbox saved = repo.saveAndFlush(s);
+        outbox.record(EventTypes.SANDBOX_CREATED, SandboxEvents.AGGREGATE, saved.getId(), saved.getOrganizationId(),
+                SandboxEvents.created(saved));
+        return saved;
     }
 
     public Sandbox load(String id) {

@@ -332,5 +332,9 @@ class RunnerFleetIT extends BerthIT {
             p.destroy();
             p.waitFor();
         }
+        // a stopped runner stays 'ready' until its heartbeats are missed: the next test must not be placed there
+        for (String runnerId : processes.keySet()) {
+            admin("POST", "/api/runners/" + runnerId + "/drain", null);
+        }
     }
 }

@@ -111,10 +111,14 @@ public class SandboxEnv {
      */
     public ExecRequest apply(Target t, ExecRequest req) {
         Vars v = read(t.sandbox().getToolboxEnvJson());
-        if (v.set().isEmpty() && v.unset().isEmpty()) {
+        Map<String, String> spawn = spawnEnv(t.sandbox().getSpawnEnvJson());
+        if (v.set().isEmpty() && v.unset().isEmpty() && spawn.isEmpty()) {
             return req;
         }
-        Map<String, String> env = new LinkedHashMap<>(v.set());
+        // a warm pool's sandbox was started before its create named an env: that env, under the toolbox's changes
+        Map<String, String> env = new LinkedHashMap<>(spawn);
+        env.keySet().removeAll(v.unset());
+        env.putAll(v.set());
         env.putAll(req.env());
         List<String> argv = req.argv();
         List<String> drop = v.unset().stream().filter(n -> !env.containsKey(n)).toList();
@@ -130,6 +134,15 @@ public class SandboxEnv {
         }
         return new ExecRequest(argv, req.cwd(), env, req.replaceEnv(), req.user(), req.tty(), req.cols(), req.rows(),
                 req.timeout());
+    }
+
+    private Map<String, String> spawnEnv(String stored) {
+        if (stored == null || stored.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> m = json.readValue(stored, new tools.jackson.core.type.TypeReference<Map<String, String>>() {
+        });
+        return m == null ? Map.of() : m;
     }
 
     private static void checkName(String name) {

@@ -1,0 +1,86 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.sandbox.Resources;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Serves a create from a warm pool: one short transaction per pool tried that checks the caller's quota (under
+ * the organization's lock, like any create), locks one started, unclaimed member with {@code FOR UPDATE SKIP
+ * LOCKED} (so concurrent claims on any replica take different members or none, without waiting for each other),
+ * and re-owns it with the request's name, labels, env and intervals. No engine or runner call.
+ */
+@Component
+public class PoolClaims {
+
+    private final SandboxRepository repo;
+    private final SandboxStore store;
+    private final QuotaGate quotas;
+    private final SandboxMapper mapper;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final ApplicationEventPublisher events;
+
+    public PoolClaims(SandboxRepository repo, SandboxStore store, QuotaGate quotas, SandboxMapper mapper,
+            TransactionTemplate tx, Clock clock, ApplicationEventPublisher events) {
+        this.repo = repo;
+        this.store = store;
+        this.quotas = quotas;
+        this.mapper = mapper;
+        this.tx = tx;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /**
+     * A pool to try. {@code chargedToCaller}: its members already count against the caller's quota (the caller's
+     * own pool), so a claim takes nothing more; otherwise (a system pool) the claim is checked like a create.
+     */
+    public record Candidate(String poolId, boolean chargedToCaller) {
+    }
+
+    /** The request's side of a claim, validated. */
+    public record Request(String organizationId, String name, Map<String, String> env, Map<String, String> labels,
+            boolean isPublic, int autoStopInterval, int autoArchiveInterval, int autoDeleteInterval, Resources resources) {
+    }
+
+    /** The first member any candidate pool has ready, now the caller's; empty when every pool is empty. */
+    public Optional<Sandbox> claim(List<Candidate> pools, Request r) {
+        for (Candidate p : pools) {
+            Sandbox got;
+            try {
+                got = tx.execute(status -> {
+                    if (p.chargedToCaller()) {
+                        quotas.lockAndCheckClaim(r.organizationId());
+                    } else {
+                        quotas.lockAndCheckCreate(r.organizationId(), r.resources());
+                    }
+                    List<String> ids = repo.lockOneReady(p.poolId());
+                    if (ids.isEmpty()) {
+                        return null;
+                    }
+                    Sandbox s = store.load(ids.get(0));
+                    s.claim(r.organizationId(), r.name(), mapper.toJson(r.env()), mapper.toJson(r.labels()),
+                            r.isPublic(), r.autoStopInterval(), r.autoArchiveInterval(), r.autoDeleteInterval(),
+                            clock.instant());
+                    return store.saveClaimed(s);
+                });
+            } catch (DataIntegrityViolationException e) {
+                throw new ConflictException("a sandbox named '" + r.name()
+                        + "' already exists in this organization; choose another name or delete that one first");
+            }
+            if (got != null) {
+                events.publishEvent(new SandboxStateChanged(got.getId(), got.getOrganizationId(), got.getState()));
+                return Optional.of(got);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.berth.server.warmpool;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.stereotype.Component;
+
+/**
+ * Warm-pool meters, per replica (a metrics backend sums replicas): {@code berth.warmpool.claims} by result
+ * ({@code hit}; {@code empty}: a pool matched but had nothing ready; {@code none}: no pool matched),
+ * {@code berth.warmpool.claim.latency} (the claim transaction of a hit), and {@code berth.warmpool.size}: the
+ * ready sandboxes of each pool at this replica's last decision about it.
+ */
+@Component
+public class WarmPoolMetrics {
+
+    private final MeterRegistry registry;
+    private final Timer claimLatency;
+    private final Map<String, AtomicInteger> sizes = new ConcurrentHashMap<>();
+
+    public WarmPoolMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.claimLatency = Timer.builder("berth.warmpool.claim.latency").description("claim transaction of a hit")
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    void claimed(String poolId, Duration took) {
+        counter("hit", poolId).increment();
+        claimLatency.record(took);
+    }
+
+    void empty(String poolId) {
+        counter("empty", poolId).increment();
+    }
+
+    void noPool() {
+        counter("none", "").increment();
+    }
+
+    private Counter counter(String result, String poolId) {
+        return Counter.builder("berth.warmpool.claims").tag("result", result).tag("pool", poolId).register(registry);
+    }
+
+    void size(String poolId, int ready) {
+        sizes.computeIfAbsent(poolId, id -> registry.gauge("berth.warmpool.size",
+                io.micrometer.core.instrument.Tags.of("pool", id), new AtomicInteger())).set(ready);
+    }
+
+    void forget(String poolId) {
+        AtomicInteger g = sizes.remove(poolId);
+        if (g != null) {
+            registry.find("berth.warmpool.size").tag("pool", poolId).meters().forEach(registry::remove);
+        }
+    }
+}

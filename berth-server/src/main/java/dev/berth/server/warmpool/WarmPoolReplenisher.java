@@ -1,0 +1,328 @@
+package dev.berth.server.warmpool;
+
+import dev.berth.core.error.BerthException;
+import dev.berth.core.sandbox.Resources;
+import dev.berth.core.sandbox.SandboxState;
+import dev.berth.core.warmpool.WarmPoolSizer;
+import dev.berth.server.config.BerthProperties;
+import dev.berth.server.runner.Runner;
+import dev.berth.server.runner.RunnerRepository;
+import dev.berth.server.runner.RunnerState;
+import dev.berth.server.sandbox.PoolMembers;
+import dev.berth.server.sandbox.Sandbox;
+import dev.berth.server.snapshot.Snapshot;
+import dev.berth.server.snapshot.SnapshotRepository;
+import dev.berth.server.snapshot.SnapshotState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Carries out warm-pool replenishment for the one reconciler: when asked about a pool (after a claim, a member's
+ * start, a change of the pool, or the reconciler's sweep) it gathers what the pool holds under the pool's row lock,
+ * asks the pure {@link WarmPoolSizer}, records the new members and the pool's error in that transaction, and then
+ * starts and removes containers. The row lock makes one decision per pool at a time across replicas; new members
+ * are rows in {@code creating} the next decision counts, and an interrupted create is finished by the sandbox
+ * reconciler like any other. Nothing here runs on a timer of its own: a decision's "look again" is scheduled.
+ */
+@Component
+public class WarmPoolReplenisher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WarmPoolReplenisher.class);
+
+    /** The reconciler's sweeps come per runner inventory: pools are looked at no more often than this. */
+    static final Duration SWEEP_EVERY = Duration.ofSeconds(2);
+
+    private final WarmPoolRepository pools;
+    private final PoolMembers members;
+    private final SnapshotRepository snapshots;
+    private final RunnerRepository runners;
+    private final TransactionTemplate tx;
+    private final WarmPoolProperties props;
+    private final BerthProperties berth;
+    private final WarmPoolMetrics metrics;
+    private final Clock clock;
+    private final WarmPoolSizer sizer;
+    private final ScheduledExecutorService decisions;
+    private final ExecutorService work;
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final AtomicLong lastSweep = new AtomicLong();
+    private volatile boolean running;
+
+    public WarmPoolReplenisher(WarmPoolRepository pools, PoolMembers members, SnapshotRepository snapshots,
+            RunnerRepository runners, TransactionTemplate tx, WarmPoolProperties props, BerthProperties berth,
+            WarmPoolMetrics metrics, Clock clock) {
+        this.pools = pools;
+        this.members = members;
+        this.snapshots = snapshots;
+        this.runners = runners;
+        this.tx = tx;
+        this.props = props;
+        this.berth = berth;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.sizer = new WarmPoolSizer(props.parallelCreates());
+        this.decisions = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "warm-pool-decisions"));
+        this.work = Executors.newFixedThreadPool(Math.max(2, props.parallelCreates() * 2), r -> daemon(r, "warm-pool-work"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Decides about a pool soon (coalesced: a burst of claims is one decision). */
+    public void signal(String poolId) {
+        schedule(poolId, Duration.ZERO);
+    }
+
+    private void schedule(String poolId, Duration delay) {
+        if (!running) {
+            return;
+        }
+        if (delay.isZero() && !pending.add(poolId)) {
+            return; // one is queued already and will see this change too
+        }
+        try {
+            decisions.schedule(() -> {
+                if (delay.isZero()) {
+                    pending.remove(poolId);
+                }
+                decide(poolId);
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            pending.remove(poolId);
+        }
+    }
+
+    /**
+     * The reconciler's sweep: every pool is looked at (at most every {@link #SWEEP_EVERY}), the configured system
+     * pool is kept as configured, and members of deleted pools are removed.
+     */
+    public void sweep() {
+        long now = clock.millis();
+        long last = lastSweep.get();
+        if (now - last < SWEEP_EVERY.toMillis() || !lastSweep.compareAndSet(last, now) || !running) {
+            return;
+        }
+        try {
+            decisions.execute(this::sweepNow);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    private void sweepNow() {
+        try {
+            keepSystemPool();
+            List<WarmPool> all = pools.findAll();
+            Set<String> ids = all.stream().map(WarmPool::getId).collect(Collectors.toSet());
+            for (Sandbox orphan : members.orphans(ids)) {
+                if (orphan.getState() == SandboxState.STARTED || orphan.getState() == SandboxState.ERROR
+                        || orphan.getState() == SandboxState.STOPPED) {
+                    work.execute(() -> remove(orphan.getId()));
+                }
+            }
+            ids.forEach(this::signal);
+        } catch (RuntimeException e) {
+            log.warn("warm pool sweep failed: {}", e.toString());
+        }
+    }
+
+    /** The configured system pool ({@code berth.warm-pools.system}): created, resized, or drained by config. */
+    private void keepSystemPool() {
+        var sys = props.system();
+        String name = sys.snapshot() == null || sys.snapshot().isBlank() ? berth.sandbox().defaultSnapshot()
+                : sys.snapshot();
+        String target = sys.target() == null || sys.target().isBlank() ? berth.region() : sys.target();
+        var snapshot = snapshots.findByScopeAndName("*", name);
+        if (snapshot.isEmpty()) {
+            return; // not registered yet (the default snapshot is registered at start): the next sweep
+        }
+        var existing = pools.findByScopeAndSnapshotIdAndTarget(WarmPool.SYSTEM, snapshot.get().getId(), target);
+        int min = Math.max(0, Math.min(sys.min(), sys.max()));
+        if (existing.isEmpty()) {
+            if (sys.max() <= 0) {
+                return;
+            }
+            var sb = berth.sandbox();
+            try {
+                pools.saveAndFlush(new WarmPool(java.util.UUID.randomUUID().toString(), WarmPool.SYSTEM,
+                        snapshot.get().getId(), name, target, min, sys.max(), sb.defaultCpu(), sb.defaultMemory(),
+                        sb.defaultDisk(), "root", clock.instant()));
+                log.info("system warm pool for {} in {}: {} to {} sandboxes", name, target, min, sys.max());
+            } catch (org.springframework.dao.DataIntegrityViolationException e) {
+                // another replica made it first
+            }
+        } else if (existing.get().getPool() != Math.max(0, sys.max()) || existing.get().getMinPool() != min) {
+            WarmPool p = existing.get();
+            p.resize(min, Math.max(0, sys.max()), clock.instant());
+            try {
+                pools.saveAndFlush(p);
+            } catch (org.springframework.dao.OptimisticLockingFailureException e) {
+                // changed concurrently; the next sweep looks again
+            }
+        }
+    }
+
+    /** What one decision asks to be done after its transaction committed. */
+    private record Plan(String poolId, List<String> start, List<String> remove, Duration lookAgain) {
+    }
+
+    private void decide(String poolId) {
+        Plan plan;
+        try {
+            plan = tx.execute(status -> decideInTx(poolId));
+        } catch (RuntimeException e) {
+            log.warn("warm pool {}: decision failed: {}", poolId, e.toString());
+            schedule(poolId, WarmPoolSizer.BLOCKED_RECHECK);
+            return;
+        }
+        if (plan == null) {
+            return; // the pool is gone
+        }
+        for (String id : plan.start()) {
+            work.execute(() -> {
+                String failure = members.start(id);
+                if (failure != null) {
+                    log.info("warm pool {}: a sandbox failed to start: {}", poolId, failure);
+                }
+                signal(poolId);
+            });
+        }
+        for (String id : plan.remove()) {
+            work.execute(() -> remove(id));
+        }
+        if (plan.lookAgain() != null) {
+            schedule(poolId, plan.lookAgain());
+        }
+    }
+
+    private Plan decideInTx(String poolId) {
+        WarmPool pool = pools.lockById(poolId).orElse(null);
+        if (pool == null) {
+            return null;
+        }
+        Instant now = clock.instant();
+        List<Sandbox> all = members.of(poolId);
+        List<Sandbox> ready = all.stream().filter(s -> s.getState() == SandboxState.STARTED)
+                .sorted(Comparator.comparing(Sandbox::getStateChangedAt).reversed()).toList();
+        // a member in error, or whose container stopped, never serves a claim: removed, and counted as a failure
+        List<Sandbox> failed = all.stream().filter(s -> s.getState() == SandboxState.ERROR
+                || s.getState() == SandboxState.STOPPED).toList();
+        int creating = (int) all.stream().filter(s -> s.getState() == SandboxState.CREATING
+                || s.getState() == SandboxState.STARTING).count();
+        String failureReason = failed.stream().map(Sandbox::getErrorReason).filter(java.util.Objects::nonNull)
+                .reduce((a, b) -> b).orElse(null);
+        Instant latestReady = ready.isEmpty() ? null : ready.get(0).getStateChangedAt();
+        long claims = members.claimedSince(poolId, now.minus(props.rateWindow()));
+        long room = (long) Math.floor(props.reservedShare() * slots(pool.getTarget())) - members.pooledIn(pool.getTarget());
+        String unusable = unusable(pool);
+        var decision = sizer.decide(new WarmPoolSizer.Observed(pool.getMinPool(), pool.getPool(), ready.size(), creating,
+                failed.size(), failureReason, latestReady, claims, room, unusable, pool.getFailures(),
+                pool.getRetryAt()), now);
+        metrics.size(poolId, ready.size());
+        List<String> start = new ArrayList<>();
+        String error = decision.error();
+        Duration lookAgain = decision.lookAgain();
+        Snapshot snapshot = decision.create() > 0 ? snapshots.findById(pool.getSnapshotId()).orElseThrow() : null;
+        for (int i = 0; i < decision.create(); i++) {
+            try {
+                start.add(members.record(new PoolMembers.Template(poolId,
+                        pool.isSystem() ? PoolMembers.SYSTEM_ORGANIZATION : pool.getScope(), !pool.isSystem(),
+                        snapshot.getName(), snapshot.getImageName(), pool.getOsUser(),
+                        new Resources(pool.getCpu(), pool.getMemoryGib(), pool.getDiskGib()), pool.getTarget()))
+                        .getId());
+            } catch (BerthException e) {
+                // the quota or the fleet refuses more now: not a failure of the pool's sandboxes, but why it is short
+                error = "cannot start another pool sandbox: " + e.getMessage();
+                lookAgain = WarmPoolSizer.BLOCKED_RECHECK;
+                break;
+            }
+        }
+        List<String> remove = new ArrayList<>();
+        failed.forEach(s -> remove.add(s.getId()));
+        // surplus: the longest-ready go first
+        for (int i = 0; i < decision.remove(); i++) {
+            remove.add(ready.get(ready.size() - 1 - i).getId());
+        }
+        if (pool.record(decision.failures(), decision.retryAt(), error, now)) {
+            pools.saveAndFlush(pool);
+        }
+        return new Plan(poolId, start, remove, lookAgain);
+    }
+
+    /** Why the pool's snapshot cannot make sandboxes now, or null. */
+    private String unusable(WarmPool pool) {
+        return snapshots.findById(pool.getSnapshotId())
+                .map(s -> s.getState() == SnapshotState.ACTIVE ? null : "snapshot '" + s.getName()
+                        + "' is not active (state '" + s.getState().wireName() + "'); the pool fills when it is")
+                .orElse("snapshot '" + pool.getSnapshotName() + "' was deleted; delete this pool or make the snapshot "
+                        + "again");
+    }
+
+    /** Sandbox slots of the region's runners that take sandboxes. */
+    private long slots(String region) {
+        long n = 0;
+        for (Runner r : runners.findAll()) {
+            if (region.equals(r.getRegion()) && r.isSchedulable()
+                    && (r.isEmbedded() || r.getState() == RunnerState.READY)) {
+                n += Math.max(0, r.getMaxSandboxes());
+            }
+        }
+        return n;
+    }
+
+    private void remove(String sandboxId) {
+        try {
+            members.remove(sandboxId);
+        } catch (RuntimeException e) {
+            log.info("removing pool sandbox {} failed: {}", sandboxId, e.toString());
+        }
+    }
+
+    /** Removes the unclaimed sandboxes of a pool just deleted. */
+    void removeMembers(String poolId) {
+        for (Sandbox s : members.of(poolId)) {
+            if (s.getState() == SandboxState.CREATING || s.getState() == SandboxState.STARTING) {
+                continue; // the sweep removes it once it settles
+            }
+            work.execute(() -> remove(s.getId()));
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        sweep();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        decisions.shutdownNow();
+        work.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
