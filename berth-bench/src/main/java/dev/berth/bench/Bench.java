@@ -41,7 +41,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: Bench create|exec|snapshot|flood <berthUrl> <apiKey> <dockerHost> [n]");
+            System.err.println("usage: Bench create|exec|snapshot|warm|flood <berthUrl> <apiKey> <dockerHost> [n]");
             System.exit(2);
         }
         var b = new Bench(args[1], args[2], args[3]);
@@ -49,6 +49,10 @@ public final class Bench {
             case "create" -> b.create(args.length > 4 ? Integer.parseInt(args[4]) : 20);
             case "exec" -> b.exec(args.length > 4 ? Integer.parseInt(args[4]) : 200);
             case "snapshot" -> b.snapshot(args.length > 4 ? Integer.parseInt(args[4]) : 5);
+            case "warm" -> new WarmBench(b.http, b.url, b.key, b.engine).run(
+                    args.length > 4 ? Integer.parseInt(args[4]) : 100, args.length > 5 ? Integer.parseInt(args[5]) : 100,
+                    args.length > 6 ? Integer.parseInt(args[6]) : 200, java.nio.file.Path.of(System.getProperty(
+                            "berth.bench.json", "bench-warm.json")));
             case "flood" -> new FloodBench(b.http, b.url, b.key)
                     .run(args.length > 4 ? Integer.parseInt(args[4]) : 260);
             default -> throw new IllegalArgumentException("unknown bench " + args[0]);
@@ -208,7 +212,7 @@ public final class Bench {
         return ms;
     }
 
-    private static double rawExec(DockerClient docker, String container) throws Exception {
+    static double rawExec(DockerClient docker, String container) throws Exception {
         long t0 = System.nanoTime();
         ExecCreateCmdResponse ex = docker.execCreateCmd(container).withCmd("echo", "hi")
                 .withAttachStdout(true).withAttachStderr(true).exec();

@@ -32,8 +32,23 @@ public class EmbeddedRunnerRegistration {
     private final TransactionTemplate tx;
     private final Clock clock;
 
+    private final int capacityCpu;
+    private final int capacityMemory;
+
+    /**
+     * @param capacityCpu    cores the embedded runner offers to sandboxes ({@code berth.embedded-runner.capacity-cpu};
+     *                       0: 8x the host's, documented)
+     * @param capacityMemory GiB it offers ({@code berth.embedded-runner.capacity-memory}; 0: 4x the host's)
+     */
     public EmbeddedRunnerRegistration(Optional<SandboxRunner> local, RunnerRepository runners, RegionRepository regions,
-            BerthProperties props, TransactionTemplate tx, Clock clock) {
+            BerthProperties props, TransactionTemplate tx, Clock clock,
+            @org.springframework.beans.factory.annotation.Value("${berth.embedded-runner.capacity-cpu:0}") int capacityCpu,
+            @org.springframework.beans.factory.annotation.Value("${berth.embedded-runner.capacity-memory:0}") int capacityMemory) {
+        if (capacityCpu < 0 || capacityMemory < 0) {
+            throw new IllegalArgumentException("berth.embedded-runner.capacity-cpu and capacity-memory must be >= 0");
+        }
+        this.capacityCpu = capacityCpu;
+        this.capacityMemory = capacityMemory;
         this.local = local;
         this.runners = runners;
         this.regions = regions;
@@ -80,7 +95,9 @@ public class EmbeddedRunnerRegistration {
                     ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() >> 30);
             // sandboxes are mostly idle: cpu is time-shared under per-sandbox quotas, memory limits are enforced
             // per sandbox by the kernel; the embedded runner offers 8x its cores and 4x its memory (documented)
-            r.register("in-process", null, 2, "default", Runtime.getRuntime().availableProcessors() * 8, memGiB * 4,
+            r.register("in-process", null, 2, "default",
+                    capacityCpu > 0 ? capacityCpu : Runtime.getRuntime().availableProcessors() * 8,
+                    capacityMemory > 0 ? capacityMemory : memGiB * 4,
                     (int) Math.max(1, disk), 1000, caps.engineVersion(), caps.storageDriver(), caps.diskQuotaEnforced(),
                     clock.instant());
             r.markReady();

@@ -1,6 +1,7 @@
 package dev.berth.server.warmpool;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -20,7 +21,7 @@ public class WarmPoolMetrics {
 
     private final MeterRegistry registry;
     private final Timer claimLatency;
-    private final Map<String, AtomicInteger> sizes = new ConcurrentHashMap<>();
+    private final Map<String, Size> sizes = new ConcurrentHashMap<>();
 
     public WarmPoolMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -46,14 +47,21 @@ public class WarmPoolMetrics {
     }
 
     void size(String poolId, int ready) {
-        sizes.computeIfAbsent(poolId, id -> registry.gauge("berth.warmpool.size",
-                io.micrometer.core.instrument.Tags.of("pool", id), new AtomicInteger())).set(ready);
+        sizes.computeIfAbsent(poolId, id -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge gauge = Gauge.builder("berth.warmpool.size", value, AtomicInteger::get).tag("pool", id)
+                    .description("ready sandboxes of the pool at this replica's last decision").register(registry);
+            return new Size(value, gauge);
+        }).value().set(ready);
     }
 
     void forget(String poolId) {
-        AtomicInteger g = sizes.remove(poolId);
-        if (g != null) {
-            registry.find("berth.warmpool.size").tag("pool", poolId).meters().forEach(registry::remove);
+        Size s = sizes.remove(poolId);
+        if (s != null) {
+            registry.remove(s.gauge());
         }
+    }
+
+    private record Size(AtomicInteger value, Gauge gauge) {
     }
 }

@@ -196,7 +196,9 @@ public class WarmPoolReplenisher implements SmartLifecycle {
             return;
         }
         if (plan == null) {
-            return; // the pool is gone
+            // the pool is gone: members that were still starting when it was deleted signal it when they are up
+            removeMembers(poolId);
+            return;
         }
         for (String id : plan.start()) {
             work.execute(() -> {
@@ -263,19 +265,24 @@ public class WarmPoolReplenisher implements SmartLifecycle {
         for (int i = 0; i < decision.remove(); i++) {
             remove.add(ready.get(ready.size() - 1 - i).getId());
         }
+        String before = pool.getErrorReason();
         if (pool.record(decision.failures(), decision.retryAt(), error, now)) {
             pools.saveAndFlush(pool);
+            if (error != null && !error.equals(before)) {
+                log.info("warm pool {} ({}): {}", poolId, pool.getSnapshotName(), error);
+            }
         }
         return new Plan(poolId, start, remove, lookAgain);
     }
 
     /** Why the pool's snapshot cannot make sandboxes now, or null. */
     private String unusable(WarmPool pool) {
-        return snapshots.findById(pool.getSnapshotId())
-                .map(s -> s.getState() == SnapshotState.ACTIVE ? null : "snapshot '" + s.getName()
-                        + "' is not active (state '" + s.getState().wireName() + "'); the pool fills when it is")
-                .orElse("snapshot '" + pool.getSnapshotName() + "' was deleted; delete this pool or make the snapshot "
-                        + "again");
+        Snapshot s = snapshots.findById(pool.getSnapshotId()).orElse(null);
+        if (s == null) {
+            return "snapshot '" + pool.getSnapshotName() + "' was deleted; delete this pool or make the snapshot again";
+        }
+        return s.getState() == SnapshotState.ACTIVE ? null : "snapshot '" + s.getName() + "' is not active (state '"
+                + s.getState().wireName() + "'); the pool fills when it is";
     }
 
     /** Sandbox slots of the region's runners that take sandboxes. */

@@ -299,7 +299,8 @@ class RunnerFleetIT extends BerthIT {
         Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                 .until(() -> new java.net.Socket("127.0.0.1", port2).isConnected());
         String image = "127.0.0.1:" + rp + "/public/tool:2";
-        try (var e = new dev.berth.runner.docker.DockerContainerEngine(hosts.get(1))) {
+        // the engine of runner e, which imported berth/busybox when it started (another engine may not have it yet)
+        try (var e = new dev.berth.runner.docker.DockerContainerEngine(hosts.get(0))) {
             e.tag("berth/busybox:latest", image);
             e.push(image, new dev.berth.runner.engine.RegistryAuth("127.0.0.1:" + rp, "team", "team-pass"), line -> { });
             e.untag(image);

@@ -75,9 +75,9 @@ class WarmPoolIT extends BerthIT {
     }
 
     private JsonNode awaitReady(String key, String poolId, int size) {
-        Awaitility.await("pool " + poolId + " holds " + size).atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(200)).until(() -> currentSize(key, poolId) == size);
-        return find(key, poolId);
+        return Awaitility.await("pool " + poolId + " holds " + size).atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> find(key, poolId), p -> p != null && p.get("currentSize").asInt() == size);
     }
 
     private JsonNode find(String key, String poolId) {
@@ -193,7 +193,7 @@ class WarmPoolIT extends BerthIT {
         Tenant t = owner();
         // the quota holds exactly the pool: claims take nothing more, no refill fits, and every cold create is
         // refused by the cold path's own quota check (so the burst costs no container starts)
-        ok(admin("PATCH", "/api/admin/organizations/" + t.orgId() + "/quota", "{\"maxSandboxes\":10}"));
+        ok(admin("PATCH", "/api/admin/organizations/" + t.orgId() + "/quota", "{\"maxSandboxes\":10,\"totalCpuQuota\":20}"));
         String poolId = pool(t, "{\"snapshot\":\"berth/busybox\",\"pool\":10}").get("id").asString();
         awaitReady(t.key(), poolId, 10);
         double hitsBefore = hits(poolId);

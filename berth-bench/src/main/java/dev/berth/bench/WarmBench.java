@@ -1,0 +1,411 @@
+package dev.berth.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.github.dockerjava.api.DockerClient;
+import dev.berth.runner.RunnerSettings;
+import dev.berth.runner.SandboxRunner;
+import dev.berth.runner.docker.DockerContainerEngine;
+import dev.berth.runner.engine.ContainerSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * The warm-pool benchmark suite: what users quote, create() to the first command's result ({@code echo hi} done),
+ * one at a time (create-run-delete rounds) and many at once, warm (served from a system warm pool) and cold, next
+ * to the raw engine doing the same (create + start + exec of the same image through the engine API) in the same
+ * run; then host memory per idle sandbox with many idle sandboxes, broken down into the engine's per-container
+ * shim, the agent and the sandbox's own processes. Prints a table and writes JSON.
+ */
+final class WarmBench {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String BUSYBOX = "{\"snapshot\":\"berth/busybox\"}";
+    private static final int SEQUENTIAL_POOL = 5;
+
+    private final HttpClient http;
+    private final String url;
+    private final String key;
+    private final DockerContainerEngine engine;
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final List<String> table = new ArrayList<>();
+
+    WarmBench(HttpClient http, String url, String key, DockerContainerEngine engine) {
+        this.http = http;
+        this.url = url;
+        this.key = key;
+        this.engine = engine;
+    }
+
+    /** One create-to-first-command measurement. */
+    private record Round(String id, double ms, boolean fromPool) {
+    }
+
+    void run(int rounds, int burst, int idle, Path json) throws Exception {
+        // the admin organization's quota must hold the burst and the idle sandboxes
+        Round first = berthRound(BUSYBOX);
+        String org = send("GET", "/api/sandbox/" + first.id(), null).get("organizationId").asText();
+        delete(first.id());
+        send("PATCH", "/api/admin/organizations/" + org + "/quota", "{\"totalCpuQuota\":100000,"
+                + "\"totalMemoryQuota\":100000,\"totalDiskQuota\":1000000,\"maxSandboxes\":100000}");
+        results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors()));
+        System.out.println("warm-up: 20 cold rounds (the server's JIT), not counted");
+        for (int i = 0; i < 20; i++) {
+            delete(berthRound(BUSYBOX).id());
+        }
+
+        // ---- one at a time: cold and raw interleaved, then warm
+        System.out.printf("one at a time: %d cold and raw rounds, interleaved%n", rounds);
+        List<Double> cold = new ArrayList<>();
+        List<Double> raw = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            raw.add(rawRound());
+            Round r = berthRound(BUSYBOX);
+            cold.add(r.ms());
+            delete(r.id());
+        }
+        JsonNode pool = send("POST", "/api/admin/warm-pools", "{\"snapshot\":\"berth/busybox\",\"pool\":"
+                + SEQUENTIAL_POOL + "}");
+        String poolId = pool.get("id").asText();
+        awaitPoolSize(poolId, SEQUENTIAL_POOL, Duration.ofMinutes(3));
+        System.out.printf("one at a time: %d warm rounds (a system pool of %d)%n", rounds, SEQUENTIAL_POOL);
+        List<Double> warm = new ArrayList<>();
+        int hits = 0;
+        for (int i = 0; i < rounds; i++) {
+            Round r = berthRound(BUSYBOX);
+            warm.add(r.ms());
+            hits += r.fromPool() ? 1 : 0;
+            delete(r.id());
+        }
+        row("warm, one at a time (create-run-delete)", warm, hits);
+        row("cold, one at a time (create-run-delete)", cold, 0);
+        row("raw engine, one at a time", raw, -1);
+
+        // ---- a burst: the pool holds the whole burst first
+        send("PATCH", "/api/admin/warm-pools/" + poolId, "{\"pool\":" + burst + "}");
+        long fill = System.nanoTime();
+        awaitPoolSize(poolId, burst, Duration.ofMinutes(15));
+        double fillS = (System.nanoTime() - fill) / 1e9;
+        System.out.printf("pool filled to %d in %.1f s; %d creates at once, warm%n", burst, fillS, burst);
+        results.put("poolFillSeconds", fillS);
+        List<Round> warmBurst = burst(burst, () -> berthRound(BUSYBOX));
+        send("DELETE", "/api/admin/warm-pools/" + poolId, null);
+        deleteAll(warmBurst.stream().map(Round::id).toList());
+        awaitNoContainers(Duration.ofMinutes(10));
+        System.out.printf("%d creates at once, cold; then the raw engine%n", burst);
+        List<Round> coldBurst = burst(burst, () -> berthRound(BUSYBOX));
+        deleteAll(coldBurst.stream().map(Round::id).toList());
+        List<Double> rawBurst = rawBurst(burst);
+        awaitNoContainers(Duration.ofMinutes(10));
+        row("warm, " + burst + " at once", warmBurst.stream().map(Round::ms).toList(),
+                (int) warmBurst.stream().filter(Round::fromPool).count());
+        row("cold, " + burst + " at once", coldBurst.stream().map(Round::ms).toList(), 0);
+        row("raw engine, " + burst + " at once", rawBurst, -1);
+
+        Stats c1 = Stats.of(cold);
+        Stats r1 = Stats.of(raw);
+        Stats cb = Stats.of(coldBurst.stream().map(Round::ms).toList());
+        Stats rb = Stats.of(rawBurst);
+        results.put("coldOverRaw", Map.of("oneAtATimeP50", c1.p50() / r1.p50(), "oneAtATimeP99", c1.p99() / r1.p99(),
+                "burstP50", cb.p50() / rb.p50(), "burstP99", cb.p99() / rb.p99()));
+
+        // ---- memory of idle sandboxes
+        Map<String, Object> memory = idleMemory(idle);
+        results.put("idleMemory", memory);
+
+        System.out.println();
+        System.out.println("create() -> first command (\"echo hi\" done), through the HTTP API");
+        System.out.printf("%-44s %5s %9s %9s %9s %6s%n", "scenario", "n", "p50 ms", "p99 ms", "mean ms", "hits");
+        table.forEach(System.out::println);
+        System.out.printf("cold / raw engine: one at a time p50 %.2fx p99 %.2fx; %d at once p50 %.2fx p99 %.2fx%n",
+                c1.p50() / r1.p50(), c1.p99() / r1.p99(), burst, cb.p50() / rb.p50(), cb.p99() / rb.p99());
+        System.out.println("quoted elsewhere (one at a time / 100 at once, p50/p99 ms): Daytona 186/560, 367/741; "
+                + "E2B 491/740, 822/1048");
+        System.out.printf("idle memory per sandbox (%d idle): %.2f MiB = shim %.2f + agent %.2f + sandbox processes "
+                + "%.2f + kernel and page cache in its cgroup %.2f + engine daemons' growth %.2f; host MemAvailable "
+                + "drop %.2f MiB per sandbox%n", idle, memory.get("totalMiB"), memory.get("shimMiB"),
+                memory.get("agentMiB"), memory.get("sandboxProcessesMiB"), memory.get("cgroupOtherMiB"),
+                memory.get("daemonsMiB"), memory.get("hostAvailableDropMiB"));
+        Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        System.out.println("JSON: " + json.toAbsolutePath());
+    }
+
+    private void row(String label, List<Double> ms, int hits) {
+        Stats s = Stats.of(ms);
+        table.add(String.format("%-44s %5d %9.1f %9.1f %9.1f %6s", label, s.n(), s.p50(), s.p99(), s.mean(),
+                hits < 0 ? "-" : String.valueOf(hits)));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", s.n());
+        m.put("p50Ms", s.p50());
+        m.put("p99Ms", s.p99());
+        m.put("meanMs", s.mean());
+        if (hits >= 0) {
+            m.put("poolHits", hits);
+        }
+        results.put(label, m);
+    }
+
+    private Round berthRound(String body) throws Exception {
+        long t0 = System.nanoTime();
+        JsonNode sb = send("POST", "/api/sandbox", body);
+        String id = sb.get("id").asText();
+        JsonNode r = send("POST", "/api/toolbox/" + id + "/process/execute", "{\"command\":\"echo hi\"}");
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (!"hi".equals(r.get("result").asText().trim())) {
+            throw new IllegalStateException("unexpected execute result: " + r);
+        }
+        return new Round(id, ms, sb.hasNonNull("warmPoolId"));
+    }
+
+    private static ContainerSpec rawSpec(String name) {
+        return new ContainerSpec(name, "berth/busybox:latest",
+                List.of("/bin/sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done"), List.of(),
+                Map.of(), Map.of("berth.bench", "raw"), 1_000_000_000L, 1L << 30, 1024, RunnerSettings.DEFAULT_CAPS,
+                List.of(), null, "bench", "bridge");
+    }
+
+    private double rawRound() throws Exception {
+        String name = "berth-bench-raw-" + UUID.randomUUID();
+        DockerClient docker = engine.client();
+        long t0 = System.nanoTime();
+        engine.createAndStart(rawSpec(name));
+        Bench.rawExec(docker, name);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        engine.remove(name);
+        return ms;
+    }
+
+    private List<Double> rawBurst(int n) throws Exception {
+        List<String> names = new ArrayList<>();
+        List<Double> out = new ArrayList<>();
+        try {
+            for (Future<Double> f : all(n, () -> {
+                String name = "berth-bench-raw-" + UUID.randomUUID();
+                synchronized (names) {
+                    names.add(name);
+                }
+                long t0 = System.nanoTime();
+                engine.createAndStart(rawSpec(name));
+                Bench.rawExec(engine.client(), name);
+                return (System.nanoTime() - t0) / 1e6;
+            })) {
+                out.add(f.get());
+            }
+        } finally {
+            parallel(names, engine::remove);
+        }
+        return out;
+    }
+
+    private List<Round> burst(int n, Callable<Round> round) throws Exception {
+        List<Round> out = new ArrayList<>();
+        for (Future<Round> f : all(n, round)) {
+            out.add(f.get());
+        }
+        return out;
+    }
+
+    /** Runs {@code n} calls at once (released together) and returns their futures, all done. */
+    private static <T> List<Future<T>> all(int n, Callable<T> call) throws InterruptedException {
+        ExecutorService threads = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<T>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            futures.add(threads.submit(() -> {
+                go.await();
+                return call.call();
+            }));
+        }
+        go.countDown();
+        threads.shutdown();
+        threads.awaitTermination(30, TimeUnit.MINUTES);
+        return futures;
+    }
+
+    private interface Action {
+        void on(String id) throws Exception;
+    }
+
+    private static void parallel(List<String> ids, Action action) throws InterruptedException {
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        for (String id : ids) {
+            threads.submit(() -> {
+                action.on(id);
+                return null;
+            });
+        }
+        threads.shutdown();
+        threads.awaitTermination(30, TimeUnit.MINUTES);
+    }
+
+    private void delete(String id) throws Exception {
+        send("DELETE", "/api/sandbox/" + id, null);
+    }
+
+    private void deleteAll(List<String> ids) throws InterruptedException {
+        parallel(ids, this::delete);
+    }
+
+    private void awaitPoolSize(String poolId, int size, Duration max) {
+        Awaitility.await("warm pool " + poolId + " holds " + size).atMost(max).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    for (JsonNode p : send("GET", "/api/warm-pools", null)) {
+                        if (p.get("id").asText().equals(poolId)) {
+                            return p.get("currentSize").asInt() >= size;
+                        }
+                    }
+                    throw new IllegalStateException("warm pool " + poolId + " is gone");
+                });
+    }
+
+    /** Waits until the bench engine runs no container (pool sandboxes of a deleted pool go asynchronously). */
+    private void awaitNoContainers(Duration max) {
+        Awaitility.await("no containers left").atMost(max).pollInterval(Duration.ofMillis(200))
+                .until(() -> engine.client().listContainersCmd().withShowAll(true).exec().isEmpty());
+    }
+
+    // ---- memory
+
+    private Map<String, Object> idleMemory(int n) throws Exception {
+        long availBefore = memAvailableKiB();
+        double daemonsBefore = pssOfComm("dockerd", "containerd");
+        List<String> ids = new ArrayList<>();
+        System.out.printf("creating %d idle sandboxes%n", n);
+        try {
+            for (int i = 0; i < n; i++) {
+                ids.add(send("POST", "/api/sandbox", BUSYBOX).get("id").asText());
+            }
+            // a fixed settle period before reading memory (start-up allocations, page cache), not a wait for a state
+            Thread.sleep(15_000);
+            long availAfter = memAvailableKiB();
+            double daemonsAfter = pssOfComm("dockerd", "containerd");
+            double shim = pssOfComm("containerd-shim");
+            double agent = 0;
+            double others = 0;
+            double cgroup = 0;
+            for (String id : ids) {
+                long pid = engine.client().inspectContainerCmd(SandboxRunner.containerName(id)).exec().getState()
+                        .getPidLong();
+                Path cg = cgroupOf(pid);
+                cgroup += Long.parseLong(Files.readString(cg.resolve("memory.current")).trim()) / 1024.0;
+                for (String p : Files.readAllLines(cg.resolve("cgroup.procs"))) {
+                    if (p.isBlank()) {
+                        continue;
+                    }
+                    long proc = Long.parseLong(p.trim());
+                    if (comm(proc).startsWith("berth-agent")) {
+                        agent += pssKiB(proc);
+                    } else {
+                        others += pssKiB(proc);
+                    }
+                }
+            }
+            double perSandbox = 1024.0 * n;
+            double daemons = Math.max(0, daemonsAfter - daemonsBefore);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sandboxes", n);
+            m.put("shimMiB", shim / perSandbox);
+            m.put("agentMiB", agent / perSandbox);
+            m.put("sandboxProcessesMiB", others / perSandbox);
+            m.put("cgroupMiB", cgroup / perSandbox);
+            m.put("cgroupOtherMiB", Math.max(0, cgroup - agent - others) / perSandbox);
+            m.put("daemonsMiB", daemons / perSandbox);
+            m.put("totalMiB", (shim + cgroup + daemons) / perSandbox);
+            m.put("hostAvailableDropMiB", (availBefore - availAfter) / perSandbox);
+            return m;
+        } finally {
+            deleteAll(ids);
+        }
+    }
+
+    private static Path cgroupOf(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+            if (line.startsWith("0::")) {
+                return Path.of("/sys/fs/cgroup" + line.substring(3));
+            }
+        }
+        throw new IllegalStateException("process " + pid + " has no cgroup v2 entry");
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Proportional set size: shared pages divided among the processes sharing them. */
+    private static double pssKiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
+                if (line.startsWith("Pss:")) {
+                    return Double.parseDouble(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process ended meanwhile
+        }
+        return 0;
+    }
+
+    /** Summed PSS of processes whose name is one of {@code names}, or starts with one ending in "shim". */
+    private static double pssOfComm(String... names) throws IOException {
+        double sum = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                String c = comm(pid);
+                for (String name : names) {
+                    if (c.equals(name) || (name.endsWith("shim") && c.startsWith(name))) {
+                        sum += pssKiB(pid);
+                        break;
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static long memAvailableKiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemAvailable:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    private JsonNode send(String method, String path, String body) throws Exception {
+        var req = HttpRequest.newBuilder(URI.create(url + path)).header("Authorization", "Bearer " + key)
+                .timeout(Duration.ofMinutes(5));
+        if (body != null) {
+            req.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            req.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
+        }
+        return r.body().isEmpty() ? null : JSON.readTree(r.body());
+    }
+}
