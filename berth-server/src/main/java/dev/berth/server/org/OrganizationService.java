@@ -29,9 +29,11 @@ public class OrganizationService {
     private final ApiKeyRepository keys;
     private final SandboxRepository sandboxes;
     private final Clock clock;
+    private final java.util.List<OrganizationDeletion> cleanups;
 
     public OrganizationService(OrganizationRepository orgs, MemberRepository members, InvitationRepository invitations,
-            ApiKeyRepository keys, SandboxRepository sandboxes, Clock clock) {
+            ApiKeyRepository keys, SandboxRepository sandboxes, Clock clock, java.util.List<OrganizationDeletion> cleanups) {
+        this.cleanups = cleanups;
         this.orgs = orgs;
         this.members = members;
         this.invitations = invitations;
@@ -133,6 +135,7 @@ public class OrganizationService {
         if (AdminBootstrap.DEFAULT_ORG_ID.equals(o.getId())) {
             throw new ConflictException("the default organization cannot be deleted");
         }
+        cleanups.forEach(c -> c.beforeDelete(orgId));
         long live = sandboxes.countLive(orgId);
         if (live > 0) {
             throw new ConflictException("organization " + orgId + " still has " + live

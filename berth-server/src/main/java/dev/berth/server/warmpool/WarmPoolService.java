@@ -32,7 +32,7 @@ import org.springframework.stereotype.Service;
  * pools' sandboxes belong to no organization until claimed, and then count like any create of the claimer's.
  */
 @Service
-public class WarmPoolService implements dev.berth.server.sandbox.WarmPools {
+public class WarmPoolService implements dev.berth.server.sandbox.WarmPools, dev.berth.server.org.OrganizationDeletion {
 
     private final WarmPoolRepository pools;
     private final SnapshotRepository snapshots;
@@ -155,6 +155,24 @@ public class WarmPoolService implements dev.berth.server.sandbox.WarmPools {
         pools.flush();
         metrics.forget(id);
         replenisher.removeMembers(id);
+    }
+
+    /**
+     * An organization is deleted only once its pools hold no sandbox: its pools (size 0 or empty) go with it; a
+     * pool still holding sandboxes refuses the deletion, saying which.
+     */
+    @Override
+    public void beforeDelete(String organizationId) {
+        List<WarmPool> own = pools.findByScopeOrderByCreatedAtAsc(organizationId);
+        for (WarmPool p : own) {
+            int held = members.of(p.getId()).size();
+            if (held > 0) {
+                throw new ConflictException("organization " + organizationId + " keeps " + held + " sandboxes in "
+                        + "warm pool " + p.getId() + " (" + p.getSnapshotName() + "); delete the pool (DELETE "
+                        + "/api/warm-pools/" + p.getId() + ") and retry once its sandboxes are gone");
+            }
+        }
+        pools.deleteAll(own);
     }
 
     private WarmPool owned(Caller caller, String id) {
