@@ -304,14 +304,15 @@ final class WarmBench {
             for (String id : ids) {
                 long pid = engine.client().inspectContainerCmd(SandboxRunner.containerName(id)).exec().getState()
                         .getPidLong();
-                Path cg = cgroupOf(pid);
-                cgroup += Long.parseLong(Files.readString(cg.resolve("memory.current")).trim()) / 1024.0;
-                for (String p : Files.readAllLines(cg.resolve("cgroup.procs"))) {
+                MemoryCgroup cg = cgroupOf(pid);
+                cgroup += Long.parseLong(Files.readString(cg.dir().resolve(cg.usageFile())).trim()) / 1024.0;
+                for (String p : Files.readAllLines(cg.dir().resolve("cgroup.procs"))) {
                     if (p.isBlank()) {
                         continue;
                     }
                     long proc = Long.parseLong(p.trim());
-                    if (comm(proc).startsWith("berth-agent")) {
+                    String name = comm(proc);
+                    if (name.equals("agent") || name.startsWith("berth-agent")) { // /.berth/agent, the sandbox's init
                         agent += pssKiB(proc);
                     } else {
                         others += pssKiB(proc);
@@ -336,13 +337,25 @@ final class WarmBench {
         }
     }
 
-    private static Path cgroupOf(long pid) throws IOException {
+    /** The memory cgroup of a process and its usage file: cgroup v1 (this machine) or v2. */
+    private record MemoryCgroup(Path dir, String usageFile) {
+    }
+
+    private static MemoryCgroup cgroupOf(long pid) throws IOException {
+        String v2 = null;
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
-            if (line.startsWith("0::")) {
-                return Path.of("/sys/fs/cgroup" + line.substring(3));
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && java.util.Arrays.asList(f[1].split(",")).contains("memory")) {
+                return new MemoryCgroup(Path.of("/sys/fs/cgroup/memory" + f[2]), "memory.usage_in_bytes");
+            }
+            if (f.length == 3 && f[0].equals("0") && f[1].isEmpty()) {
+                v2 = f[2];
             }
         }
-        throw new IllegalStateException("process " + pid + " has no cgroup v2 entry");
+        if (v2 != null) {
+            return new MemoryCgroup(Path.of("/sys/fs/cgroup" + v2), "memory.current");
+        }
+        throw new IllegalStateException("process " + pid + " has no memory cgroup");
     }
 
     private static String comm(long pid) {

@@ -167,7 +167,7 @@ public class WarmPoolReplenisher implements SmartLifecycle {
                 pools.saveAndFlush(new WarmPool(java.util.UUID.randomUUID().toString(), WarmPool.SYSTEM,
                         snapshot.get().getId(), name, target, min, sys.max(), sb.defaultCpu(), sb.defaultMemory(),
                         sb.defaultDisk(), "root", clock.instant()));
-                log.info("system warm pool for {} in {}: {} to {} sandboxes", name, target, min, sys.max());
+                log.debug("system warm pool for {} in {}: {} to {} sandboxes", name, target, min, sys.max());
             } catch (org.springframework.dao.DataIntegrityViolationException e) {
                 // another replica made it first
             }
