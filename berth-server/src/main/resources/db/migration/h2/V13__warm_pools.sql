@@ -35,3 +35,6 @@ alter table sandbox add column pooled boolean default false not null;
 alter table sandbox add column claimed_at timestamp(6) with time zone;
 alter table sandbox add column spawn_env_json varchar(1000000);
 create index sandbox_warm_pool on sandbox(warm_pool_id, pooled, state);
+-- the replenisher's counts: unclaimed members per organization and region, claims of a pool since a time
+create index sandbox_pooled on sandbox(pooled, organization_id, target);
+create index sandbox_pool_claims on sandbox(warm_pool_id, claimed_at);

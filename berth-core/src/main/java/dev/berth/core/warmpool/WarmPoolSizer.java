@@ -96,8 +96,7 @@ public final class WarmPoolSizer {
             } else if (retryAt != null && now.isBefore(retryAt)) {
                 lookAgain = Duration.between(now, retryAt);
             } else if (o.room() <= 0) {
-                error = "the capacity reserved for warm pools is in use; " + have + " of " + target
-                        + " sandboxes are kept";
+                error = "the capacity reserved for warm pools is in use (berth.warm-pools.reserved-share)";
                 lookAgain = BLOCKED_RECHECK;
             } else {
                 create = (int) Math.min(Math.min(missing, o.room()), Math.max(0, parallelCreates - o.creating()));

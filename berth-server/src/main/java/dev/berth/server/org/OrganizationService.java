@@ -135,6 +135,10 @@ public class OrganizationService {
         if (AdminBootstrap.DEFAULT_ORG_ID.equals(o.getId())) {
             throw new ConflictException("the default organization cannot be deleted");
         }
+        if (dev.berth.server.sandbox.PoolMembers.SYSTEM_ORGANIZATION.equals(o.getId())) {
+            throw new ConflictException("organization " + o.getId() + " holds the system warm pools' sandboxes and "
+                    + "cannot be deleted");
+        }
         cleanups.forEach(c -> c.beforeDelete(orgId));
         long live = sandboxes.countLive(orgId);
         if (live > 0) {

@@ -68,8 +68,8 @@ public class QuotaService implements QuotaGate, dev.berth.server.snapshot.Snapsh
 
     /** Must run inside a transaction: a claim from the organization's own pool takes no more quota. */
     @Override
-    public void lockAndCheckClaim(String orgId) {
-        lockActive(orgId);
+    public void lockAndCheckClaim(String orgId, Resources r) {
+        QuotaPolicy.checkPerSandbox(lockActive(orgId).getQuota().toQuota(), r);
     }
 
     private Organization lockActive(String orgId) {

@@ -31,6 +31,10 @@ public class SuspensionService {
     }
 
     public Organization suspend(String orgId, String reason, Instant until) {
+        if (dev.berth.server.sandbox.PoolMembers.SYSTEM_ORGANIZATION.equals(orgId)) {
+            throw new dev.berth.core.error.InvalidRequestException("organization " + orgId + " holds the system warm "
+                    + "pools' sandboxes and cannot be suspended; resize or delete the pools instead");
+        }
         Organization o = tx.execute(st -> {
             Organization org = orgs.lockExisting(orgId);
             org.suspend(reason, until);

@@ -211,6 +211,9 @@ public class JobQueue {
                     if (fresh.getState() != JobState.PENDING) {
                         return false; // taken meanwhile
                     }
+                    if (runners.findById(runnerId).map(r -> r.getState() != RunnerState.UNRESPONSIVE).orElse(false)) {
+                        return false; // it came back meanwhile and will take the job
+                    }
                     fresh.finish(false, msg, clock.instant());
                     jobs.saveAndFlush(fresh);
                     return true;

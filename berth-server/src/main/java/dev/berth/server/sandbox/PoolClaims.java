@@ -46,19 +46,29 @@ public class PoolClaims {
     public record Candidate(String poolId, boolean chargedToCaller) {
     }
 
-    /** The request's side of a claim, validated. */
+    /** The request's side of a claim, validated; a null name means the sandbox's id, as for a cold create. */
     public record Request(String organizationId, String name, Map<String, String> env, Map<String, String> labels,
             boolean isPublic, int autoStopInterval, int autoArchiveInterval, int autoDeleteInterval, Resources resources) {
     }
+
+    /**
+     * Claims of one pool in this process, one at a time: SKIP LOCKED keeps replicas apart, but H2 (embedded mode,
+     * one process) may lock every row it scans rather than the one it returns, so concurrent claims of one pool
+     * could find all its members locked and go cold. A claim holds this for its short transaction only.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReentrantLock> poolLocks =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The first member any candidate pool has ready, now the caller's; empty when every pool is empty. */
     public Optional<Sandbox> claim(List<Candidate> pools, Request r) {
         for (Candidate p : pools) {
             Sandbox got;
+            var lock = poolLocks.computeIfAbsent(p.poolId(), k -> new java.util.concurrent.locks.ReentrantLock());
+            lock.lock();
             try {
                 got = tx.execute(status -> {
                     if (p.chargedToCaller()) {
-                        quotas.lockAndCheckClaim(r.organizationId());
+                        quotas.lockAndCheckClaim(r.organizationId(), r.resources());
                     } else {
                         quotas.lockAndCheckCreate(r.organizationId(), r.resources());
                     }
@@ -67,7 +77,7 @@ public class PoolClaims {
                         return null;
                     }
                     Sandbox s = store.load(ids.get(0));
-                    s.claim(r.organizationId(), r.name(), mapper.toJson(r.env()), mapper.toJson(r.labels()),
+                    s.claim(r.organizationId(), r.name() == null ? s.getId() : r.name(), mapper.toJson(r.env()), mapper.toJson(r.labels()),
                             r.isPublic(), r.autoStopInterval(), r.autoArchiveInterval(), r.autoDeleteInterval(),
                             clock.instant());
                     return store.saveClaimed(s);
@@ -75,6 +85,8 @@ public class PoolClaims {
             } catch (DataIntegrityViolationException e) {
                 throw new ConflictException("a sandbox named '" + r.name()
                         + "' already exists in this organization; choose another name or delete that one first");
+            } finally {
+                lock.unlock();
             }
             if (got != null) {
                 events.publishEvent(new SandboxStateChanged(got.getId(), got.getOrganizationId(), got.getState()));

@@ -64,9 +64,9 @@ public class PoolMembers {
         return repo.countClaimedSince(poolId, since);
     }
 
-    /** Unclaimed pool sandboxes in a region (every pool's). */
-    public long pooledIn(String target) {
-        return repo.countPooledIn(target);
+    /** Unclaimed sandboxes of system pools in a region. */
+    public long systemPooledIn(String target) {
+        return repo.countPooledIn(SYSTEM_ORGANIZATION, target);
     }
 
     /** Unclaimed sandboxes whose pool is gone (deleted by a replica that died before removing them). */
@@ -74,27 +74,63 @@ public class PoolMembers {
         return repo.findPooled().stream().filter(s -> !livePools.contains(s.getWarmPoolId())).toList();
     }
 
+    /** What {@link #record} recorded, and why it stopped short (null: it recorded all it was asked for). */
+    public record Recorded(List<String> ids, String refusal) {
+    }
+
     /**
-     * Records a new member in {@code creating} on a runner placed now, in the caller's transaction (which holds
-     * the pool's row lock): the owner's quota (for an organization's pool) and the runner's capacity are checked
-     * under their locks like any create. Its container is made by {@link #start} after the transaction commits.
+     * Records up to {@code n} new members in {@code creating} on runners placed now, in the caller's transaction
+     * (which holds the pool's row lock): the runners chosen are locked in id order (two replicas deciding about
+     * different pools never wait for each other in a circle), then each member is checked against the owner's
+     * quota (an organization's pool) and its runner's capacity like any create. Containers are made by
+     * {@link #start} after the transaction commits. A refusal ends the recording and is returned, not thrown.
      */
-    public Sandbox record(Template t) {
-        RunnerAdapter runner = runners.place(t.target(), t.resources(), t.imageRef());
-        String id = UUID.randomUUID().toString();
-        Sandbox s = new Sandbox(id, t.owner(), id, t.snapshotName(), t.imageRef(), t.osUser(), t.resources().cpu(),
-                t.resources().memoryGiB(), t.resources().diskGiB(), "{}", "{}", false, false, t.target(), 0, 0, -1,
-                clock.instant());
-        s.poolFor(t.poolId());
-        s.assignRunner(runner.runnerId());
-        if (t.chargeOwner()) {
-            quotas.lockAndCheckCreate(t.owner(), t.resources());
+    public Recorded record(Template t, int n) {
+        List<String> ids = new java.util.ArrayList<>();
+        List<String> placed = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                placed.add(runners.place(t.target(), t.resources(), t.imageRef()).runnerId());
+            }
+        } catch (BerthException e) {
+            if (placed.isEmpty()) {
+                return new Recorded(ids, e.getMessage());
+            }
         }
-        runnerLocks.lock(runner.runnerId());
-        if (!runners.admits(runner.runnerId(), t.resources())) {
-            throw new UnavailableException("runner " + runner.runnerId() + " has no room for another pool sandbox");
+        new java.util.TreeSet<>(placed).forEach(runnerLocks::lock);
+        for (String runnerId : placed) {
+            try {
+                if (t.chargeOwner()) {
+                    quotas.lockAndCheckCreate(t.owner(), t.resources());
+                }
+                if (!runners.admits(runnerId, t.resources())) {
+                    return new Recorded(ids, "runner " + runnerId + " has no room for another pool sandbox");
+                }
+            } catch (BerthException e) {
+                return new Recorded(ids, e.getMessage());
+            }
+            String id = UUID.randomUUID().toString();
+            Sandbox s = new Sandbox(id, t.owner(), id, t.snapshotName(), t.imageRef(), t.osUser(), t.resources().cpu(),
+                    t.resources().memoryGiB(), t.resources().diskGiB(), "{}", "{}", false, false, t.target(), 0, 0, -1,
+                    clock.instant());
+            s.poolFor(t.poolId());
+            s.assignRunner(runnerId);
+            ids.add(repo.saveAndFlush(s).getId());
         }
-        return repo.saveAndFlush(s);
+        return new Recorded(ids, placed.size() < n ? "no runner can take more pool sandboxes now" : null);
+    }
+
+    /**
+     * Marks a member that can no longer serve (in error, or stopped) for removal, in the caller's transaction: no
+     * later decision counts it again, and the reconciler removes it too should this replica die. Only for members
+     * that cannot be claimed (a claim takes started members only).
+     */
+    public void markForRemoval(Sandbox member) {
+        if (!member.isPooled() || member.getState() == SandboxState.STARTED) {
+            throw new IllegalArgumentException("only an unclaimed member that is not started is marked for removal");
+        }
+        member.desire(DesiredState.DESTROYED, clock.instant());
+        repo.saveAndFlush(member);
     }
 
     /**

@@ -16,7 +16,8 @@ public interface QuotaGate {
 
     /**
      * A claim from the organization's own warm pool, whose sandbox already counts against its quota: locks the
-     * organization and refuses only what would refuse any create besides the quota (a suspension).
+     * organization and refuses what would refuse any create besides its totals: a suspension, or per-sandbox
+     * limits lowered since the pool was filled.
      */
-    void lockAndCheckClaim(String organizationId);
+    void lockAndCheckClaim(String organizationId, Resources resources);
 }

@@ -34,7 +34,8 @@ public class SandboxReconciler implements SandboxObserver, SmartLifecycle {
     private final RunnerRegistry runners;
     private final SandboxReconcileStep step;
     private final OrphanReaper orphans;
-    private final ScheduledExecutorService later;
+    // made at every start: a stopped context (a paused test context, say) may be started again
+    private volatile ScheduledExecutorService later;
     private final WarmPools pools;
 
     public SandboxReconciler(SandboxRepository repo, RunnerRegistry runners, SandboxReconcileStep step,
@@ -44,11 +45,7 @@ public class SandboxReconciler implements SandboxObserver, SmartLifecycle {
         this.runners = runners;
         this.step = step;
         this.orphans = orphans;
-        this.later = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sandbox-reconciler");
-            t.setDaemon(true);
-            return t;
-        });
+        this.later = newExecutor();
     }
 
     @Override
@@ -117,12 +114,23 @@ public class SandboxReconciler implements SandboxObserver, SmartLifecycle {
         }
     }
 
-    @Override
-    public void start() {
+    private static ScheduledExecutorService newExecutor() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sandbox-reconciler");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
-    public void stop() {
+    public synchronized void start() {
+        if (later.isShutdown()) {
+            later = newExecutor();
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
         later.shutdownNow();
     }
 

@@ -116,15 +116,19 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
     @Query("select count(s) from Sandbox s where s.warmPoolId = :pool and s.claimedAt > :since")
     long countClaimedSince(@Param("pool") String poolId, @Param("since") Instant since);
 
-    /** Unclaimed pool sandboxes, live, per target region (for the capacity reserved for pools). */
-    @Query("select count(s) from Sandbox s where s.pooled = true and s.target = :target and s.state in " + LIVE)
-    long countPooledIn(@Param("target") String target);
+    /** An organization's unclaimed pool sandboxes, live, in a region (system pools': the capacity reserved for them). */
+    @Query("select count(s) from Sandbox s where s.pooled = true and s.organizationId = :org and s.target = :target"
+            + " and s.state in " + LIVE)
+    long countPooledIn(@Param("org") String organizationId, @Param("target") String target);
 
     /**
-     * One started, unclaimed sandbox of the pool, locked for this transaction; rows other claims hold are skipped
+     * One started, unclaimed sandbox of the pool on a runner that takes sandboxes (not drained, not silent), locked
+     * for this transaction; rows other claims hold are skipped
      * rather than waited for, so concurrent claims on any replica each get a different one or none.
      */
     @Query(value = "select id from sandbox where warm_pool_id = :pool and pooled = true and state = 'STARTED'"
+            + " and desired_state = 'STARTED'"
+            + " and runner_id in (select r.id from runner r where r.schedulable = true and r.state = 'READY')"
             + " order by created_at, id limit 1 for update skip locked", nativeQuery = true)
     List<String> lockOneReady(@Param("pool") String poolId);
 

@@ -96,9 +96,10 @@ public class SandboxService {
                 Boolean.TRUE.equals(req.isPublic()), Boolean.TRUE.equals(req.networkBlockAll()), target,
                 autoStop, autoArchive, autoDelete, clock.instant());
         snapshots.touch(snapshot.getId(), clock.instant(), clock.instant().minusSeconds(60));
-        if (snapshot.getState() == SnapshotState.ACTIVE && poolable(req)) {
+        if (snapshot.getState() == SnapshotState.ACTIVE && poolable(req, env, snapshot)) {
+            String named = req.name() == null || req.name().isBlank() ? null : name;
             var claimed = pools.claim(snapshot.getId(), target, user, new PoolClaims.Request(caller.organizationId(),
-                    name, env, labels, Boolean.TRUE.equals(req.isPublic()), autoStop, autoArchive, autoDelete, res));
+                    named, env, labels, Boolean.TRUE.equals(req.isPublic()), autoStop, autoArchive, autoDelete, res));
             if (claimed.isPresent()) {
                 return claimed.get();
             }
@@ -115,11 +116,16 @@ public class SandboxService {
     /**
      * Whether a pool's sandbox, started before this request, can be it: nothing the request asks for may need the
      * container made differently. (Snapshot, region, resources and user are matched by the pools' own columns.)
-     * A network policy is applied when a container is made, so such a request goes cold.
+     * A network policy is applied when a container is made, so such a request goes cold; so does one with env for a
+     * snapshot with an entrypoint of its own (that process would start without the env; the toolbox applies it to
+     * the processes it starts).
      */
-    private static boolean poolable(CreateSandboxRequest req) {
+    private static boolean poolable(CreateSandboxRequest req, Map<String, String> env, Snapshot snapshot) {
+        boolean ownEntrypoint = snapshot.getEntrypointJson() != null && !snapshot.getEntrypointJson().isBlank()
+                && !snapshot.getEntrypointJson().equals("[]") && !snapshot.getEntrypointJson().equals("null");
         return !Boolean.TRUE.equals(req.networkBlockAll())
-                && (req.networkAllowList() == null || req.networkAllowList().isBlank());
+                && (req.networkAllowList() == null || req.networkAllowList().isBlank())
+                && (env.isEmpty() || !ownEntrypoint);
     }
 
     private static String buildString(Map<String, Object> buildInfo, String key) {

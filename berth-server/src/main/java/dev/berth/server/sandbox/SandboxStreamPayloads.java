@@ -18,7 +18,7 @@ class SandboxStreamPayloads implements SandboxPayloads {
 
     @Override
     public Optional<Object> current(String organizationId, String sandboxId) {
-        return sandboxes.findById(sandboxId).filter(s -> organizationId.equals(s.getOrganizationId()))
+        return sandboxes.findById(sandboxId).filter(s -> organizationId.equals(s.getOrganizationId()) && !s.isPooled())
                 .map(s -> mapper.toDto(s, true));
     }
 }

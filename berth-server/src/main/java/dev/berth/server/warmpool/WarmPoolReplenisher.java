@@ -1,6 +1,7 @@
 package dev.berth.server.warmpool;
 
 import dev.berth.core.error.BerthException;
+import dev.berth.core.sandbox.DesiredState;
 import dev.berth.core.sandbox.Resources;
 import dev.berth.core.sandbox.SandboxState;
 import dev.berth.core.warmpool.WarmPoolSizer;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -59,9 +61,11 @@ public class WarmPoolReplenisher implements SmartLifecycle {
     private final WarmPoolMetrics metrics;
     private final Clock clock;
     private final WarmPoolSizer sizer;
-    private final ScheduledExecutorService decisions;
-    private final ExecutorService work;
+    // made at every start: a stopped context (a paused test context, say) may be started again
+    private volatile ScheduledExecutorService decisions;
+    private volatile ExecutorService work;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, ScheduledFuture<?>> later = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep = new AtomicLong();
     private volatile boolean running;
 
@@ -78,8 +82,6 @@ public class WarmPoolReplenisher implements SmartLifecycle {
         this.metrics = metrics;
         this.clock = clock;
         this.sizer = new WarmPoolSizer(props.parallelCreates());
-        this.decisions = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "warm-pool-decisions"));
-        this.work = Executors.newFixedThreadPool(Math.max(2, props.parallelCreates() * 2), r -> daemon(r, "warm-pool-work"));
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -97,18 +99,35 @@ public class WarmPoolReplenisher implements SmartLifecycle {
         if (!running) {
             return;
         }
-        if (delay.isZero() && !pending.add(poolId)) {
-            return; // one is queued already and will see this change too
-        }
         try {
-            decisions.schedule(() -> {
-                if (delay.isZero()) {
-                    pending.remove(poolId);
+            if (delay.isZero()) {
+                if (!pending.add(poolId)) {
+                    return; // one is queued already and will see this change too
                 }
-                decide(poolId);
-            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+                decisions.execute(() -> {
+                    pending.remove(poolId);
+                    decideSafely(poolId);
+                });
+            } else {
+                // one later look per pool: a new one replaces the one scheduled before (sweeps of a blocked pool
+                // would otherwise start a new chain each time)
+                ScheduledFuture<?> next = decisions.schedule(() -> decideSafely(poolId), delay.toMillis(),
+                        TimeUnit.MILLISECONDS);
+                ScheduledFuture<?> before = later.put(poolId, next);
+                if (before != null) {
+                    before.cancel(false);
+                }
+            }
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            pending.remove(poolId);
+            pending.remove(poolId); // stopping
+        }
+    }
+
+    private void decideSafely(String poolId) {
+        try {
+            decide(poolId);
+        } catch (RuntimeException e) {
+            log.warn("warm pool {}: {}", poolId, e.toString());
         }
     }
 
@@ -146,7 +165,19 @@ public class WarmPoolReplenisher implements SmartLifecycle {
         }
     }
 
-    /** The configured system pool ({@code berth.warm-pools.system}): created, resized, or drained by config. */
+    /** Whether this is the system pool {@code berth.warm-pools.system} describes (which only configuration changes). */
+    boolean isConfigured(WarmPool p) {
+        var sys = props.system();
+        String name = sys.snapshot() == null || sys.snapshot().isBlank() ? berth.sandbox().defaultSnapshot()
+                : sys.snapshot();
+        String target = sys.target() == null || sys.target().isBlank() ? berth.region() : sys.target();
+        return p.isSystem() && p.getSnapshotName().equals(name) && p.getTarget().equals(target);
+    }
+
+    /**
+     * The configured system pool ({@code berth.warm-pools.system}): created, resized, or drained by config. Every
+     * replica applies its own configuration: give them all the same.
+     */
     private void keepSystemPool() {
         var sys = props.system();
         String name = sys.snapshot() == null || sys.snapshot().isBlank() ? berth.sandbox().defaultSnapshot()
@@ -202,11 +233,16 @@ public class WarmPoolReplenisher implements SmartLifecycle {
         }
         for (String id : plan.start()) {
             work.execute(() -> {
-                String failure = members.start(id);
-                if (failure != null) {
-                    log.info("warm pool {}: a sandbox failed to start: {}", poolId, failure);
+                try {
+                    String failure = members.start(id);
+                    if (failure != null) {
+                        log.info("warm pool {}: a sandbox failed to start: {}", poolId, failure);
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("warm pool {}: starting sandbox {} failed: {}", poolId, id, e.toString());
+                } finally {
+                    signal(poolId);
                 }
-                signal(poolId);
             });
         }
         for (String id : plan.remove()) {
@@ -223,19 +259,40 @@ public class WarmPoolReplenisher implements SmartLifecycle {
             return null;
         }
         Instant now = clock.instant();
+        Set<String> usable = usableRunners(pool.getTarget());
         List<Sandbox> all = members.of(poolId);
-        List<Sandbox> ready = all.stream().filter(s -> s.getState() == SandboxState.STARTED)
-                .sorted(Comparator.comparing(Sandbox::getStateChangedAt).reversed()).toList();
-        // a member in error, or whose container stopped, never serves a claim: removed, and counted as a failure
-        List<Sandbox> failed = all.stream().filter(s -> s.getState() == SandboxState.ERROR
-                || s.getState() == SandboxState.STOPPED).toList();
+        List<String> remove = new ArrayList<>();
+        // ready: started members on runners that take sandboxes; those on drained or silent runners are surplus
+        List<Sandbox> ready = new ArrayList<>();
+        for (Sandbox s : all) {
+            if (s.getState() == SandboxState.STARTED && s.getDesiredState() == DesiredState.STARTED) {
+                if (usable.contains(s.getRunnerId())) {
+                    ready.add(s);
+                } else {
+                    remove.add(s.getId());
+                }
+            }
+        }
+        ready.sort(Comparator.comparing(Sandbox::getStateChangedAt).reversed());
+        // a member in error, or whose container stopped, never serves a claim: it is marked for removal in this
+        // transaction (so no later decision counts it again) and counted once as a failure
+        List<Sandbox> failed = all.stream().filter(s -> (s.getState() == SandboxState.ERROR
+                || s.getState() == SandboxState.STOPPED) && s.getDesiredState() != DesiredState.DESTROYED).toList();
+        failed.forEach(members::markForRemoval);
+        // members marked before (their removal failed or is still queued) are removed again, not counted
+        all.stream().filter(s -> s.getDesiredState() == DesiredState.DESTROYED && s.getState() != SandboxState.DESTROYING)
+                .forEach(s -> remove.add(s.getId()));
+        failed.forEach(s -> remove.add(s.getId()));
         int creating = (int) all.stream().filter(s -> s.getState() == SandboxState.CREATING
                 || s.getState() == SandboxState.STARTING).count();
         String failureReason = failed.stream().map(Sandbox::getErrorReason).filter(java.util.Objects::nonNull)
-                .reduce((a, b) -> b).orElse(null);
+                .reduce((a, b) -> b).orElse(failed.isEmpty() ? null : "its container stopped");
         Instant latestReady = ready.isEmpty() ? null : ready.get(0).getStateChangedAt();
         long claims = members.claimedSince(poolId, now.minus(props.rateWindow()));
-        long room = (long) Math.floor(props.reservedShare() * slots(pool.getTarget())) - members.pooledIn(pool.getTarget());
+        // the reserve bounds system pools (their sandboxes are on no organization's quota); an organization's
+        // pools are bounded by its quota
+        long room = pool.isSystem() ? (long) Math.floor(props.reservedShare() * slots(pool.getTarget()))
+                - members.systemPooledIn(pool.getTarget()) : Long.MAX_VALUE;
         String unusable = unusable(pool);
         var decision = sizer.decide(new WarmPoolSizer.Observed(pool.getMinPool(), pool.getPool(), ready.size(), creating,
                 failed.size(), failureReason, latestReady, claims, room, unusable, pool.getFailures(),
@@ -244,24 +301,21 @@ public class WarmPoolReplenisher implements SmartLifecycle {
         List<String> start = new ArrayList<>();
         String error = decision.error();
         Duration lookAgain = decision.lookAgain();
-        Snapshot snapshot = decision.create() > 0 ? snapshots.findById(pool.getSnapshotId()).orElseThrow() : null;
-        for (int i = 0; i < decision.create(); i++) {
-            try {
-                start.add(members.record(new PoolMembers.Template(poolId,
-                        pool.isSystem() ? PoolMembers.SYSTEM_ORGANIZATION : pool.getScope(), !pool.isSystem(),
-                        snapshot.getName(), snapshot.getImageName(), pool.getOsUser(),
-                        new Resources(pool.getCpu(), pool.getMemoryGib(), pool.getDiskGib()), pool.getTarget()))
-                        .getId());
-            } catch (BerthException e) {
+        if (decision.create() > 0) {
+            Snapshot snapshot = snapshots.findById(pool.getSnapshotId()).orElseThrow();
+            var recorded = members.record(new PoolMembers.Template(poolId,
+                    pool.isSystem() ? PoolMembers.SYSTEM_ORGANIZATION : pool.getScope(), !pool.isSystem(),
+                    snapshot.getName(), snapshot.getImageName(), pool.getOsUser(),
+                    new Resources(pool.getCpu(), pool.getMemoryGib(), pool.getDiskGib()), pool.getTarget()),
+                    decision.create());
+            recorded.ids().forEach(start::add);
+            if (recorded.refusal() != null) {
                 // the quota or the fleet refuses more now: not a failure of the pool's sandboxes, but why it is short
-                error = "cannot start another pool sandbox: " + e.getMessage();
+                error = "cannot start another pool sandbox: " + recorded.refusal();
                 lookAgain = WarmPoolSizer.BLOCKED_RECHECK;
-                break;
             }
         }
-        List<String> remove = new ArrayList<>();
-        failed.forEach(s -> remove.add(s.getId()));
-        // surplus: the longest-ready go first
+        // surplus: the longest-ready go first (a claim may take one meanwhile: the removal then leaves it alone)
         for (int i = 0; i < decision.remove(); i++) {
             remove.add(ready.get(ready.size() - 1 - i).getId());
         }
@@ -273,6 +327,17 @@ public class WarmPoolReplenisher implements SmartLifecycle {
             }
         }
         return new Plan(poolId, start, remove, lookAgain);
+    }
+
+    /** Runners of the region that take sandboxes now. */
+    private Set<String> usableRunners(String region) {
+        Set<String> out = new java.util.HashSet<>();
+        for (Runner r : runners.findAll()) {
+            if (region.equals(r.getRegion()) && r.isSchedulable() && r.getState() == RunnerState.READY) {
+                out.add(r.getId());
+            }
+        }
+        return out;
     }
 
     /** Why the pool's snapshot cannot make sandboxes now, or null. */
@@ -289,8 +354,7 @@ public class WarmPoolReplenisher implements SmartLifecycle {
     private long slots(String region) {
         long n = 0;
         for (Runner r : runners.findAll()) {
-            if (region.equals(r.getRegion()) && r.isSchedulable()
-                    && (r.isEmbedded() || r.getState() == RunnerState.READY)) {
+            if (region.equals(r.getRegion()) && r.isSchedulable() && r.getState() == RunnerState.READY) {
                 n += Math.max(0, r.getMaxSandboxes());
             }
         }
@@ -316,16 +380,22 @@ public class WarmPoolReplenisher implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
+        decisions = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "warm-pool-decisions"));
+        work = Executors.newFixedThreadPool(Math.max(2, props.parallelCreates() * 2), r -> daemon(r, "warm-pool-work"));
         running = true;
+        lastSweep.set(0);
         sweep();
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
         decisions.shutdownNow();
         work.shutdownNow();
+        pending.clear();
+        later.clear();
+        // members whose start was cut short stay 'creating': the sandbox reconciler finishes them
     }
 
     @Override

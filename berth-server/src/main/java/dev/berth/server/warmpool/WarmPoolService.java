@@ -45,10 +45,12 @@ public class WarmPoolService implements dev.berth.server.sandbox.WarmPools, dev.
     private final BerthProperties berth;
     private final SandboxMapper mapper;
     private final Clock clock;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
 
-    public WarmPoolService(WarmPoolRepository pools, SnapshotRepository snapshots, RegionRepository regions,
+    public WarmPoolService(org.springframework.transaction.support.TransactionTemplate tx, WarmPoolRepository pools, SnapshotRepository snapshots, RegionRepository regions,
             PoolMembers members, PoolClaims claims, WarmPoolReplenisher replenisher, WarmPoolMetrics metrics,
             WarmPoolProperties props, BerthProperties berth, SandboxMapper mapper, Clock clock) {
+        this.tx = tx;
         this.pools = pools;
         this.snapshots = snapshots;
         this.regions = regions;
@@ -136,14 +138,28 @@ public class WarmPoolService implements dev.berth.server.sandbox.WarmPools, dev.
         }
         WarmPool p = pools.findById(id).filter(WarmPool::isSystem)
                 .orElseThrow(() -> new NotFoundException("system warm pool " + id + " not found"));
+        notConfigured(p);
         int max = size("pool", r.pool(), Integer.MAX_VALUE);
         int min = r.min() == null ? max : size("min", r.min(), max);
         return toDto(resize(p, min, max));
     }
 
+    /** The system pool of {@code berth.warm-pools.system} belongs to the configuration, which every sweep applies. */
+    private void notConfigured(WarmPool p) {
+        if (replenisher.isConfigured(p)) {
+            throw new ConflictException("warm pool " + p.getId() + " is the system pool of the configuration "
+                    + "(berth.warm-pools.system.*): change it there (max: 0 removes it)");
+        }
+    }
+
+    /** The new size, written under the pool's row lock (a decision may be recording on it). */
     private WarmPool resize(WarmPool p, int min, int max) {
-        p.resize(min, max, clock.instant());
-        WarmPool saved = pools.saveAndFlush(p);
+        WarmPool saved = tx.execute(st -> {
+            WarmPool locked = pools.lockById(p.getId())
+                    .orElseThrow(() -> new NotFoundException("warm pool " + p.getId() + " not found"));
+            locked.resize(min, max, clock.instant());
+            return pools.saveAndFlush(locked);
+        });
         replenisher.signal(saved.getId());
         return saved;
     }
@@ -151,8 +167,10 @@ public class WarmPoolService implements dev.berth.server.sandbox.WarmPools, dev.
     /** Deletes the pool; its unclaimed sandboxes are removed (by the next sweep if this replica dies first). */
     public void delete(Caller caller, String id) {
         WarmPool p = owned(caller, id);
-        pools.delete(p);
-        pools.flush();
+        if (p.isSystem()) {
+            notConfigured(p);
+        }
+        tx.executeWithoutResult(st -> pools.lockById(id).ifPresent(pools::delete));
         metrics.forget(id);
         replenisher.removeMembers(id);
     }
