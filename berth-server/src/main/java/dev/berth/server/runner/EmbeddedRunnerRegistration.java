@@ -36,16 +36,16 @@ public class EmbeddedRunnerRegistration {
     private final int capacityMemory;
 
     /**
-     * @param capacityCpu    cores the embedded runner offers to sandboxes ({@code berth.embedded-runner.capacity-cpu};
+     * @param capacityCpu    cores the embedded runner offers to sandboxes ({@code berth.embedded-capacity-cpu};
      *                       0: 8x the host's, documented)
-     * @param capacityMemory GiB it offers ({@code berth.embedded-runner.capacity-memory}; 0: 4x the host's)
+     * @param capacityMemory GiB it offers ({@code berth.embedded-capacity-memory}; 0: 4x the host's)
      */
     public EmbeddedRunnerRegistration(Optional<SandboxRunner> local, RunnerRepository runners, RegionRepository regions,
             BerthProperties props, TransactionTemplate tx, Clock clock,
-            @org.springframework.beans.factory.annotation.Value("${berth.embedded-runner.capacity-cpu:0}") int capacityCpu,
-            @org.springframework.beans.factory.annotation.Value("${berth.embedded-runner.capacity-memory:0}") int capacityMemory) {
+            @org.springframework.beans.factory.annotation.Value("${berth.embedded-capacity-cpu:0}") int capacityCpu,
+            @org.springframework.beans.factory.annotation.Value("${berth.embedded-capacity-memory:0}") int capacityMemory) {
         if (capacityCpu < 0 || capacityMemory < 0) {
-            throw new IllegalArgumentException("berth.embedded-runner.capacity-cpu and capacity-memory must be >= 0");
+            throw new IllegalArgumentException("berth.embedded-capacity-cpu and berth.embedded-capacity-memory must be >= 0");
         }
         this.capacityCpu = capacityCpu;
         this.capacityMemory = capacityMemory;
