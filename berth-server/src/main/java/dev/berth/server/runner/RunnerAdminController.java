@@ -46,7 +46,7 @@ public class RunnerAdminController {
     public record RunnerDto(String id, String region, String runnerClass, String state, boolean schedulable,
             boolean embedded, int protocolVersion, String endpoint, Capacity capacity, Usage usage, int sandboxCount,
             boolean engineHealthy, String engineVersion, String storageDriver, boolean diskQuotaEnforced,
-            String lastHeartbeatAt, String unresponsiveSince, String token) {
+            String lastHeartbeatAt, String unresponsiveSince, boolean figuresStale, String token) {
 
         public record Capacity(int cpu, int memoryGiB, int diskGiB, int maxSandboxes) {
         }
@@ -61,7 +61,9 @@ public class RunnerAdminController {
                     new Usage(r.getCpuUsage(), r.getMemoryUsage(), r.getDiskUsage(), r.getLoadPerCore()),
                     r.getSandboxCount(), r.isEngineHealthy(), r.getEngineVersion(), r.getStorageDriver(), r.isDiskQuota(),
                     r.getLastHeartbeatAt() == null ? null : r.getLastHeartbeatAt().toString(),
-                    r.getUnresponsiveSince() == null ? null : r.getUnresponsiveSince().toString(), token);
+                    r.getUnresponsiveSince() == null ? null : r.getUnresponsiveSince().toString(),
+                    // an unresponsive runner's usage, sandbox count and engine health are its last heartbeat's
+                    r.getState() == RunnerState.UNRESPONSIVE, token);
         }
     }
 

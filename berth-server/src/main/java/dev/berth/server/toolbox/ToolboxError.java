@@ -27,6 +27,8 @@ public enum ToolboxError {
     AGENT_FAILED(502, "INTERNAL_SERVER_ERROR"),
     /** the agent cannot be reached (the sandbox is not running, or its runner is away) */
     AGENT_UNAVAILABLE(503, "INTERNAL_SERVER_ERROR"),
+    /** the sandbox's runner has stopped sending heartbeats: nothing was sent; retry when it is back */
+    RUNNER_UNAVAILABLE(503),
     INSUFFICIENT_STORAGE(507),
     GIT_AUTH_FAILED(401),
     GIT_REPO_NOT_FOUND(404),

@@ -39,6 +39,14 @@ public class ToolboxTargets {
             throw new ToolboxException(ToolboxError.CONFLICT, "sandbox " + s.getId() + " is '" + s.getState().wireName()
                     + "', not 'started'; start it before using the toolbox");
         }
-        return new Target(s, runners.byId(s.getRunnerId()).agent(s.getId()));
+        var runner = runners.byId(s.getRunnerId());
+        try {
+            runner.ensureReachable();
+        } catch (dev.berth.core.error.UnavailableException e) {
+            // said before any connection is tried: which runner, since when, what to do (not a tunnel error)
+            throw new ToolboxException(ToolboxError.RUNNER_UNAVAILABLE, "sandbox " + s.getId() + ": "
+                    + e.getMessage());
+        }
+        return new Target(s, runner.agent(s.getId()));
     }
 }

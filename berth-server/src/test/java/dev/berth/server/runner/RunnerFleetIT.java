@@ -117,12 +117,23 @@ class RunnerFleetIT extends BerthIT {
         Awaitility.await("fleet-a unresponsive").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> "unresponsive".equals(runner("fleet-a").get("state").asString()));
         System.out.printf("runner fleet: fleet-a unresponsive %.1f s after kill -9%n", (System.nanoTime() - t0) / 1e9);
-        for (int i = 0; i < 4; i++) {
-            assertThat(create()).isEqualTo("fleet-b");
-        }
         List<String> onA = sandboxes.stream()
                 .filter(id -> "fleet-a".equals(ok(admin("GET", "/api/sandbox/" + id, null)).get("runnerId").asString()))
                 .toList();
+        // its figures are its last heartbeat's, and say so; a toolbox call names the runner instead of a tunnel error
+        assertThat(runner("fleet-a").get("figuresStale").asBoolean()).isTrue();
+        assertThat(runner("fleet-b").get("figuresStale").asBoolean()).isFalse();
+        var away = admin("POST", "/api/toolbox/" + onA.get(0) + "/process/execute", "{\"command\":\"echo hi\"}");
+        if (away.statusCode() == 503) {
+            assertThat(json(away).get("code").asString()).isEqualTo("RUNNER_UNAVAILABLE");
+            assertThat(json(away).get("message").asString()).contains("fleet-a").contains("unresponsive");
+        } else {
+            // judged lost meanwhile (lost-after is 6 s here): the sandbox reads 'error' and the toolbox says so
+            assertThat(away.statusCode()).as(away.body()).isEqualTo(409);
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThat(create()).isEqualTo("fleet-b");
+        }
         Awaitility.await("fleet-a's sandboxes reported lost").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(250)).until(() -> onA.stream().allMatch(id -> {
                     JsonNode s = ok(admin("GET", "/api/sandbox/" + id, null));
