@@ -31,6 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
         // a second registration of one name in a DynamicPropertySource would be shadowed by this base class's)
         "berth.docker-host=${BERTH_TEST_DOCKER_HOST}",
         "berth.reconciler.interval=1h",
+        // no system warm pool: where a context makes berth/default active, its pool's sandboxes would share the
+        // engine with every other test (WarmPoolIT makes its own pools; the SDK suite runs with the default one)
+        "berth.warm-pools.system.max=0",
         // many cached test contexts share one PostgreSQL (max_connections 100): keep each pool small
         "spring.datasource.hikari.maximum-pool-size=8",
         "spring.datasource.hikari.minimum-idle=1"})

@@ -40,6 +40,9 @@ class WarmPoolIT extends BerthIT {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    dev.berth.server.sandbox.SandboxRepository sandboxRows;
+
     private final List<String[]> pools = new ArrayList<>(); // {key, id, "system"?}
     private final ConcurrentLinkedQueue<String[]> sandboxes = new ConcurrentLinkedQueue<>(); // {key, id}
 
@@ -51,21 +54,11 @@ class WarmPoolIT extends BerthIT {
         }
         // the pools' unclaimed sandboxes go with them: nothing of this test stays on the shared runner
         Awaitility.await("pool sandboxes removed").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
-                .until(() -> engine.listByLabel("berth.sandbox").stream()
-                        .noneMatch(c -> "berth-system".equals(c.labels().get("berth.org"))
-                                || pools.stream().anyMatch(p -> orgOfKey(p[0]).equals(c.labels().get("berth.org")))));
-    }
-
-    private final java.util.Map<String, String> orgs = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private String orgOfKey(String key) {
-        return orgs.getOrDefault(key, "-");
+                .until(() -> sandboxRows.findPooled().isEmpty());
     }
 
     private Tenant owner() {
-        Tenant t = tenants.owner();
-        orgs.put(t.key(), t.orgId());
-        return t;
+        return tenants.owner();
     }
 
     private JsonNode pool(Tenant t, String body) {
