@@ -132,10 +132,6 @@ final class WarmBench {
         results.put("coldOverRaw", Map.of("oneAtATimeP50", c1.p50() / r1.p50(), "oneAtATimeP99", c1.p99() / r1.p99(),
                 "burstP50", cb.p50() / rb.p50(), "burstP99", cb.p99() / rb.p99()));
 
-        // ---- memory of idle sandboxes
-        Map<String, Object> memory = idleMemory(idle);
-        results.put("idleMemory", memory);
-
         System.out.println();
         System.out.println("create() -> first command (\"echo hi\" done), through the HTTP API");
         System.out.printf("%-44s %5s %9s %9s %9s %6s%n", "scenario", "n", "p50 ms", "p99 ms", "mean ms", "hits");
@@ -144,9 +140,14 @@ final class WarmBench {
                 c1.p50() / r1.p50(), c1.p99() / r1.p99(), burst, cb.p50() / rb.p50(), cb.p99() / rb.p99());
         System.out.println("quoted elsewhere (one at a time / 100 at once, p50/p99 ms): Daytona 186/560, 367/741; "
                 + "E2B 491/740, 822/1048");
-        System.out.printf("idle memory per sandbox (%d idle): %.2f MiB = shim %.2f + agent %.2f + sandbox processes "
+        Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+
+        // ---- memory of idle sandboxes
+        Map<String, Object> memory = idleMemory(idle);
+        results.put("idleMemory", memory);
+        System.out.printf("idle memory per sandbox (%s idle): %.2f MiB = shim %.2f + agent %.2f + sandbox processes "
                 + "%.2f + kernel and page cache in its cgroup %.2f + engine daemons' growth %.2f; host MemAvailable "
-                + "drop %.2f MiB per sandbox%n", idle, memory.get("totalMiB"), memory.get("shimMiB"),
+                + "drop %.2f MiB per sandbox%n", memory.get("sandboxes"), memory.get("totalMiB"), memory.get("shimMiB"),
                 memory.get("agentMiB"), memory.get("sandboxProcessesMiB"), memory.get("cgroupOtherMiB"),
                 memory.get("daemonsMiB"), memory.get("hostAvailableDropMiB"));
         Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
@@ -270,10 +271,16 @@ final class WarmBench {
     }
 
     private void awaitPoolSize(String poolId, int size, Duration max) {
+        String[] said = {null};
         Awaitility.await("warm pool " + poolId + " holds " + size).atMost(max).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     for (JsonNode p : send("GET", "/api/warm-pools", null)) {
                         if (p.get("id").asText().equals(poolId)) {
+                            String error = p.hasNonNull("errorReason") ? p.get("errorReason").asText() : null;
+                            if (error != null && !error.equals(said[0])) {
+                                System.out.println("  the pool says: " + error); // why it is short, once per reason
+                            }
+                            said[0] = error;
                             return p.get("currentSize").asInt() >= size;
                         }
                     }
@@ -295,9 +302,16 @@ final class WarmBench {
         List<String> ids = new ArrayList<>();
         System.out.printf("creating %d idle sandboxes%n", n);
         try {
-            for (int i = 0; i < n; i++) {
-                ids.add(send("POST", "/api/sandbox", BUSYBOX).get("id").asText());
+            String stopped = null;
+            for (int i = 0; i < n && stopped == null; i++) {
+                try {
+                    ids.add(send("POST", "/api/sandbox", BUSYBOX).get("id").asText());
+                } catch (IllegalStateException e) {
+                    stopped = e.getMessage(); // measured with what could be made, and said
+                    System.out.println("  create " + (i + 1) + " failed: " + stopped);
+                }
             }
+            n = ids.size();
             // a fixed settle period before reading memory (start-up allocations, page cache), not a wait for a state
             Thread.sleep(15_000);
             long availAfter = memAvailableKiB();
@@ -328,6 +342,9 @@ final class WarmBench {
             double daemons = Math.max(0, daemonsAfter - daemonsBefore);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("sandboxes", n);
+            if (stopped != null) {
+                m.put("createsStoppedBy", stopped);
+            }
             m.put("shimMiB", shim / perSandbox);
             m.put("agentMiB", agent / perSandbox);
             m.put("sandboxProcessesMiB", others / perSandbox);
