@@ -239,8 +239,14 @@ public final class Bench {
     }
 
     private JsonNode send(String method, String path, String body) throws Exception {
+        return send(http, url, key, method, path, body, Duration.ofMinutes(2));
+    }
+
+    /** One API call as the bench's key; a non-2xx answer throws with its status and body. */
+    static JsonNode send(HttpClient http, String url, String key, String method, String path, String body,
+            Duration timeout) throws Exception {
         var req = HttpRequest.newBuilder(URI.create(url + path)).header("Authorization", "Bearer " + key)
-                .timeout(Duration.ofMinutes(2));
+                .timeout(timeout);
         if (body != null) {
             req.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {

@@ -8,10 +8,7 @@ import dev.berth.runner.SandboxRunner;
 import dev.berth.runner.docker.DockerContainerEngine;
 import dev.berth.runner.engine.ContainerSpec;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -312,8 +309,16 @@ final class WarmBench {
                 }
             }
             n = ids.size();
-            // a fixed settle period before reading memory (start-up allocations, page cache), not a wait for a state
-            Thread.sleep(15_000);
+            // start-up allocations and page cache settle: read once the engine's and host's figures stop moving
+            // (two readings 2 s apart within 1 MiB), at most a minute
+            long[] last = {memAvailableKiB()};
+            Awaitility.await("idle memory settled").atMost(Duration.ofMinutes(1)).pollDelay(Duration.ofSeconds(2))
+                    .pollInterval(Duration.ofSeconds(2)).until(() -> {
+                        long now = memAvailableKiB();
+                        boolean settled = Math.abs(now - last[0]) < 1024;
+                        last[0] = now;
+                        return settled;
+                    });
             long availAfter = memAvailableKiB();
             double daemonsAfter = pssOfComm("dockerd", "containerd");
             double shim = pssOfComm("containerd-shim");
@@ -430,17 +435,6 @@ final class WarmBench {
     }
 
     private JsonNode send(String method, String path, String body) throws Exception {
-        var req = HttpRequest.newBuilder(URI.create(url + path)).header("Authorization", "Bearer " + key)
-                .timeout(Duration.ofMinutes(5));
-        if (body != null) {
-            req.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            req.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
-        }
-        return r.body().isEmpty() ? null : JSON.readTree(r.body());
+        return Bench.send(http, url, key, method, path, body, Duration.ofMinutes(5));
     }
 }
