@@ -214,7 +214,7 @@ public class WarmPoolReplenisher implements SmartLifecycle {
     }
 
     /** What one decision asks to be done after its transaction committed. */
-    private record Plan(String poolId, List<String> start, List<String> remove, Duration lookAgain) {
+    private record Plan(List<String> start, List<String> remove, Duration lookAgain) {
     }
 
     private void decide(String poolId) {
@@ -326,7 +326,7 @@ public class WarmPoolReplenisher implements SmartLifecycle {
                 log.info("warm pool {} ({}): {}", poolId, pool.getSnapshotName(), error);
             }
         }
-        return new Plan(poolId, start, remove, lookAgain);
+        return new Plan(start, remove, lookAgain);
     }
 
     /** Runners of the region that take sandboxes now. */
