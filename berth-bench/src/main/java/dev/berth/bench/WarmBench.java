@@ -53,7 +53,7 @@ final class WarmBench {
     }
 
     /** One create-to-first-command measurement. */
-    private record Round(String id, double ms, boolean fromPool) {
+    private record Round(String id, double ms, double createMs, boolean fromPool) {
     }
 
     void run(int rounds, int burst, int idle, Path json) throws Exception {
@@ -89,15 +89,25 @@ final class WarmBench {
         }
         awaitPoolSize(poolId, SEQUENTIAL_POOL, Duration.ofMinutes(3));
         System.out.printf("one at a time: %d warm rounds (a system pool of %d)%n", rounds, SEQUENTIAL_POOL);
-        List<Double> warm = new ArrayList<>();
+        List<Round> warm = new ArrayList<>();
         int hits = 0;
         for (int i = 0; i < rounds; i++) {
             Round r = berthRound(BUSYBOX);
-            warm.add(r.ms());
+            warm.add(r);
             hits += r.fromPool() ? 1 : 0;
             delete(r.id());
         }
-        row("warm, one at a time (create-run-delete)", warm, hits);
+        // the floor any create -> first command pays here: one request that reads the sandbox, then the command,
+        // on a sandbox that is already started (the same HTTP client, auth, database read and agent call)
+        Round kept = berthRound(BUSYBOX);
+        List<Double> floor = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            floor.add(floorRound(kept.id()));
+        }
+        delete(kept.id());
+        row("warm, one at a time (create-run-delete)", warm.stream().map(Round::ms).toList(), hits);
+        row("  warm: create() answered, one at a time", warm.stream().map(Round::createMs).toList(), -1);
+        row("  floor: get + first command, started sandbox", floor, -1);
         row("cold, one at a time (create-run-delete)", cold, 0);
         row("raw engine, one at a time", raw, -1);
 
@@ -110,6 +120,18 @@ final class WarmBench {
         results.put("poolFillSeconds", fillS);
         List<Round> warmBurst = burst(burst, () -> berthRound(BUSYBOX));
         send("DELETE", "/api/admin/warm-pools/" + poolId, null);
+        System.out.printf("the floor: get + first command on the %d started sandboxes, all at once%n", burst);
+        List<Double> burstFloor = new ArrayList<>();
+        java.util.Iterator<Round> started = warmBurst.iterator();
+        for (Future<Double> f : all(burst, () -> {
+            String id;
+            synchronized (started) {
+                id = started.next().id();
+            }
+            return floorRound(id);
+        })) {
+            burstFloor.add(f.get());
+        }
         deleteAll(warmBurst.stream().map(Round::id).toList());
         awaitNoContainers(Duration.ofMinutes(10));
         System.out.printf("%d creates at once, cold; then the raw engine%n", burst);
@@ -119,6 +141,8 @@ final class WarmBench {
         awaitNoContainers(Duration.ofMinutes(10));
         row("warm, " + burst + " at once", warmBurst.stream().map(Round::ms).toList(),
                 (int) warmBurst.stream().filter(Round::fromPool).count());
+        row("  warm: create() answered, " + burst + " at once", warmBurst.stream().map(Round::createMs).toList(), -1);
+        row("  floor: get + first command, " + burst + " at once", burstFloor, -1);
         row("cold, " + burst + " at once", coldBurst.stream().map(Round::ms).toList(), 0);
         row("raw engine, " + burst + " at once", rawBurst, -1);
 
@@ -135,6 +159,14 @@ final class WarmBench {
         table.forEach(System.out::println);
         System.out.printf("cold / raw engine: one at a time p50 %.2fx p99 %.2fx; %d at once p50 %.2fx p99 %.2fx%n",
                 c1.p50() / r1.p50(), c1.p99() / r1.p99(), burst, cb.p50() / rb.p50(), cb.p99() / rb.p99());
+        Stats w1 = Stats.of(warm.stream().map(Round::ms).toList());
+        Stats f1 = Stats.of(floor);
+        Stats wb = Stats.of(warmBurst.stream().map(Round::ms).toList());
+        Stats fb = Stats.of(burstFloor);
+        results.put("warmOverFloor", Map.of("oneAtATimeP50", w1.p50() / f1.p50(), "oneAtATimeP99", w1.p99() / f1.p99(),
+                "burstP50", wb.p50() / fb.p50(), "burstP99", wb.p99() / fb.p99()));
+        System.out.printf("warm / floor: one at a time p50 %.2fx p99 %.2fx; %d at once p50 %.2fx p99 %.2fx%n",
+                w1.p50() / f1.p50(), w1.p99() / f1.p99(), burst, wb.p50() / fb.p50(), wb.p99() / fb.p99());
         System.out.println("quoted elsewhere (one at a time / 100 at once, p50/p99 ms): Daytona 186/560, 367/741; "
                 + "E2B 491/740, 822/1048");
         Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
@@ -169,13 +201,26 @@ final class WarmBench {
     private Round berthRound(String body) throws Exception {
         long t0 = System.nanoTime();
         JsonNode sb = send("POST", "/api/sandbox", body);
+        double createMs = (System.nanoTime() - t0) / 1e6;
         String id = sb.get("id").asText();
         JsonNode r = send("POST", "/api/toolbox/" + id + "/process/execute", "{\"command\":\"echo hi\"}");
         double ms = (System.nanoTime() - t0) / 1e6;
         if (!"hi".equals(r.get("result").asText().trim())) {
             throw new IllegalStateException("unexpected execute result: " + r);
         }
-        return new Round(id, ms, sb.hasNonNull("warmPoolId"));
+        return new Round(id, ms, createMs, sb.hasNonNull("warmPoolId"));
+    }
+
+    /** GET of a started sandbox, then the same first command: what the API costs with no create at all. */
+    private double floorRound(String id) throws Exception {
+        long t0 = System.nanoTime();
+        send("GET", "/api/sandbox/" + id, null);
+        JsonNode r = send("POST", "/api/toolbox/" + id + "/process/execute", "{\"command\":\"echo hi\"}");
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (!"hi".equals(r.get("result").asText().trim())) {
+            throw new IllegalStateException("unexpected execute result: " + r);
+        }
+        return ms;
     }
 
     private static ContainerSpec rawSpec(String name) {

@@ -4,13 +4,9 @@ import dev.berth.core.error.ForbiddenException;
 import dev.berth.core.quota.QuotaPolicy;
 import dev.berth.core.quota.Usage;
 import dev.berth.core.sandbox.Resources;
-import dev.berth.core.sandbox.SandboxState;
 import dev.berth.server.sandbox.QuotaGate;
-import dev.berth.server.sandbox.Sandbox;
 import dev.berth.server.sandbox.SandboxRepository;
 import java.time.Clock;
-import java.util.EnumSet;
-import java.util.Set;
 import org.springframework.stereotype.Service;
 
 /**
@@ -20,11 +16,6 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class QuotaService implements QuotaGate, dev.berth.server.snapshot.SnapshotQuotas {
-
-    /** States in which a sandbox holds cpu and memory (a container runs or is about to). */
-    private static final Set<SandboxState> RUNNING = EnumSet.of(SandboxState.CREATING, SandboxState.STARTING,
-            SandboxState.STARTED, SandboxState.STOPPING, SandboxState.RESTORING, SandboxState.RESIZING,
-            SandboxState.PULLING_SNAPSHOT, SandboxState.BUILDING_SNAPSHOT, SandboxState.PENDING_BUILD);
 
     private final OrganizationRepository orgs;
     private final SandboxRepository sandboxes;
@@ -36,20 +27,9 @@ public class QuotaService implements QuotaGate, dev.berth.server.snapshot.Snapsh
         this.clock = clock;
     }
 
+    /** What the organization's live sandboxes hold, summed by the database. */
     public Usage usage(String orgId) {
-        int cpu = 0;
-        int mem = 0;
-        int disk = 0;
-        int count = 0;
-        for (Sandbox s : sandboxes.findLiveByOrganization(orgId)) {
-            count++;
-            disk += s.getDiskGib();
-            if (RUNNING.contains(s.getState())) {
-                cpu += s.getCpu();
-                mem += s.getMemoryGib();
-            }
-        }
-        return new Usage(cpu, mem, disk, count);
+        return sandboxes.usageOf(orgId).usage();
     }
 
     /** Must run inside a transaction: locks the organization, then checks a create against its quota. */

@@ -72,11 +72,11 @@ public class PoolClaims {
                     } else {
                         quotas.lockAndCheckCreate(r.organizationId(), r.resources());
                     }
-                    List<String> ids = repo.lockOneReady(p.poolId());
-                    if (ids.isEmpty()) {
+                    List<Sandbox> ready = repo.lockOneReady(p.poolId());
+                    if (ready.isEmpty()) {
                         return null;
                     }
-                    Sandbox s = store.load(ids.get(0));
+                    Sandbox s = ready.get(0);
                     s.claim(r.organizationId(), r.name() == null ? s.getId() : r.name(), mapper.toJson(r.env()), mapper.toJson(r.labels()),
                             r.isPublic(), r.autoStopInterval(), r.autoArchiveInterval(), r.autoDeleteInterval(),
                             clock.instant());

@@ -65,7 +65,25 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
             + " and s.state = dev.berth.core.sandbox.SandboxState.DESTROYED")
     int deleteDestroyed(@Param("org") String organizationId);
 
-    /** Live sandboxes of an organization with their resources and state, for quota usage. */
+    /** States in which a sandbox holds cpu and memory (a container runs or is about to), as a JPQL list. */
+    String HOLDS_CPU = "(dev.berth.core.sandbox.SandboxState.CREATING, dev.berth.core.sandbox.SandboxState.STARTING,"
+            + " dev.berth.core.sandbox.SandboxState.STARTED, dev.berth.core.sandbox.SandboxState.STOPPING,"
+            + " dev.berth.core.sandbox.SandboxState.RESTORING, dev.berth.core.sandbox.SandboxState.RESIZING,"
+            + " dev.berth.core.sandbox.SandboxState.PULLING_SNAPSHOT, dev.berth.core.sandbox.SandboxState.BUILDING_SNAPSHOT,"
+            + " dev.berth.core.sandbox.SandboxState.PENDING_BUILD)";
+
+    /**
+     * What an organization's live sandboxes hold, summed by the database (one row; sums are null over no rows):
+     * cpu and memory of those in a state that runs or is about to run a container, disk and count of all.
+     * {@code QuotaService} reads it under the organization's lock on every create, so it must not load the rows.
+     */
+    @Query("select new dev.berth.server.sandbox.UsageRow("
+            + " sum(case when s.state in " + HOLDS_CPU + " then s.cpu else 0 end),"
+            + " sum(case when s.state in " + HOLDS_CPU + " then s.memoryGib else 0 end),"
+            + " sum(s.diskGib), count(s)) from Sandbox s where s.organizationId = :org and s.state in " + LIVE)
+    UsageRow usageOf(@Param("org") String organizationId);
+
+    /** Live sandboxes of an organization with their resources and state (suspension stops them). */
     @Query("select s from Sandbox s where s.organizationId = :org"
             + " and s.state in " + LIVE)
     List<Sandbox> findLiveByOrganization(@Param("org") String organizationId);
@@ -123,14 +141,14 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
 
     /**
      * One started, unclaimed sandbox of the pool on a runner that takes sandboxes (not drained, not silent), locked
-     * for this transaction; rows other claims hold are skipped
+     * for this transaction and loaded by the same statement; rows other claims hold are skipped
      * rather than waited for, so concurrent claims on any replica each get a different one or none.
      */
-    @Query(value = "select id from sandbox where warm_pool_id = :pool and pooled = true and state = 'STARTED'"
+    @Query(value = "select * from sandbox where warm_pool_id = :pool and pooled = true and state = 'STARTED'"
             + " and desired_state = 'STARTED'"
             + " and runner_id in (select r.id from runner r where r.schedulable = true and r.state = 'READY')"
             + " order by created_at, id limit 1 for update skip locked", nativeQuery = true)
-    List<String> lockOneReady(@Param("pool") String poolId);
+    List<Sandbox> lockOneReady(@Param("pool") String poolId);
 
     /** Claims the reconcile lease if it is free, expired or already ours; 1 when claimed. See {@link SandboxLease}. */
     @Modifying

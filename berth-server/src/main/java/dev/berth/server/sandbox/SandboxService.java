@@ -15,6 +15,7 @@ import dev.berth.server.snapshot.Snapshot;
 import dev.berth.server.snapshot.SnapshotRepository;
 import dev.berth.server.snapshot.SnapshotState;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,8 @@ public class SandboxService {
         }
         String id = UUID.randomUUID().toString();
         String name = req.name() == null || req.name().isBlank() ? id : new SandboxName(req.name()).value();
-        if (repo.existsByOrganizationIdAndLiveName(caller.organizationId(), name)) {
+        // an unnamed sandbox is named by its fresh id: nothing can hold that name (the unique index says so anyway)
+        if (!name.equals(id) && repo.existsByOrganizationIdAndLiveName(caller.organizationId(), name)) {
             throw new ConflictException("a sandbox named '" + name
                     + "' already exists in this organization; choose another name or delete that one first");
         }
@@ -95,7 +97,11 @@ public class SandboxService {
                 res.cpu(), res.memoryGiB(), res.diskGiB(), mapper.toJson(env), mapper.toJson(labels),
                 Boolean.TRUE.equals(req.isPublic()), Boolean.TRUE.equals(req.networkBlockAll()), target,
                 autoStop, autoArchive, autoDelete, clock.instant());
-        snapshots.touch(snapshot.getId(), clock.instant(), clock.instant().minusSeconds(60));
+        Instant now = clock.instant();
+        if (snapshot.getLastUsedAt() == null || snapshot.getLastUsedAt().isBefore(now.minusSeconds(60))) {
+            // at most once a minute per snapshot (the update says so too, for concurrent creates): not a write per create
+            snapshots.touch(snapshot.getId(), now, now.minusSeconds(60));
+        }
         if (snapshot.getState() == SnapshotState.ACTIVE && poolable(req, env, snapshot)) {
             String named = req.name() == null || req.name().isBlank() ? null : name;
             var claimed = pools.claim(snapshot.getId(), target, user, new PoolClaims.Request(caller.organizationId(),
