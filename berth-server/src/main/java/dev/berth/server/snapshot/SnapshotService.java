@@ -102,6 +102,10 @@ public class SnapshotService {
             List<String> hashes = contextHashes(b.contextHashes());
             s.fromDockerfile(dockerfile, hashes.isEmpty() ? null : String.join(",", hashes), buildHash(dockerfile, hashes),
                     entrypoint);
+            // 'building' from the start (queued or running, the log says which): the SDK opens the build log only
+            // when it sees a state that is neither 'pending' nor final, and polls once a second, so a build done
+            // within a second of a 'pending' answer would show its caller no log at all
+            s.moveTo(SnapshotState.BUILDING, null, clock.instant());
         }
         return insert(caller.organizationId(), s);
     }
