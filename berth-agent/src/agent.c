@@ -17,6 +17,10 @@ size_t auth_token_len;
 char token_path[4096];
 char token_problem[256];
 int opt_exit_with_entrypoint;
+/* --hold-until PATH: the entrypoint waits until PATH exists (the runner creates it once the sandbox's network
+   policy is in place, so no code of the sandbox runs before it); NULL = start at once */
+const char *hold_path;
+char **held_argv;
 int got_term;
 int had_conns; /* trim the heap when the last connection is gone */
 
@@ -147,7 +151,7 @@ int setup_socket(const char *path)
 
 void usage(void)
 {
-    fprintf(stderr, "usage: berth-agent --socket PATH [--token-file PATH] [--log-buffer BYTES] [--exit-with-entrypoint] [--] [cmd args...]\n");
+    fprintf(stderr, "usage: berth-agent --socket PATH [--token-file PATH] [--log-buffer BYTES] [--exit-with-entrypoint] [--hold-until PATH] [--] [cmd args...]\n");
     exit(2);
 }
 
@@ -165,6 +169,8 @@ static char **parse_args(int argc, char **argv)
             if (v < 4096 || v > (64L << 20))
                 usage();
             ring_cap = (size_t)v;
+        } else if (!strcmp(argv[i], "--hold-until") && i + 1 < argc) {
+            hold_path = argv[++i];
         } else if (!strcmp(argv[i], "--exit-with-entrypoint")) {
             opt_exit_with_entrypoint = 1;
         } else if (!strcmp(argv[i], "--version")) {
@@ -230,7 +236,9 @@ int main(int argc, char **argv)
     listen_fd = setup_socket(socket_path);
     if (listen_fd < 0)
         return 1;
-    if (ep_argv)
+    if (ep_argv && hold_path)
+        held_argv = ep_argv; /* started by the loop once hold_path exists */
+    else if (ep_argv)
         start_entrypoint(ep_argv);
     return run_loop();
 }

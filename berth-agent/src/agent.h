@@ -208,5 +208,7 @@ void tee_out(int fd, const uint8_t *d, size_t n);
 int ep_read(int *fdp, uint8_t stream);
 void ep_service(void);
 void start_entrypoint(char **argv);
+extern const char *hold_path;
+extern char **held_argv;
 
 #endif

@@ -18,7 +18,18 @@ public record SandboxSpec(
         long pidsLimit,
         String user,
         Map<String, String> env,
-        java.util.List<String> entrypoint) {
+        java.util.List<String> entrypoint,
+        boolean networkBlockAll,
+        String networkAllowList,
+        String domainAllowList) {
+
+    /** A spec with the default network policy (what a runner of an older control plane receives). */
+    public SandboxSpec(String sandboxId, String organizationId, String imageRef, long nanoCpus, long memoryBytes,
+            long diskBytes, long pidsLimit, String user, Map<String, String> env, java.util.List<String> entrypoint) {
+        this(sandboxId, organizationId, imageRef, nanoCpus, memoryBytes, diskBytes, pidsLimit, user, env, entrypoint,
+                false, null, null);
+    }
+
 
     public SandboxSpec {
         Objects.requireNonNull(sandboxId, "sandboxId");

@@ -81,6 +81,78 @@ final class SandboxDirectories {
         }
     }
 
+    /**
+     * The sandbox's network policy as the runner last received it, kept beside (not in) its run directory, so the
+     * sandbox cannot change it and every start of its container puts it back in force, after runner restarts too.
+     */
+    void writePolicy(String sandboxId, dev.berth.core.network.NetworkPolicy policy) {
+        Path file = root.resolve(sandboxId).resolve("network-policy");
+        String text = "blockAll=" + policy.blockAll() + "\nallow=" + (policy.allow().isEmpty() ? ""
+                : policy.allowListString()) + "\ndomains=" + (policy.domains().isEmpty() ? "" : policy.domainListString())
+                + "\n";
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling("network-policy.tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new EngineException("cannot record the network policy of sandbox " + sandboxId + " ("
+                    + e.getClass().getSimpleName() + "); check the runner's data directory", e);
+        }
+    }
+
+    /** The recorded policy; open (the defaults only) when none was ever recorded. */
+    dev.berth.core.network.NetworkPolicy readPolicy(String sandboxId) {
+        Path file = root.resolve(sandboxId).resolve("network-policy");
+        if (!Files.exists(file)) {
+            return dev.berth.core.network.NetworkPolicy.OPEN;
+        }
+        try {
+            java.util.Map<String, String> kv = new java.util.HashMap<>();
+            for (String line : Files.readAllLines(file)) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    kv.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+            return dev.berth.core.network.NetworkPolicy.OPEN.with(Boolean.parseBoolean(kv.get("blockAll")),
+                    kv.getOrDefault("allow", ""), kv.getOrDefault("domains", ""));
+        } catch (IOException | RuntimeException e) {
+            // never start a sandbox more open than it was: an unreadable policy blocks everything
+            log.warn("unreadable network policy of sandbox {} ({}): blocking all its traffic", sandboxId, e.toString());
+            return dev.berth.core.network.NetworkPolicy.BLOCK_ALL;
+        }
+    }
+
+    /** The file whose existence lets the sandbox's entrypoint start (see the agent's --hold-until). */
+    Path releaseFile(String sandboxId) {
+        return runDir(sandboxId).resolve(SandboxRunner.RELEASE_FILE);
+    }
+
+    /** Removes whatever is at the release file's place (the sandbox can write its run directory). */
+    void clearRelease(String sandboxId) {
+        try {
+            deleteTree(releaseFile(sandboxId));
+        } catch (IOException e) {
+            throw new EngineException("cannot reset /.berth/run/" + SandboxRunner.RELEASE_FILE + " of sandbox "
+                    + sandboxId + " (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    /** Lets the entrypoint start: created exclusively (never through a planted link). */
+    void release(String sandboxId) {
+        Path file = releaseFile(sandboxId);
+        try {
+            deleteTree(file);
+            Files.newByteChannel(file, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close();
+        } catch (IOException e) {
+            throw new EngineException("cannot release the entrypoint of sandbox " + sandboxId + " ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
     void remove(String sandboxId) {
         Path dir = root.resolve(sandboxId);
         try {

@@ -1,6 +1,7 @@
 package dev.berth.runner;
 
 import dev.berth.core.error.EngineException;
+import dev.berth.core.network.NetworkPolicy;
 import dev.berth.protocol.ContainerStatus;
 import dev.berth.protocol.ObservedSandbox;
 import dev.berth.protocol.RunnerCapabilities;
@@ -34,6 +35,8 @@ public final class SandboxRunner {
     public static final String AGENT_SOCKET = "agent.sock";
     /** Where the agent reads its token (next to its socket: the agent's default, so older containers find it too). */
     public static final String AGENT_TOKEN = "agent.token";
+    /** Created in the run directory once the sandbox's network policy is in force; the entrypoint waits for it. */
+    public static final String RELEASE_FILE = "network-ready";
 
     /** Keeps a sandbox alive when no agent runs as its init; exits promptly on SIGTERM. */
     private static final List<String> KEEP_ALIVE =
@@ -47,6 +50,7 @@ public final class SandboxRunner {
     private final EngineInfo engineInfo;
     private final AgentTokens tokens;
     private volatile dev.berth.runner.engine.RegistryAuth registry;
+    private volatile dev.berth.runner.network.NetworkGuard guard;
     private final java.util.concurrent.ConcurrentHashMap<String, Object> pulls = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SandboxRunner(ContainerEngine engine, RunnerSettings settings) {
@@ -57,6 +61,72 @@ public final class SandboxRunner {
                 engineInfo.userNamespaceRemap() ? RemappedRoot.hostUid() : 0);
         this.tokens = new AgentTokens(settings.dataDir());
         checkSocketPathFits(settings.dataDir());
+    }
+
+    /** Enforces sandboxes' network policies from now on (installs its rules); without one, a policy is refused. */
+    public void useNetworkGuard(dev.berth.runner.network.NetworkGuard g) {
+        g.install();
+        this.guard = g;
+    }
+
+    public boolean enforcesNetworkPolicy() {
+        return guard != null;
+    }
+
+    private void checkEnforceable(String sandboxId, NetworkPolicy policy) {
+        if (policy.restricted() && guard == null) {
+            throw new dev.berth.core.error.UnprocessableException("runner " + settings.runnerId() + " does not enforce "
+                    + "network policies (no network guard: it needs nft and root); sandbox " + sandboxId
+                    + " was not changed");
+        }
+        if (!policy.domains().isEmpty()) {
+            throw new dev.berth.core.error.UnprocessableException("domainAllowList is not enforced by runner "
+                    + settings.runnerId() + " yet; use networkAllowList with CIDRs");
+        }
+    }
+
+    /**
+     * Puts the sandbox's policy in force for its running container (its address now), or removes what an earlier
+     * run left when it runs no more. Called after every start, before the entrypoint is released.
+     */
+    private void enforce(String sandboxId, NetworkPolicy policy) {
+        var g = guard;
+        if (g == null) {
+            return;
+        }
+        String ip = engine.ipAddress(containerName(sandboxId), settings.networkMode()).orElse(null);
+        if (ip == null) {
+            if (policy.restricted() || observe(sandboxId).status() == ContainerStatus.RUNNING) {
+                // a running sandbox with no address on the bridge has no network to guard; anything else is odd
+                log.debug("sandbox {} has no address on {}", sandboxId, settings.networkMode());
+            }
+            g.release(sandboxId);
+            return;
+        }
+        g.apply(sandboxId, ip, policy);
+    }
+
+    /**
+     * Changes a sandbox's network policy: recorded for its next starts and, when it runs, in force at once (one nft
+     * transaction). Refused, with nothing changed, when this runner cannot enforce it.
+     */
+    public void applyNetworkPolicy(String sandboxId, NetworkPolicy policy) {
+        checkEnforceable(sandboxId, policy);
+        NetworkPolicy before = dirs.readPolicy(sandboxId);
+        dirs.writePolicy(sandboxId, policy);
+        if (observe(sandboxId).status() == ContainerStatus.RUNNING) {
+            try {
+                enforce(sandboxId, policy);
+            } catch (RuntimeException e) {
+                dirs.writePolicy(sandboxId, before);
+                throw e;
+            }
+        }
+        log.info("sandbox {} network policy: {}", sandboxId, describe(policy));
+    }
+
+    static String describe(NetworkPolicy p) {
+        return p.blockAll() ? "block all" : p.allow().isEmpty() ? "defaults" : "allow " + p.allowListString();
     }
 
     /** The longest path a unix socket can have (sun_path holds 108 bytes with the terminating NUL). */
@@ -287,8 +357,15 @@ public final class SandboxRunner {
                     + " can have at most " + maxSandboxCpu() + " cores (its host has " + maxSandboxCpu()
                     + "); request fewer");
         }
+        // validated again here: a runner trusts no caller with what reaches nft
+        NetworkPolicy policy = NetworkPolicy.OPEN.with(spec.networkBlockAll(),
+                spec.networkAllowList() == null ? "" : spec.networkAllowList(),
+                spec.domainAllowList() == null ? "" : spec.domainAllowList());
+        checkEnforceable(spec.sandboxId(), policy);
         ensureImage(spec.imageRef(), line -> { });
         Path runDir = dirs.prepare(spec.sandboxId());
+        dirs.writePolicy(spec.sandboxId(), policy);
+        dirs.clearRelease(spec.sandboxId());
         Map<String, String> labels = new HashMap<>();
         labels.put(LABEL_SANDBOX, spec.sandboxId());
         labels.put(LABEL_ORG, spec.organizationId());
@@ -299,7 +376,8 @@ public final class SandboxRunner {
             dirs.writeToken(spec.sandboxId(), tokens.of(spec.sandboxId()));
             mounts.add(new ContainerSpec.Mount(settings.agentBinary().toString(), AGENT_PATH, true));
             mounts.add(new ContainerSpec.Mount(runDir.toString(), RUN_DIR, false));
-            entrypoint = new ArrayList<>(List.of(AGENT_PATH, "--socket", RUN_DIR + "/" + AGENT_SOCKET, "--"));
+            entrypoint = new ArrayList<>(List.of(AGENT_PATH, "--socket", RUN_DIR + "/" + AGENT_SOCKET,
+                    "--hold-until", RUN_DIR + "/" + RELEASE_FILE, "--"));
             entrypoint.addAll(spec.entrypoint());
         } else {
             entrypoint = KEEP_ALIVE;
@@ -317,11 +395,21 @@ public final class SandboxRunner {
                 dirs.remove(spec.sandboxId());
                 throw e;
             }
-            start(spec.sandboxId());
+            start(spec.sandboxId()); // puts the recorded policy in force before it releases the entrypoint
             log.info("sandbox {} container was already there ({}); started on runner {}", spec.sandboxId(),
                     existing.name().toLowerCase(), settings.runnerId());
             return new ObservedSandbox(spec.sandboxId(), ContainerStatus.RUNNING, null, false);
         }
+        try {
+            enforce(spec.sandboxId(), policy);
+        } catch (RuntimeException e) {
+            // never leave a sandbox running more open than asked: the create fails and its container goes
+            log.warn("sandbox {}: network policy not applied, removing its container: {}", spec.sandboxId(),
+                    e.getMessage());
+            destroy(spec.sandboxId());
+            throw e;
+        }
+        dirs.release(spec.sandboxId());
         awaitAgent(spec.sandboxId());
         log.info("sandbox {} container started on runner {}", spec.sandboxId(), settings.runnerId());
         return new ObservedSandbox(spec.sandboxId(), ContainerStatus.RUNNING, null, false);
@@ -333,10 +421,14 @@ public final class SandboxRunner {
      * would make it unreachable for good: the engine's start is a no-op on it, so no agent binds again.
      */
     public void start(String sandboxId) {
+        NetworkPolicy policy = dirs.readPolicy(sandboxId);
         if (observe(sandboxId).status() == ContainerStatus.RUNNING) {
+            enforce(sandboxId, policy); // idempotent; puts it back where the rules were lost (a host reboot)
+            dirs.release(sandboxId);
             awaitAgent(sandboxId);
             return;
         }
+        dirs.clearRelease(sandboxId);
         try {
             // the old process's socket: wait for the new one (unlink removes a planted symlink itself, never its target)
             Files.deleteIfExists(agentSocket(sandboxId));
@@ -348,6 +440,14 @@ public final class SandboxRunner {
             dirs.writeToken(sandboxId, tokens.of(sandboxId));
         }
         engine.start(containerName(sandboxId));
+        try {
+            enforce(sandboxId, policy);
+        } catch (RuntimeException e) {
+            log.warn("sandbox {}: network policy not applied, stopping it: {}", sandboxId, e.getMessage());
+            engine.kill(containerName(sandboxId));
+            throw e;
+        }
+        dirs.release(sandboxId);
         awaitAgent(sandboxId);
     }
 
@@ -394,10 +494,19 @@ public final class SandboxRunner {
         } else {
             engine.stop(containerName(sandboxId), settings.stopTimeout());
         }
+        releaseNetwork(sandboxId); // its address goes back to the engine: no rule may follow it to another sandbox
+    }
+
+    private void releaseNetwork(String sandboxId) {
+        var g = guard;
+        if (g != null) {
+            g.release(sandboxId);
+        }
     }
 
     public void destroy(String sandboxId) {
         engine.remove(containerName(sandboxId));
+        releaseNetwork(sandboxId);
         dirs.remove(sandboxId);
     }
 

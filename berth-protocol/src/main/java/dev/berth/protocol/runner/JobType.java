@@ -17,7 +17,12 @@ public enum JobType {
     /** Build a Dockerfile snapshot and push it; payload {@link ImageWork.Build}, log lines posted as they come. */
     BUILD_IMAGE(Duration.ofMinutes(30)),
     /** Pull an image for a snapshot, check it and push it; payload {@link ImageWork.Import}. */
-    IMPORT_IMAGE(Duration.ofMinutes(30));
+    IMPORT_IMAGE(Duration.ofMinutes(30)),
+    /**
+     * Change a sandbox's network policy (recorded for its starts, in force at once when it runs); payload
+     * {@link NetworkSettings}.
+     */
+    APPLY_NETWORK(Duration.ofSeconds(30));
 
     private final Duration timeout;
 

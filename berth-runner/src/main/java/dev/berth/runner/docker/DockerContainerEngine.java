@@ -440,6 +440,39 @@ public final class DockerContainerEngine implements ContainerEngine {
     }
 
     @Override
+    public Optional<String> ipAddress(String containerIdOrName, String network) {
+        try {
+            var nets = docker.inspectContainerCmd(containerIdOrName).exec().getNetworkSettings().getNetworks();
+            var n = nets == null ? null : nets.get(network);
+            return n == null || n.getIpAddress() == null || n.getIpAddress().isBlank() ? Optional.empty()
+                    : Optional.of(n.getIpAddress());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw failure("inspect the network of container " + containerIdOrName, e);
+        }
+    }
+
+    @Override
+    public Optional<BridgeNetwork> bridge(String network) {
+        try {
+            var n = docker.inspectNetworkCmd().withNetworkId(network).exec();
+            String iface = n.getOptions() == null ? null : n.getOptions().get("com.docker.network.bridge.name");
+            var cfg = n.getIpam() == null || n.getIpam().getConfig() == null ? null
+                    : n.getIpam().getConfig().stream().filter(c -> c.getSubnet() != null && !c.getSubnet().contains(":"))
+                            .findFirst().orElse(null);
+            if (iface == null || cfg == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new BridgeNetwork(iface, cfg.getSubnet(), cfg.getGateway()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw failure("inspect engine network " + network, e);
+        }
+    }
+
+    @Override
     public List<ContainerInfo> listByLabel(String labelKey) {
         try {
             List<Container> list = docker.listContainersCmd().withShowAll(true)

@@ -68,6 +68,16 @@ public interface ContainerEngine extends AutoCloseable {
 
     Optional<ContainerInfo> inspect(String containerIdOrName);
 
+    /** The container's IPv4 address on {@code network}; empty when it has none there (not running, no such net). */
+    Optional<String> ipAddress(String containerIdOrName, String network);
+
+    /** The host interface and IPv4 subnet of an engine network of the bridge driver; empty when there is none. */
+    Optional<BridgeNetwork> bridge(String network);
+
+    /** @param iface the host's bridge interface, @param subnet its IPv4 CIDR, @param gateway the host's address on it */
+    record BridgeNetwork(String iface, String subnet, String gateway) {
+    }
+
     /** All containers (running or not) that carry the given label key. */
     List<ContainerInfo> listByLabel(String labelKey);
 

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -68,6 +69,15 @@ public final class RunnerMain implements Callable<Integer> {
     @Option(names = "--capacity-memory", description = "GiB offered to sandboxes (default 4x the host's memory; limits are enforced per sandbox)")
     Integer capacityMemory;
 
+    @Option(names = "--denied-cidrs", split = ",", defaultValue = "0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,127.0.0.0/8,"
+            + "169.254.0.0/16,172.16.0.0/12,192.168.0.0/16,224.0.0.0/4,240.0.0.0/4",
+            description = "networks no sandbox of this runner reaches, whatever its policy (default: link-local, "
+                    + "loopback, private, shared, multicast and reserved ranges)")
+    List<String> deniedCidrs;
+
+    @Option(names = "--no-network-guard", description = "do not enforce network policies (a sandbox with one is refused)")
+    boolean noNetworkGuard;
+
     @Option(names = "--runner-id", required = true, description = "the runner id the token was created for")
     String runnerId;
 
@@ -84,6 +94,10 @@ public final class RunnerMain implements Callable<Integer> {
         }
         var runner = new SandboxRunner(engine, new RunnerSettings(runnerId, dataDir, agentBinary, 1024,
                 Duration.ofSeconds(5), RunnerSettings.DEFAULT_CAPS, "bridge"));
+        if (!noNetworkGuard) {
+            var denied = deniedCidrs.stream().map(c -> dev.berth.core.network.Cidr.parse("--denied-cidrs", c)).toList();
+            dev.berth.runner.network.NetworkGuard.discover(engine, "bridge", denied).ifPresent(runner::useNetworkGuard);
+        }
         new BaseImageBuilder(engine, imagesDir, imageCache != null ? imageCache : dataDir.resolve("images"),
                 Duration.ofMinutes(20)).ensure(BaseImage.BUSYBOX);
         byte[] raw = new byte[32];

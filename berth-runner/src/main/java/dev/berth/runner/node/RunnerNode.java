@@ -161,6 +161,13 @@ public final class RunnerNode implements AutoCloseable {
                     runner.stop(job.sandboxId(), ControlPlaneClient.parse(job.payload(), StopRequest.class).force());
                     yield JobResult.success(runner.observe(job.sandboxId()).status());
                 }
+                case APPLY_NETWORK -> {
+                    var n = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.NetworkSettings.class);
+                    runner.applyNetworkPolicy(job.sandboxId(), dev.berth.core.network.NetworkPolicy.OPEN.with(
+                            n.networkBlockAll(), n.networkAllowList() == null ? "" : n.networkAllowList(),
+                            n.domainAllowList() == null ? "" : n.domainAllowList()));
+                    yield JobResult.success(runner.observe(job.sandboxId()).status());
+                }
                 case COMMIT_SANDBOX -> {
                     String ref = ControlPlaneClient.parse(job.payload(), java.util.Map.class).get("imageRef").toString();
                     if (!ref.startsWith("berth-snapshot/")) {

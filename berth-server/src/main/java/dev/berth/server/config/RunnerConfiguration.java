@@ -31,12 +31,16 @@ public class RunnerConfiguration {
 
     @Bean
     SandboxRunner sandboxRunner(ContainerEngine engine, BerthProperties props,
-            dev.berth.server.registry.SnapshotRegistry registry) {
+            dev.berth.server.registry.SnapshotRegistry registry, dev.berth.server.network.NetworkProperties network) {
         var agent = props.agentBinary() == null || props.agentBinary().toString().isBlank() ? null : props.agentBinary();
         var settings = new RunnerSettings(props.runnerId(), props.dataDir(), agent, props.sandbox().pidsLimit(),
                 props.sandbox().stopTimeout(), RunnerSettings.DEFAULT_CAPS, "bridge");
         var runner = new SandboxRunner(engine, settings);
         runner.useRegistry(registry.auth());
+        if (network.enforce()) {
+            dev.berth.runner.network.NetworkGuard.discover(engine, settings.networkMode(), network.denied())
+                    .ifPresent(runner::useNetworkGuard);
+        }
         return runner;
     }
 

@@ -57,6 +57,13 @@ final class LocalRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public void applyNetwork(String sandboxId, dev.berth.protocol.runner.NetworkSettings n) {
+        runner.applyNetworkPolicy(sandboxId, dev.berth.core.network.NetworkPolicy.OPEN.with(n.networkBlockAll(),
+                n.networkAllowList() == null ? "" : n.networkAllowList(),
+                n.domainAllowList() == null ? "" : n.domainAllowList()));
+    }
+
+    @Override
     public void commit(String sandboxId, String imageRef) {
         runner.commitAndPush(sandboxId, imageRef);
     }

@@ -72,6 +72,11 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public void applyNetwork(String sandboxId, dev.berth.protocol.runner.NetworkSettings settings) {
+        run(JobType.APPLY_NETWORK, sandboxId, JSON.writeValueAsString(settings));
+    }
+
+    @Override
     public void commit(String sandboxId, String imageRef) {
         run(JobType.COMMIT_SANDBOX, sandboxId, JSON.writeValueAsString(java.util.Map.of("imageRef", imageRef)));
     }

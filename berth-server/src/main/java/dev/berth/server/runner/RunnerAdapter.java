@@ -54,6 +54,12 @@ public interface RunnerAdapter {
         return Optional.empty();
     }
 
+    /**
+     * Changes a sandbox's network policy on its runner: recorded there for its next starts and in force at once
+     * when it runs. Throws (and changes nothing) when the runner cannot enforce it.
+     */
+    void applyNetwork(String sandboxId, dev.berth.protocol.runner.NetworkSettings settings);
+
     /** Commits the sandbox's file system changes as image {@code imageRef} and pushes it to the snapshot registry. */
     void commit(String sandboxId, String imageRef);
 

@@ -16,6 +16,7 @@ public record CreateSandboxRequest(
         Boolean isPublic,
         Boolean networkBlockAll,
         String networkAllowList,
+        String domainAllowList,
         String target,
         Integer cpu,
         Integer gpu,
@@ -30,6 +31,6 @@ public record CreateSandboxRequest(
     /** A request that leaves every field out: each takes its default (an empty body, or none at all). */
     public static CreateSandboxRequest defaults() {
         return new CreateSandboxRequest(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 }

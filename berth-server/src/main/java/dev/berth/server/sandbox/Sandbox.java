@@ -88,6 +88,13 @@ public class Sandbox {
     @Column(name = "network_block_all")
     private boolean networkBlockAll;
 
+    /** Comma-separated CIDRs, normalized; null when the sandbox has no allow list. */
+    @Column(name = "network_allow_list")
+    private String networkAllowList;
+
+    @Column(name = "domain_allow_list")
+    private String domainAllowList;
+
     @Column(nullable = false)
     private String target;
 
@@ -341,6 +348,28 @@ public class Sandbox {
 
     public boolean isNetworkBlockAll() {
         return networkBlockAll;
+    }
+
+    public String getNetworkAllowList() {
+        return networkAllowList;
+    }
+
+    public String getDomainAllowList() {
+        return domainAllowList;
+    }
+
+    /** The egress policy the runner enforces for this sandbox. */
+    public dev.berth.core.network.NetworkPolicy networkPolicy() {
+        return dev.berth.core.network.NetworkPolicy.OPEN.with(networkBlockAll,
+                networkAllowList == null ? "" : networkAllowList, domainAllowList == null ? "" : domainAllowList);
+    }
+
+    /** Records a policy (validated by the caller, in force on the runner already or from the next start). */
+    public void changeNetworkPolicy(dev.berth.core.network.NetworkPolicy p, java.time.Instant now) {
+        this.networkBlockAll = p.blockAll();
+        this.networkAllowList = p.allowListString();
+        this.domainAllowList = p.domainListString();
+        this.updatedAt = now;
     }
 
     public String getTarget() {

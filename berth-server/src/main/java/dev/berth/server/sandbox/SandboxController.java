@@ -36,11 +36,13 @@ public class SandboxController {
     private final StopAction stop;
     private final DestroyAction destroy;
     private final JsonMapper json;
+    private final NetworkSettingsService network;
 
     private final dev.berth.server.snapshot.SnapshotLogStreams buildLogStreams;
 
     public SandboxController(dev.berth.server.snapshot.SnapshotLogStreams buildLogStreams, SandboxService service, SandboxQuery query, SandboxMapper mapper, StartAction start,
-            StopAction stop, DestroyAction destroy, JsonMapper json) {
+            StopAction stop, DestroyAction destroy, JsonMapper json, NetworkSettingsService network) {
+        this.network = network;
         this.buildLogStreams = buildLogStreams;
         this.service = service;
         this.query = query;
@@ -77,6 +79,15 @@ public class SandboxController {
     @Access(Access.Level.MEMBER)
     public SandboxDto get(Caller caller, @PathVariable String idOrName) {
         return mapper.toDto(service.get(caller, idOrName), true);
+    }
+
+    @PostMapping("/{idOrName}/network-settings")
+    @RequiresPermission(Permission.WRITE_SANDBOXES)
+    public SandboxDto networkSettings(Caller caller, @PathVariable String idOrName,
+            @RequestBody(required = false) NetworkSettingsService.Request body) {
+        Sandbox s = network.update(caller, idOrName, body);
+        AuditContext.setTarget("sandbox", s.getId());
+        return mapper.toDto(s, true);
     }
 
     @PostMapping("/{idOrName}/start")

@@ -20,6 +20,8 @@ public record SandboxDto(
         Map<String, String> labels,
         @JsonProperty("public") boolean isPublic,
         boolean networkBlockAll,
+        String networkAllowList,
+        String domainAllowList,
         String target,
         int cpu,
         int gpu,

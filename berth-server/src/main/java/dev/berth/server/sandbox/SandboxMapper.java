@@ -33,7 +33,7 @@ public class SandboxMapper {
     public SandboxDto toDto(Sandbox s, boolean full) {
         return new SandboxDto(s.getId(), s.getOrganizationId(), s.getName(), s.getSnapshotName(), s.getOsUser(),
                 full ? fromJson(s.getEnvJson()) : null, fromJson(s.getLabelsJson()), s.isPublicAccess(),
-                s.isNetworkBlockAll(), s.getTarget(), s.getCpu(), 0, s.getMemoryGib(), s.getDiskGib(),
+                s.isNetworkBlockAll(), s.getNetworkAllowList(), s.getDomainAllowList(), s.getTarget(), s.getCpu(), 0, s.getMemoryGib(), s.getDiskGib(),
                 s.getState().wireName(), s.getDesiredState().wireName(), s.getErrorReason(), false,
                 s.getAutoStopInterval(), s.getAutoArchiveInterval(), s.getAutoDeleteInterval(),
                 full ? List.of() : null, s.getCreatedAt().toString(), s.getUpdatedAt().toString(),

@@ -15,6 +15,7 @@ import dev.berth.server.snapshot.Snapshot;
 import dev.berth.server.snapshot.SnapshotRepository;
 import dev.berth.server.snapshot.SnapshotState;
 import java.time.Clock;
+import dev.berth.core.network.NetworkPolicy;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,11 +41,14 @@ public class SandboxService {
     private final Clock clock;
 
     private final WarmPools pools;
+    private final dev.berth.server.network.NetworkPolicies networkPolicies;
 
     public SandboxService(SandboxRepository repo, SnapshotRepository snapshots, CreateAction create, SandboxStore store,
             SandboxMapper mapper, BerthProperties props, Clock clock,
             @org.springframework.context.annotation.Lazy dev.berth.server.snapshot.SnapshotService builds,
-            @org.springframework.context.annotation.Lazy WarmPools pools) {
+            @org.springframework.context.annotation.Lazy WarmPools pools,
+            dev.berth.server.network.NetworkPolicies networkPolicies) {
+        this.networkPolicies = networkPolicies;
         this.pools = pools;
         this.builds = builds;
         this.repo = repo;
@@ -84,6 +88,8 @@ public class SandboxService {
         if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
             throw new InvalidRequestException("user '" + user + "' is not a valid OS user name");
         }
+        NetworkPolicy network = networkPolicies.resolve(NetworkPolicy.OPEN, req.networkBlockAll(), req.networkAllowList(),
+                req.domainAllowList());
         String id = UUID.randomUUID().toString();
         String name = req.name() == null || req.name().isBlank() ? id : new SandboxName(req.name()).value();
         // an unnamed sandbox is named by its fresh id: nothing can hold that name (the unique index says so anyway)
@@ -97,12 +103,13 @@ public class SandboxService {
                 res.cpu(), res.memoryGiB(), res.diskGiB(), mapper.toJson(env), mapper.toJson(labels),
                 Boolean.TRUE.equals(req.isPublic()), Boolean.TRUE.equals(req.networkBlockAll()), target,
                 autoStop, autoArchive, autoDelete, clock.instant());
+        fresh.changeNetworkPolicy(network, clock.instant());
         Instant now = clock.instant();
         if (snapshot.getLastUsedAt() == null || snapshot.getLastUsedAt().isBefore(now.minusSeconds(60))) {
             // at most once a minute per snapshot (the update says so too, for concurrent creates): not a write per create
             snapshots.touch(snapshot.getId(), now, now.minusSeconds(60));
         }
-        if (snapshot.getState() == SnapshotState.ACTIVE && poolable(req, env, snapshot)) {
+        if (snapshot.getState() == SnapshotState.ACTIVE && !network.restricted() && poolable(env, snapshot)) {
             String named = req.name() == null || req.name().isBlank() ? null : name;
             var claimed = pools.claim(snapshot.getId(), target, user, new PoolClaims.Request(caller.organizationId(),
                     named, env, labels, Boolean.TRUE.equals(req.isPublic()), autoStop, autoArchive, autoDelete, res));
@@ -122,16 +129,14 @@ public class SandboxService {
     /**
      * Whether a pool's sandbox, started before this request, can be it: nothing the request asks for may need the
      * container made differently. (Snapshot, region, resources and user are matched by the pools' own columns.)
-     * A network policy is applied when a container is made, so such a request goes cold; so does one with env for a
+     * A restricted network policy goes cold (the container starts under it, before its entrypoint); so does env for a
      * snapshot with an entrypoint of its own (that process would start without the env; the toolbox applies it to
      * the processes it starts).
      */
-    private static boolean poolable(CreateSandboxRequest req, Map<String, String> env, Snapshot snapshot) {
+    private static boolean poolable(Map<String, String> env, Snapshot snapshot) {
         boolean ownEntrypoint = snapshot.getEntrypointJson() != null && !snapshot.getEntrypointJson().isBlank()
                 && !snapshot.getEntrypointJson().equals("[]") && !snapshot.getEntrypointJson().equals("null");
-        return !Boolean.TRUE.equals(req.networkBlockAll())
-                && (req.networkAllowList() == null || req.networkAllowList().isBlank())
-                && (env.isEmpty() || !ownEntrypoint);
+        return env.isEmpty() || !ownEntrypoint;
     }
 
     private static String buildString(Map<String, Object> buildInfo, String key) {

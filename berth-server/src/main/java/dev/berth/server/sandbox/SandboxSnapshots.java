@@ -69,7 +69,7 @@ public class SandboxSnapshots {
         Map<String, Object> env = new HashMap<>(mapper.fromJson(sb.getEnvJson()));
         Map<String, Object> labels = new HashMap<>(mapper.fromJson(sb.getLabelsJson()));
         var req = new CreateSandboxRequest(name, snap.getId(), sb.getOsUser(), env, labels, sb.isPublicAccess(),
-                sb.isNetworkBlockAll(), null, sb.getTarget(), sb.getCpu(), null, sb.getMemoryGib(), sb.getDiskGib(),
+                sb.isNetworkBlockAll(), sb.getNetworkAllowList(), sb.getDomainAllowList(), sb.getTarget(), sb.getCpu(), null, sb.getMemoryGib(), sb.getDiskGib(),
                 sb.getAutoStopInterval(), sb.getAutoArchiveInterval(), sb.getAutoDeleteInterval(), null, null);
         return sandboxes.create(caller, req);
     }

@@ -25,6 +25,7 @@ public class SandboxSpecs {
         Resources r = new Resources(s.getCpu(), s.getMemoryGib(), s.getDiskGib());
         return new SandboxSpec(s.getId(), s.getOrganizationId(), s.getImageRef(), r.nanoCpus(), r.memoryBytes(),
                 r.diskBytes(), props.sandbox().pidsLimit(), s.getOsUser(), mapper.fromJson(s.getEnvJson()),
-                entrypoints.of(s.getOrganizationId(), s.getSnapshotName()));
+                entrypoints.of(s.getOrganizationId(), s.getSnapshotName()), s.isNetworkBlockAll(),
+                s.getNetworkAllowList(), s.getDomainAllowList());
     }
 }

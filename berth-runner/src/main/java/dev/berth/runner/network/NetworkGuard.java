@@ -1,0 +1,235 @@
+package dev.berth.runner.network;
+
+import dev.berth.core.error.EngineException;
+import dev.berth.core.network.Cidr;
+import dev.berth.core.network.NetworkPolicy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Egress rules for the sandboxes of one engine bridge, in an nftables table of their own ({@code inet
+ * berth_<bridge>}), outside every sandbox's reach (a sandbox has neither NET_ADMIN nor NET_RAW, so it can neither
+ * change its address nor forge another's). What every sandbox gets:
+ * <ul>
+ * <li>nothing to the host itself (its databases, the engine, the runner): the input hook drops what comes in from
+ * the bridge, replies to connections the host opened aside;</li>
+ * <li>nothing to the operator's denied networks (link-local/metadata and private ranges by default), except DNS to
+ * the resolvers the engine hands containers;</li>
+ * <li>nothing to other sandboxes (the engine's own inter-container and inter-bridge rules).</li>
+ * </ul>
+ * A sandbox with a policy of its own has a chain {@code sb_<id>} reached through a verdict map keyed by its address:
+ * block-all drops everything, an allow list accepts exactly its networks. Changes are nft transactions, applied
+ * atomically; the kernel keeps them across runner restarts.
+ */
+public final class NetworkGuard {
+
+    private static final Logger log = LoggerFactory.getLogger(NetworkGuard.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String table;
+    private final String iface;
+    private final List<Cidr> denied;
+    private final List<String> resolvers;
+    private final String nft;
+
+    public NetworkGuard(String iface, List<Cidr> denied, List<String> resolvers, String nftBinary) {
+        if (!iface.matches("[A-Za-z0-9_.-]{1,15}")) {
+            throw new IllegalArgumentException("bridge interface name " + iface);
+        }
+        this.iface = iface;
+        this.table = "berth_" + iface.replaceAll("[^A-Za-z0-9_]", "_");
+        this.denied = List.copyOf(denied);
+        this.resolvers = List.copyOf(resolvers);
+        this.nft = nftBinary;
+    }
+
+    /**
+     * A guard for the engine network sandboxes join, or empty (with the reason logged) where policies cannot be
+     * enforced: no nft on the host, no bridge behind the network. Resolvers are the IPv4 name servers of the host's
+     * /etc/resolv.conf that are not loopback (the engine hands those to containers).
+     */
+    public static java.util.Optional<NetworkGuard> discover(dev.berth.runner.engine.ContainerEngine engine,
+            String network, List<Cidr> denied) {
+        var bridge = engine.bridge(network);
+        if (bridge.isEmpty()) {
+            log.warn("network policies are not enforced: engine network '{}' has no bridge interface", network);
+            return java.util.Optional.empty();
+        }
+        String nft = java.util.stream.Stream.of("/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft")
+                .filter(p -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(p))).findFirst().orElse(null);
+        if (nft == null) {
+            log.warn("network policies are not enforced: nft not found (install Debian's nftables package)");
+            return java.util.Optional.empty();
+        }
+        var g = new NetworkGuard(bridge.get().iface(), denied, resolvers(), nft);
+        return java.util.Optional.of(g);
+    }
+
+    static List<String> resolvers() {
+        List<String> out = new ArrayList<>();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/resolv.conf"))) {
+                String[] w = line.trim().split("\\s+");
+                if (w.length >= 2 && w[0].equals("nameserver") && w[1].matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")
+                        && !w[1].startsWith("127.")) {
+                    out.add(w[1]);
+                }
+            }
+        } catch (IOException e) {
+            log.info("no /etc/resolv.conf ({}): no resolver is exempt from the denied networks", e.getMessage());
+        }
+        return out;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    /** Creates or refreshes the table, its sets and the rules every sandbox gets; sandboxes' own chains are kept. */
+    public synchronized void install() {
+        StringBuilder s = new StringBuilder();
+        String t = "inet " + table;
+        s.append("add table ").append(t).append('\n');
+        s.append("add set ").append(t).append(" denied { type ipv4_addr; flags interval; auto-merge; }\n");
+        s.append("add set ").append(t).append(" resolvers { type ipv4_addr; }\n");
+        s.append("add map ").append(t).append(" sandboxes { type ipv4_addr : verdict; }\n");
+        s.append("add chain ").append(t).append(" defaults\n");
+        s.append("add chain ").append(t).append(" forward { type filter hook forward priority -10; policy accept; }\n");
+        s.append("add chain ").append(t).append(" input { type filter hook input priority -10; policy accept; }\n");
+        for (String c : List.of("forward", "input", "defaults")) {
+            s.append("flush chain ").append(t).append(' ').append(c).append('\n');
+        }
+        s.append("flush set ").append(t).append(" denied\n");
+        s.append("flush set ").append(t).append(" resolvers\n");
+        if (!denied.isEmpty()) {
+            s.append("add element ").append(t).append(" denied { ")
+                    .append(String.join(", ", denied.stream().map(Cidr::toString).toList())).append(" }\n");
+        }
+        if (!resolvers.isEmpty()) {
+            s.append("add element ").append(t).append(" resolvers { ").append(String.join(", ", resolvers)).append(" }\n");
+            s.append("add rule ").append(t).append(" defaults ip daddr @resolvers meta l4proto { tcp, udp } th dport 53 accept\n");
+        }
+        s.append("add rule ").append(t).append(" defaults ip daddr @denied drop\n");
+        s.append("add rule ").append(t).append(" forward iifname \"").append(iface).append("\" ip saddr vmap @sandboxes\n");
+        s.append("add rule ").append(t).append(" forward iifname \"").append(iface).append("\" jump defaults\n");
+        s.append("add rule ").append(t).append(" input iifname \"").append(iface)
+                .append("\" ct state established,related accept\n");
+        s.append("add rule ").append(t).append(" input iifname \"").append(iface).append("\" drop\n");
+        run(s.toString());
+        log.info("network guard on {}: table inet {}, denied {}, resolvers {}", iface, table, denied, resolvers);
+    }
+
+    /**
+     * Puts {@code policy} in force for the sandbox at {@code ip}: its own chain when the policy restricts it, none
+     * otherwise; whatever the map held for that address or that sandbox before goes in the same transaction.
+     */
+    public synchronized void apply(String sandboxId, String ip, NetworkPolicy policy) {
+        if (!ip.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+            throw new EngineException("sandbox " + sandboxId + " has no IPv4 address the network guard can use: " + ip);
+        }
+        String chain = chainOf(sandboxId);
+        String t = "inet " + table;
+        StringBuilder s = new StringBuilder();
+        removals(s, sandboxId, ip);
+        if (policy.restricted()) {
+            s.append("add chain ").append(t).append(' ').append(chain).append('\n');
+            s.append("flush chain ").append(t).append(' ').append(chain).append('\n');
+            if (!policy.blockAll() && !policy.allow().isEmpty()) {
+                s.append("add rule ").append(t).append(' ').append(chain).append(" ip daddr @denied drop\n");
+                s.append("add rule ").append(t).append(' ').append(chain).append(" ip daddr { ")
+                        .append(String.join(", ", policy.allow().stream().map(Cidr::toString).toList()))
+                        .append(" } accept\n");
+            }
+            s.append("add rule ").append(t).append(' ').append(chain).append(" drop\n");
+            s.append("add element ").append(t).append(" sandboxes { ").append(ip).append(" : jump ").append(chain)
+                    .append(" }\n");
+        } else {
+            s.append("add chain ").append(t).append(' ').append(chain).append('\n');
+            s.append("delete chain ").append(t).append(' ').append(chain).append('\n');
+        }
+        run(s.toString());
+    }
+
+    /** Removes the sandbox's chain and every map entry that leads to it (it stopped, or is gone). */
+    public synchronized void release(String sandboxId) {
+        String t = "inet " + table;
+        String chain = chainOf(sandboxId);
+        StringBuilder s = new StringBuilder();
+        removals(s, sandboxId, null);
+        s.append("add chain ").append(t).append(' ').append(chain).append('\n');
+        s.append("delete chain ").append(t).append(' ').append(chain).append('\n');
+        run(s.toString());
+    }
+
+    /** Map entries for {@code ip} (any sandbox: an address is reused) or leading to this sandbox's chain. */
+    private void removals(StringBuilder s, String sandboxId, String ip) {
+        String chain = chainOf(sandboxId);
+        for (String[] e : elements()) {
+            if (e[0].equals(ip) || e[1].equals(chain)) {
+                s.append("delete element inet ").append(table).append(" sandboxes { ").append(e[0]).append(" }\n");
+            }
+        }
+    }
+
+    /** The verdict map's entries as (address, chain). */
+    List<String[]> elements() {
+        String out = exec(List.of(nft, "-j", "list", "map", "inet", table, "sandboxes"), null);
+        List<String[]> list = new ArrayList<>();
+        JsonNode root;
+        try {
+            root = JSON.readTree(out);
+        } catch (IOException e) {
+            throw new EngineException("nft listed the policy map in a form the runner cannot read: " + e.getMessage(), e);
+        }
+        for (JsonNode n : root.path("nftables")) {
+            for (JsonNode e : n.path("map").path("elem")) {
+                if (e.isArray() && e.size() == 2) {
+                    list.add(new String[] {e.get(0).asText(), e.get(1).path("jump").path("target").asText()});
+                }
+            }
+        }
+        return list;
+    }
+
+    static String chainOf(String sandboxId) {
+        return "sb_" + sandboxId.replaceAll("[^A-Za-z0-9]", "");
+    }
+
+    private void run(String script) {
+        exec(List.of(nft, "-f", "-"), script);
+    }
+
+    private String exec(List<String> cmd, String stdin) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            if (stdin != null) {
+                p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new EngineException("nft did not finish within 30 s");
+            }
+            String text = new String(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new EngineException("the network guard could not apply its rules (nft exit " + p.exitValue()
+                        + "): " + text.strip() + (stdin == null ? "" : "\nscript:\n" + stdin));
+            }
+            return text;
+        } catch (IOException e) {
+            throw new EngineException("the network guard cannot run nft (" + e.getMessage()
+                    + "); install Debian's nftables package on the runner host", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while applying network rules", e);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.berth.server.network;
+
+import dev.berth.core.error.UnprocessableException;
+import dev.berth.core.network.Cidr;
+import dev.berth.core.network.NetworkPolicy;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/** Turns the create and update fields into a policy this installation accepts: valid, within the operator's ceiling. */
+@Component
+public class NetworkPolicies {
+
+    private final List<Cidr> denied;
+
+    public NetworkPolicies(NetworkProperties props) {
+        this.denied = props.denied(); // a bad entry stops the start, naming the setting
+    }
+
+    /** The policy after {@code current} takes the given fields (null: unchanged), checked. */
+    public NetworkPolicy resolve(NetworkPolicy current, Boolean blockAll, String allowList, String domainList) {
+        NetworkPolicy p = current.with(blockAll, allowList, domainList);
+        p.checkWithin(denied);
+        if (!p.domains().isEmpty()) {
+            throw new UnprocessableException("domainAllowList is not enforced yet; give networkAllowList as CIDRs "
+                    + "(e.g. 203.0.113.0/24) or networkBlockAll, or leave domainAllowList out");
+        }
+        return p;
+    }
+
+    public List<Cidr> denied() {
+        return denied;
+    }
+}
