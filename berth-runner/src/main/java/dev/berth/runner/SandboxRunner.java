@@ -516,8 +516,32 @@ public final class SandboxRunner {
                 .orElseGet(() -> ObservedSandbox.missing(sandboxId));
     }
 
+    /**
+     * The network rules of the running sandboxes, checked against what each one's recorded policy wants (after a
+     * host reboot, a firewall reload or an engine restart that took the table with it). Never fails the inventory.
+     */
+    private void reassertNetwork(Map<String, ContainerInfo> containers, long listedAt) {
+        var g = guard;
+        if (g == null) {
+            return;
+        }
+        try {
+            Map<String, Map.Entry<String, NetworkPolicy>> running = new HashMap<>();
+            containers.forEach((id, c) -> {
+                String ip = c.addresses().get(settings.networkMode());
+                if (id != null && c.status() == ContainerStatus.RUNNING && ip != null) {
+                    running.put(id, Map.entry(ip, dirs.readPolicy(id)));
+                }
+            });
+            g.reconcile(running, listedAt);
+        } catch (RuntimeException e) {
+            log.warn("could not check the sandboxes' network rules: {}", e.getMessage());
+        }
+    }
+
     /** Every Berth sandbox container on this runner's engine, keyed by sandbox id. */
     public Map<String, ContainerInfo> inventory() {
+        long listedAt = System.nanoTime();
         Map<String, ContainerInfo> out = new HashMap<>();
         for (ContainerInfo c : engine.listByLabel(LABEL_SANDBOX)) {
             String owner = c.labels().get(LABEL_RUNNER);
@@ -525,6 +549,7 @@ public final class SandboxRunner {
                 out.put(c.labels().get(LABEL_SANDBOX), c);
             }
         }
+        reassertNetwork(out, listedAt);
         return out;
     }
 }

@@ -431,12 +431,25 @@ public final class DockerContainerEngine implements ContainerEngine {
             return Optional.of(new ContainerInfo(r.getId(), stripSlash(r.getName()), status,
                     exit == null ? null : exit.intValue(), Boolean.TRUE.equals(st.getOOMKilled()),
                     pid == null ? 0 : pid.intValue(),
-                    r.getConfig().getLabels() == null ? Map.of() : r.getConfig().getLabels()));
+                    r.getConfig().getLabels() == null ? Map.of() : r.getConfig().getLabels(),
+                    addresses(r.getNetworkSettings() == null ? null : r.getNetworkSettings().getNetworks())));
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (RuntimeException e) {
             throw failure("inspect container " + containerIdOrName, e);
         }
+    }
+
+    private static Map<String, String> addresses(Map<String, com.github.dockerjava.api.model.ContainerNetwork> nets) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (nets != null) {
+            nets.forEach((name, n) -> {
+                if (n != null && n.getIpAddress() != null && !n.getIpAddress().isBlank()) {
+                    out.put(name, n.getIpAddress());
+                }
+            });
+        }
+        return out;
     }
 
     @Override
@@ -481,7 +494,8 @@ public final class DockerContainerEngine implements ContainerEngine {
                     c.getNames() == null || c.getNames().length == 0 ? "" : stripSlash(c.getNames()[0]),
                     "running".equals(c.getState()) ? ContainerStatus.RUNNING
                             : "created".equals(c.getState()) ? ContainerStatus.CREATED : ContainerStatus.EXITED,
-                    exitCodeOf(c.getStatus()), false, 0, c.getLabels() == null ? Map.of() : c.getLabels())).toList();
+                    exitCodeOf(c.getStatus()), false, 0, c.getLabels() == null ? Map.of() : c.getLabels(),
+                    addresses(c.getNetworkSettings() == null ? null : c.getNetworkSettings().getNetworks()))).toList();
         } catch (RuntimeException e) {
             throw failure("list containers", e);
         }

@@ -11,5 +11,11 @@ public record ContainerInfo(
         Integer exitCode,
         boolean oomKilled,
         int pid,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        Map<String, String> addresses) {
+
+    /** @param addresses the container's IPv4 address per engine network it is on (empty when it runs nowhere) */
+    public ContainerInfo {
+        addresses = addresses == null ? Map.of() : Map.copyOf(addresses);
+    }
 }

@@ -38,6 +38,8 @@ public final class NetworkGuard {
     private final List<Cidr> denied;
     private final List<String> resolvers;
     private final String nft;
+    /** When this process last wrote each address's entry (System.nanoTime), so a pass never undoes a newer apply. */
+    private final java.util.Map<String, Long> appliedAt = new java.util.HashMap<>();
 
     public NetworkGuard(String iface, List<Cidr> denied, List<String> resolvers, String nftBinary) {
         if (!iface.matches("[A-Za-z0-9_.-]{1,15}")) {
@@ -150,11 +152,45 @@ public final class NetworkGuard {
             s.append("add rule ").append(t).append(' ').append(chain).append(" drop\n");
             s.append("add element ").append(t).append(" sandboxes { ").append(ip).append(" : jump ").append(chain)
                     .append(" }\n");
+            appliedAt.put(ip, System.nanoTime());
         } else {
             s.append("add chain ").append(t).append(' ').append(chain).append('\n');
             s.append("delete chain ").append(t).append(' ').append(chain).append('\n');
         }
         run(s.toString());
+    }
+
+    /**
+     * Puts back what the kernel lost or never got: {@code running} maps each running sandbox to its address and
+     * recorded policy; a restricted one whose address does not lead to its chain is applied again, and an address
+     * that leads to a chain without being a restricted sandbox's (reused, or left by a crash) is removed. A missing
+     * table is installed first. Called on every inventory pass: one nft listing when nothing is wrong.
+     */
+    public synchronized void reconcile(java.util.Map<String, java.util.Map.Entry<String, NetworkPolicy>> running,
+            long listedAtNanos) {
+        java.util.Map<String, String> current = new java.util.HashMap<>();
+        for (String[] e : elements()) {
+            current.put(e[0], e[1]);
+        }
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        running.forEach((id, at) -> {
+            if (at.getValue().restricted()) {
+                wanted.add(at.getKey());
+                if (!chainOf(id).equals(current.get(at.getKey()))) {
+                    log.warn("sandbox {}: its network policy was not in force on {}; applying it again", id, iface);
+                    apply(id, at.getKey(), at.getValue());
+                }
+            }
+        });
+        current.forEach((ip, chain) -> {
+            Long applied = appliedAt.get(ip);
+            if (!wanted.contains(ip) && (applied == null || applied < listedAtNanos)) {
+                // (an entry made after the inventory was listed belongs to a sandbox the listing did not see yet)
+                appliedAt.remove(ip);
+                log.info("removing a stale network rule for {} ({})", ip, chain);
+                run("delete element inet " + table + " sandboxes { " + ip + " }\n");
+            }
+        });
     }
 
     /** Removes the sandbox's chain and every map entry that leads to it (it stopped, or is gone). */
@@ -178,9 +214,20 @@ public final class NetworkGuard {
         }
     }
 
-    /** The verdict map's entries as (address, chain). */
+    /**
+     * The verdict map's entries as (address, chain). A table that is gone (the engine's stop removes it, a reboot
+     * empties the kernel's) is installed again first: it then holds no entry.
+     */
     List<String[]> elements() {
-        String out = exec(List.of(nft, "-j", "list", "map", "inet", table, "sandboxes"), null);
+        String out;
+        try {
+            out = exec(List.of(nft, "-j", "list", "map", "inet", table, "sandboxes"), null);
+        } catch (EngineException e) {
+            log.info("network guard table inet {} is missing or incomplete ({}); installing it again", table,
+                    e.getMessage());
+            install();
+            out = exec(List.of(nft, "-j", "list", "map", "inet", table, "sandboxes"), null);
+        }
         List<String[]> list = new ArrayList<>();
         JsonNode root;
         try {
@@ -220,8 +267,11 @@ public final class NetworkGuard {
             }
             String text = new String(out, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                throw new EngineException("the network guard could not apply its rules (nft exit " + p.exitValue()
-                        + "): " + text.strip() + (stdin == null ? "" : "\nscript:\n" + stdin));
+                // the details name host interfaces and addresses: they go to the runner's log, not to the tenant
+                log.warn("nft {} failed (exit {}): {}{}", String.join(" ", cmd.subList(1, cmd.size())), p.exitValue(),
+                        text.strip(), stdin == null ? "" : "\nscript:\n" + stdin);
+                throw new EngineException("the runner could not apply the network rules (nft exit " + p.exitValue()
+                        + "; the runner's log has the details)");
             }
             return text;
         } catch (IOException e) {
