@@ -53,6 +53,7 @@ public final class Bench {
                     args.length > 4 ? Integer.parseInt(args[4]) : 100, args.length > 5 ? Integer.parseInt(args[5]) : 100,
                     args.length > 6 ? Integer.parseInt(args[6]) : 200, java.nio.file.Path.of(System.getProperty(
                             "berth.bench.json", "bench-warm.json")));
+            case "network" -> new NetworkBench(b.http, b.url, b.key).run(args.length > 4 ? Integer.parseInt(args[4]) : 20);
             case "flood" -> new FloodBench(b.http, b.url, b.key)
                     .run(args.length > 4 ? Integer.parseInt(args[4]) : 260);
             default -> throw new IllegalArgumentException("unknown bench " + args[0]);

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * ({@code 198.18.<n>.1/30} on the host, {@code .2} inside), addresses on its loopback, host routes to
  * them, and servers started inside it. Traffic never leaves the machine. {@link #close()} removes all of it.
  */
-final class TestNetns implements AutoCloseable {
+public final class TestNetns implements AutoCloseable {
 
     private final String name;
     private final String hostIf;
@@ -19,7 +19,7 @@ final class TestNetns implements AutoCloseable {
     private final List<Process> servers = new ArrayList<>();
 
     /** @param n a number 0..255 of this namespace's link network (198.18.n.0/30) */
-    TestNetns(String name, int n, List<String> addresses) {
+    public TestNetns(String name, int n, List<String> addresses) {
         this.name = name;
         this.hostIf = "v" + name;
         close(); // leftovers of an earlier, killed run
@@ -40,7 +40,7 @@ final class TestNetns implements AutoCloseable {
     }
 
     /** A TCP server on {@code addr:port} that answers every connection with {@code reply} and a newline. */
-    void tcpServer(String addr, int port, String reply) {
+    public void tcpServer(String addr, int port, String reply) {
         python("import socket\ns=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
                 + "s.bind(('" + addr + "'," + port + ")); s.listen(64)\n"
                 + "while True:\n  c,_=s.accept(); c.sendall(b'" + reply + "\\n'); c.close()\n");
@@ -54,7 +54,7 @@ final class TestNetns implements AutoCloseable {
     }
 
     /** A DNS server on {@code addr:53} (UDP) that answers every A question with {@code answer} (TTL 60). */
-    void dnsServer(String addr, String answer) {
+    public void dnsServer(String addr, String answer) {
         python("import socket,struct\ns=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                 + "s.bind(('" + addr + "',53))\n"
                 + "while True:\n"
@@ -82,7 +82,7 @@ final class TestNetns implements AutoCloseable {
         sh(c.toArray(String[]::new));
     }
 
-    static String sh(String... cmd) {
+    public static String sh(String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

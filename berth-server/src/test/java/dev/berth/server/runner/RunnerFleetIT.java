@@ -329,6 +329,43 @@ class RunnerFleetIT extends BerthIT {
                 .contains("pulling " + image + " on runner fleet-e").doesNotContain("team-pass");
     }
 
+    @Test
+    void aRunnerProcessEnforcesNetworkPoliciesAndTheirChanges() throws Exception {
+        for (String earlier : List.of("fleet-a", "fleet-b", "fleet-c", "fleet-d", "fleet-e")) {
+            admin("POST", "/api/runners/" + earlier + "/drain", null);
+        }
+        String tn = ok(admin("POST", "/api/runners", "{\"id\":\"fleet-n\",\"region\":\"us\"}")).get("token").asString();
+        startRunner("fleet-n", tn, fleetHosts().get(1), 2);
+        Awaitility.await("runner n ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "ready".equals(runner("fleet-n").get("state").asString()));
+        try (var internet = new dev.berth.server.network.TestNetns("btinetr", 79, List.of("198.51.100.30"))) {
+            internet.tcpServer("198.51.100.30", 8080, "hello-runner");
+            JsonNode blocked = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\",\"networkBlockAll\":true}"));
+            String id = blocked.get("id").asString();
+            sandboxes.add(id);
+            assertThat(blocked.get("runnerId").asString()).isEqualTo("fleet-n");
+            String probe = "{\"command\":\"sh -c 'nc -w 1 198.51.100.30 8080 </dev/null 2>&1; true'\",\"timeout\":20}";
+            assertThat(ok(admin("POST", "/api/toolbox/" + id + "/process/execute", probe)).get("result").asString())
+                    .doesNotContain("hello");
+            JsonNode opened = ok(admin("POST", "/api/sandbox/" + id + "/network-settings",
+                    "{\"networkBlockAll\":false,\"networkAllowList\":\"198.51.100.30/32\"}"));
+            assertThat(opened.get("networkAllowList").asString()).isEqualTo("198.51.100.30/32");
+            assertThat(ok(admin("POST", "/api/toolbox/" + id + "/process/execute", probe)).get("result").asString())
+                    .contains("hello-runner");
+            // the defaults hold on a runner process too: its host's bridge address is not reachable
+            var eng = new dev.berth.runner.docker.DockerContainerEngine(fleetHosts().get(1));
+            String gateway;
+            try {
+                gateway = eng.bridge("bridge").orElseThrow().gateway();
+            } finally {
+                eng.close();
+            }
+            String toHost = "{\"command\":\"sh -c 'nc -w 1 " + gateway + " " + port + " </dev/null 2>&1; true'\",\"timeout\":20}";
+            assertThat(ok(admin("POST", "/api/toolbox/" + id + "/process/execute", toHost)).get("result").asString())
+                    .contains("timed out");
+        }
+    }
+
     /** The runners whose engines hold the snapshot, as the control plane shows them. */
     private List<String> onRunners(String snapshot) {
         return ok(admin("GET", "/api/snapshots/" + snapshot, null)).get("runners").valueStream()
