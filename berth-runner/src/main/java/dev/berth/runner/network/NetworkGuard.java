@@ -119,6 +119,9 @@ public final class NetworkGuard {
             s.append("add rule ").append(t).append(" defaults ip daddr @resolvers meta l4proto { tcp, udp } th dport 53 accept\n");
         }
         s.append("add rule ").append(t).append(" defaults ip daddr @denied drop\n");
+        // sandboxes have IPv4 only: whatever IPv6 a kernel would forward for them (link-local addresses exist on
+        // every veth) never leaves, so no policy has to think about it
+        s.append("add rule ").append(t).append(" forward iifname \"").append(iface).append("\" meta nfproto ipv6 drop\n");
         s.append("add rule ").append(t).append(" forward iifname \"").append(iface).append("\" ip saddr vmap @sandboxes\n");
         s.append("add rule ").append(t).append(" forward iifname \"").append(iface).append("\" jump defaults\n");
         s.append("add rule ").append(t).append(" input iifname \"").append(iface)
