@@ -520,7 +520,7 @@ public final class SandboxRunner {
      * The network rules of the running sandboxes, checked against what each one's recorded policy wants (after a
      * host reboot, a firewall reload or an engine restart that took the table with it). Never fails the inventory.
      */
-    private void reassertNetwork(Map<String, ContainerInfo> containers, long listedAt) {
+    private void reassertNetwork(Map<String, ContainerInfo> containers, java.util.Set<String> others, long listedAt) {
         var g = guard;
         if (g == null) {
             return;
@@ -533,7 +533,7 @@ public final class SandboxRunner {
                     running.put(id, Map.entry(ip, dirs.readPolicy(id)));
                 }
             });
-            g.reconcile(running, listedAt);
+            g.reconcile(running, others, listedAt);
         } catch (RuntimeException e) {
             log.warn("could not check the sandboxes' network rules: {}", e.getMessage());
         }
@@ -543,13 +543,19 @@ public final class SandboxRunner {
     public Map<String, ContainerInfo> inventory() {
         long listedAt = System.nanoTime();
         Map<String, ContainerInfo> out = new HashMap<>();
+        java.util.Set<String> others = new java.util.HashSet<>();
         for (ContainerInfo c : engine.listByLabel(LABEL_SANDBOX)) {
             String owner = c.labels().get(LABEL_RUNNER);
             if (owner == null || owner.equals(settings.runnerId())) {
                 out.put(c.labels().get(LABEL_SANDBOX), c);
+            } else if (c.status() == ContainerStatus.RUNNING) {
+                String ip = c.addresses().get(settings.networkMode());
+                if (ip != null) {
+                    others.add(ip);
+                }
             }
         }
-        reassertNetwork(out, listedAt);
+        reassertNetwork(out, others, listedAt);
         return out;
     }
 }

@@ -166,11 +166,12 @@ public final class NetworkGuard {
     /**
      * Puts back what the kernel lost or never got: {@code running} maps each running sandbox to its address and
      * recorded policy; a restricted one whose address does not lead to its chain is applied again, and an address
-     * that leads to a chain without being a restricted sandbox's (reused, or left by a crash) is removed. A missing
+     * that leads to a chain without being a restricted sandbox's (reused, or left by a crash) is removed unless a
+     * container of another runner on the same engine holds it ({@code othersAddresses}). A missing
      * table is installed first. Called on every inventory pass: one nft listing when nothing is wrong.
      */
     public synchronized void reconcile(java.util.Map<String, java.util.Map.Entry<String, NetworkPolicy>> running,
-            long listedAtNanos) {
+            java.util.Set<String> othersAddresses, long listedAtNanos) {
         java.util.Map<String, String> current = new java.util.HashMap<>();
         for (String[] e : elements()) {
             current.put(e[0], e[1]);
@@ -187,7 +188,8 @@ public final class NetworkGuard {
         });
         current.forEach((ip, chain) -> {
             Long applied = appliedAt.get(ip);
-            if (!wanted.contains(ip) && (applied == null || applied < listedAtNanos)) {
+            // another runner's sandbox on the same engine (tests, a shared host) is that runner's business
+            if (!wanted.contains(ip) && !othersAddresses.contains(ip) && (applied == null || applied < listedAtNanos)) {
                 // (an entry made after the inventory was listed belongs to a sandbox the listing did not see yet)
                 appliedAt.remove(ip);
                 log.info("removing a stale network rule for {} ({})", ip, chain);
