@@ -26,9 +26,16 @@ await scenario(async () => {
     await step('updateNetworkSettings refuses what it cannot enforce and changes nothing', async () => {
         await expectError('an invalid CIDR', () => sb.updateNetworkSettings({ networkAllowList: '198.51.100.0/33' }));
         await expectError('a metadata address', () => sb.updateNetworkSettings({ networkAllowList: '169.254.169.254' }));
-        await expectError('a domain list', () => sb.updateNetworkSettings({ domainAllowList: 'example.com' }));
+        await expectError('a malformed domain', () => sb.updateNetworkSettings({ domainAllowList: 'bad..name' }));
         await sb.refreshData();
         eq(sb.networkAllowList, '198.51.100.0/24,203.0.113.7/32', 'networkAllowList unchanged');
+    });
+
+    await step('updateNetworkSettings({domainAllowList})', async () => {
+        await sb.updateNetworkSettings({ domainAllowList: 'example.com,*.example.org' });
+        eq(sb.domainAllowList, 'example.com,*.example.org', 'domainAllowList');
+        await sb.updateNetworkSettings({ domainAllowList: '' });
+        eq(sb.domainAllowList ?? null, null, 'domainAllowList cleared');
     });
 
     await step('updateNetworkSettings({networkBlockAll: true}) closes it again', async () => {

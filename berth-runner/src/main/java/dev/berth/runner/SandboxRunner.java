@@ -79,9 +79,9 @@ public final class SandboxRunner {
                     + "network policies (no network guard: it needs nft and root); sandbox " + sandboxId
                     + " was not changed");
         }
-        if (!policy.domains().isEmpty()) {
-            throw new dev.berth.core.error.UnprocessableException("domainAllowList is not enforced by runner "
-                    + settings.runnerId() + " yet; use networkAllowList with CIDRs");
+        if (!policy.blockAll() && !policy.domains().isEmpty() && (guard == null || !guard.enforcesDomainLists())) {
+            throw new dev.berth.core.error.UnprocessableException("runner " + settings.runnerId() + " does not enforce "
+                    + "domainAllowList (its DNS proxy has no upstream resolver); use networkAllowList with CIDRs");
         }
     }
 
@@ -126,7 +126,9 @@ public final class SandboxRunner {
     }
 
     static String describe(NetworkPolicy p) {
-        return p.blockAll() ? "block all" : p.allow().isEmpty() ? "defaults" : "allow " + p.allowListString();
+        return p.blockAll() ? "block all" : !p.restricted() ? "defaults"
+                : "allow " + (p.allow().isEmpty() ? "" : p.allowListString() + " ")
+                        + (p.domains().isEmpty() ? "" : "names " + p.domainListString());
     }
 
     /** The longest path a unix socket can have (sun_path holds 108 bytes with the terminating NUL). */

@@ -4,6 +4,7 @@ import dev.berth.core.error.EngineException;
 import dev.berth.core.network.Cidr;
 import dev.berth.core.network.NetworkPolicy;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,13 @@ public final class NetworkGuard {
     /** When this process last wrote each address's entry (System.nanoTime), so a pass never undoes a newer apply. */
     private final java.util.Map<String, Long> appliedAt = new java.util.HashMap<>();
 
+    /** The DNS server of sandboxes with a domain allow list; null where no upstream resolver is known. */
+    private volatile DnsProxy dns;
+    private String gateway;
+    /** Sandboxes with a domain allow list by address, as the DNS proxy looks them up. */
+    private final java.util.concurrent.ConcurrentHashMap<String, DnsProxy.Asker> askers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public NetworkGuard(String iface, List<Cidr> denied, List<String> resolvers, String nftBinary) {
         if (!iface.matches("[A-Za-z0-9_.-]{1,15}")) {
             throw new IllegalArgumentException("bridge interface name " + iface);
@@ -58,7 +66,7 @@ public final class NetworkGuard {
      * /etc/resolv.conf that are not loopback (the engine hands those to containers).
      */
     public static java.util.Optional<NetworkGuard> discover(dev.berth.runner.engine.ContainerEngine engine,
-            String network, List<Cidr> denied) {
+            String network, List<Cidr> denied, String dnsUpstream) {
         var bridge = engine.bridge(network);
         if (bridge.isEmpty()) {
             log.warn("network policies are not enforced: engine network '{}' has no bridge interface", network);
@@ -70,7 +78,19 @@ public final class NetworkGuard {
             log.warn("network policies are not enforced: nft not found (install Debian's nftables package)");
             return java.util.Optional.empty();
         }
-        var g = new NetworkGuard(bridge.get().iface(), denied, resolvers(), nft);
+        List<String> resolvers = resolvers();
+        var g = new NetworkGuard(bridge.get().iface(), denied, resolvers, nft);
+        String up = dnsUpstream == null || dnsUpstream.isBlank() ? (resolvers.isEmpty() ? null : resolvers.get(0))
+                : dnsUpstream.trim();
+        if (up == null || bridge.get().gateway() == null) {
+            log.warn("domain allow lists are not enforced: no DNS upstream (set berth.network.dns-upstream / "
+                    + "--dns-upstream, or a nameserver in /etc/resolv.conf)");
+        } else {
+            int colon = up.lastIndexOf(':');
+            var addr = colon > 0 ? new InetSocketAddress(up.substring(0, colon), Integer.parseInt(up.substring(colon + 1)))
+                    : new InetSocketAddress(up, 53);
+            g.enableDomainLists(bridge.get().gateway(), addr);
+        }
         return java.util.Optional.of(g);
     }
 
@@ -90,6 +110,38 @@ public final class NetworkGuard {
         return out;
     }
 
+    /**
+     * Starts the DNS proxy on the bridge's gateway address (an ephemeral port; the rules redirect port 53 to it), so
+     * domain allow lists can be enforced. Without it they are refused.
+     */
+    public synchronized void enableDomainLists(String gatewayAddress, InetSocketAddress upstream) {
+        try {
+            this.gateway = gatewayAddress;
+            this.dns = new DnsProxy(java.net.InetAddress.getByName(gatewayAddress), upstream,
+                    ip -> java.util.Optional.ofNullable(askers.get(ip)), this::admit);
+        } catch (IOException e) {
+            log.warn("domain allow lists are not enforced: the DNS proxy cannot listen on {} ({})", gatewayAddress,
+                    e.getMessage());
+        }
+    }
+
+    public boolean enforcesDomainLists() {
+        return dns != null;
+    }
+
+    /** The DNS proxy's go-ahead: the sandbox may reach {@code address} for {@code seconds}. */
+    private void admit(String sandboxId, String address, long seconds) {
+        if (!address.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+            return;
+        }
+        // (adding an element that is there renews its timeout)
+        run("add element inet " + table + " " + dnsSetOf(sandboxId) + " { " + address + " timeout " + seconds + "s }\n");
+    }
+
+    static String dnsSetOf(String sandboxId) {
+        return "d_" + sandboxId.replaceAll("[^A-Za-z0-9]", "");
+    }
+
     public String table() {
         return table;
     }
@@ -105,7 +157,9 @@ public final class NetworkGuard {
         s.append("add chain ").append(t).append(" defaults\n");
         s.append("add chain ").append(t).append(" forward { type filter hook forward priority -10; policy accept; }\n");
         s.append("add chain ").append(t).append(" input { type filter hook input priority -10; policy accept; }\n");
-        for (String c : List.of("forward", "input", "defaults")) {
+        s.append("add map ").append(t).append(" dnsredirect { type ipv4_addr : ipv4_addr . inet_service; }\n");
+        s.append("add chain ").append(t).append(" dns { type nat hook prerouting priority dstnat - 5; policy accept; }\n");
+        for (String c : List.of("forward", "input", "defaults", "dns")) {
             s.append("flush chain ").append(t).append(' ').append(c).append('\n');
         }
         s.append("flush set ").append(t).append(" denied\n");
@@ -126,6 +180,14 @@ public final class NetworkGuard {
         s.append("add rule ").append(t).append(" forward iifname \"").append(iface).append("\" jump defaults\n");
         s.append("add rule ").append(t).append(" input iifname \"").append(iface)
                 .append("\" ct state established,related accept\n");
+        var proxy = dns;
+        if (proxy != null) {
+            // a domain-listed sandbox's DNS (UDP 53 to any server) goes to the proxy, the only host port it reaches
+            s.append("add rule ").append(t).append(" dns iifname \"").append(iface)
+                    .append("\" meta l4proto udp th dport 53 dnat ip to ip saddr map @dnsredirect\n");
+            s.append("add rule ").append(t).append(" input iifname \"").append(iface).append("\" ip daddr ")
+                    .append(gateway).append(" udp dport ").append(proxy.port()).append(" accept\n");
+        }
         s.append("add rule ").append(t).append(" input iifname \"").append(iface).append("\" drop\n");
         run(s.toString());
         log.info("network guard on {}: table inet {}, denied {}, resolvers {}", iface, table, denied, resolvers);
@@ -143,14 +205,30 @@ public final class NetworkGuard {
         String t = "inet " + table;
         StringBuilder s = new StringBuilder();
         removals(s, sandboxId, ip);
+        boolean domains = !policy.blockAll() && !policy.domains().isEmpty();
+        var proxy = dns;
+        if (domains && proxy == null) {
+            throw new dev.berth.core.error.UnprocessableException("domainAllowList is not enforced on this runner (no "
+                    + "DNS upstream for its proxy); use networkAllowList");
+        }
         if (policy.restricted()) {
             s.append("add chain ").append(t).append(' ').append(chain).append('\n');
             s.append("flush chain ").append(t).append(' ').append(chain).append('\n');
-            if (!policy.blockAll() && !policy.allow().isEmpty()) {
+            if (!policy.blockAll() && (!policy.allow().isEmpty() || domains)) {
                 s.append("add rule ").append(t).append(' ').append(chain).append(" ip daddr @denied drop\n");
+            }
+            if (!policy.blockAll() && !policy.allow().isEmpty()) {
                 s.append("add rule ").append(t).append(' ').append(chain).append(" ip daddr { ")
                         .append(String.join(", ", policy.allow().stream().map(Cidr::toString).toList()))
                         .append(" } accept\n");
+            }
+            if (domains) {
+                s.append("add set ").append(t).append(' ').append(dnsSetOf(sandboxId))
+                        .append(" { type ipv4_addr; flags timeout; }\n");
+                s.append("add rule ").append(t).append(' ').append(chain).append(" ip daddr @")
+                        .append(dnsSetOf(sandboxId)).append(" accept\n");
+                s.append("add element ").append(t).append(" dnsredirect { ").append(ip).append(" : ").append(gateway)
+                        .append(" . ").append(proxy.port()).append(" }\n");
             }
             s.append("add rule ").append(t).append(' ').append(chain).append(" drop\n");
             s.append("add element ").append(t).append(" sandboxes { ").append(ip).append(" : jump ").append(chain)
@@ -160,7 +238,23 @@ public final class NetworkGuard {
             s.append("add chain ").append(t).append(' ').append(chain).append('\n');
             s.append("delete chain ").append(t).append(' ').append(chain).append('\n');
         }
+        if (!domains) {
+            dropDnsSet(s, sandboxId);
+        }
         run(s.toString());
+        askers.values().removeIf(a -> a.sandboxId().equals(sandboxId));
+        askers.remove(ip);
+        if (domains) {
+            askers.put(ip, new DnsProxy.Asker(sandboxId, policy));
+        }
+    }
+
+    /** The sandbox's set of admitted addresses goes (after the chain that used it, in the same transaction). */
+    private void dropDnsSet(StringBuilder s, String sandboxId) {
+        String t = "inet " + table;
+        s.append("add set ").append(t).append(' ').append(dnsSetOf(sandboxId))
+                .append(" { type ipv4_addr; flags timeout; }\n");
+        s.append("delete set ").append(t).append(' ').append(dnsSetOf(sandboxId)).append('\n');
     }
 
     /**
@@ -177,13 +271,25 @@ public final class NetworkGuard {
             current.put(e[0], e[1]);
         }
         java.util.Set<String> wanted = new java.util.HashSet<>();
+        java.util.Set<String> redirected = new java.util.HashSet<>(redirects());
         running.forEach((id, at) -> {
             if (at.getValue().restricted()) {
                 wanted.add(at.getKey());
-                if (!chainOf(id).equals(current.get(at.getKey()))) {
+                boolean domains = !at.getValue().blockAll() && !at.getValue().domains().isEmpty();
+                if (domains && (!redirected.contains(at.getKey()) || !askers.containsKey(at.getKey()))) {
+                    log.warn("sandbox {}: its DNS redirection was not in force on {}; applying it again", id, iface);
+                    apply(id, at.getKey(), at.getValue());
+                } else if (!chainOf(id).equals(current.get(at.getKey()))) {
                     log.warn("sandbox {}: its network policy was not in force on {}; applying it again", id, iface);
                     apply(id, at.getKey(), at.getValue());
                 }
+            }
+        });
+        redirected.forEach(ip -> {
+            Long applied = appliedAt.get(ip);
+            if (!wanted.contains(ip) && !othersAddresses.contains(ip) && (applied == null || applied < listedAtNanos)) {
+                askers.remove(ip);
+                run("delete element inet " + table + " dnsredirect { " + ip + " }\n");
             }
         });
         current.forEach((ip, chain) -> {
@@ -206,17 +312,52 @@ public final class NetworkGuard {
         removals(s, sandboxId, null);
         s.append("add chain ").append(t).append(' ').append(chain).append('\n');
         s.append("delete chain ").append(t).append(' ').append(chain).append('\n');
+        dropDnsSet(s, sandboxId);
         run(s.toString());
+        askers.values().removeIf(a -> a.sandboxId().equals(sandboxId));
     }
 
     /** Map entries for {@code ip} (any sandbox: an address is reused) or leading to this sandbox's chain. */
     private void removals(StringBuilder s, String sandboxId, String ip) {
         String chain = chainOf(sandboxId);
+        java.util.Set<String> mine = new java.util.HashSet<>();
         for (String[] e : elements()) {
             if (e[0].equals(ip) || e[1].equals(chain)) {
                 s.append("delete element inet ").append(table).append(" sandboxes { ").append(e[0]).append(" }\n");
+                mine.add(e[0]);
             }
         }
+        askers.forEach((addr, a) -> {
+            if (a.sandboxId().equals(sandboxId)) {
+                mine.add(addr);
+            }
+        });
+        if (ip != null) {
+            mine.add(ip);
+        }
+        for (String addr : redirects()) {
+            if (mine.contains(addr)) {
+                s.append("delete element inet ").append(table).append(" dnsredirect { ").append(addr).append(" }\n");
+            }
+        }
+    }
+
+    /** The addresses whose DNS goes to the proxy. */
+    List<String> redirects() {
+        String out = exec(List.of(nft, "-j", "list", "map", "inet", table, "dnsredirect"), null);
+        List<String> list = new ArrayList<>();
+        try {
+            for (JsonNode n : JSON.readTree(out).path("nftables")) {
+                for (JsonNode e : n.path("map").path("elem")) {
+                    if (e.isArray() && e.size() == 2) {
+                        list.add(e.get(0).asText());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new EngineException("nft listed the DNS map in a form the runner cannot read: " + e.getMessage(), e);
+        }
+        return list;
     }
 
     /**

@@ -75,6 +75,10 @@ public final class RunnerMain implements Callable<Integer> {
                     + "loopback, private, shared, multicast and reserved ranges)")
     List<String> deniedCidrs;
 
+    @Option(names = "--dns-upstream", description = "resolver (host[:port]) the DNS proxy of sandboxes with a domain "
+            + "allow list asks (default: the first nameserver of /etc/resolv.conf)")
+    String dnsUpstream;
+
     @Option(names = "--no-network-guard", description = "do not enforce network policies (a sandbox with one is refused)")
     boolean noNetworkGuard;
 
@@ -96,7 +100,8 @@ public final class RunnerMain implements Callable<Integer> {
                 Duration.ofSeconds(5), RunnerSettings.DEFAULT_CAPS, "bridge"));
         if (!noNetworkGuard) {
             var denied = deniedCidrs.stream().map(c -> dev.berth.core.network.Cidr.parse("--denied-cidrs", c)).toList();
-            dev.berth.runner.network.NetworkGuard.discover(engine, "bridge", denied).ifPresent(runner::useNetworkGuard);
+            dev.berth.runner.network.NetworkGuard.discover(engine, "bridge", denied, dnsUpstream)
+                    .ifPresent(runner::useNetworkGuard);
         }
         new BaseImageBuilder(engine, imagesDir, imageCache != null ? imageCache : dataDir.resolve("images"),
                 Duration.ofMinutes(20)).ensure(BaseImage.BUSYBOX);

@@ -38,7 +38,8 @@ public class RunnerConfiguration {
         var runner = new SandboxRunner(engine, settings);
         runner.useRegistry(registry.auth());
         if (network.enforce()) {
-            dev.berth.runner.network.NetworkGuard.discover(engine, settings.networkMode(), network.denied())
+            dev.berth.runner.network.NetworkGuard.discover(engine, settings.networkMode(), network.denied(),
+                    network.dnsUpstream())
                     .ifPresent(runner::useNetworkGuard);
         }
         return runner;

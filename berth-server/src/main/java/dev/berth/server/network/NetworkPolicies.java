@@ -1,6 +1,5 @@
 package dev.berth.server.network;
 
-import dev.berth.core.error.UnprocessableException;
 import dev.berth.core.network.Cidr;
 import dev.berth.core.network.NetworkPolicy;
 import java.util.List;
@@ -20,10 +19,6 @@ public class NetworkPolicies {
     public NetworkPolicy resolve(NetworkPolicy current, Boolean blockAll, String allowList, String domainList) {
         NetworkPolicy p = current.with(blockAll, allowList, domainList);
         p.checkWithin(denied);
-        if (!p.domains().isEmpty()) {
-            throw new UnprocessableException("domainAllowList is not enforced yet; give networkAllowList as CIDRs "
-                    + "(e.g. 203.0.113.0/24) or networkBlockAll, or leave domainAllowList out");
-        }
         return p;
     }
 

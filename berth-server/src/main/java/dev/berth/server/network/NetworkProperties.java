@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deniedCidrs networks no sandbox reaches, whatever its policy (an allow list may not name them): link-local
  *                    (cloud metadata), loopback, private and shared ranges, multicast and reserved by default. DNS to
  *                    the resolvers the engine gives containers stays open unless a sandbox's own policy closes it.
+ * @param dnsUpstream the resolver ({@code host[:port]}) the DNS proxy of sandboxes with a domain allow list asks;
+ *                    empty: the first nameserver of the host's /etc/resolv.conf
  * @param enforce     whether the embedded runner enforces policies (needs nft and root); off, a create or update
  *                    with a policy is refused (422) instead of being accepted unenforced
  */
@@ -18,7 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record NetworkProperties(
         @DefaultValue({"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
                 "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4"}) List<String> deniedCidrs,
-        @DefaultValue("true") boolean enforce) {
+        @DefaultValue("true") boolean enforce,
+        @DefaultValue("") String dnsUpstream) {
 
     public List<Cidr> denied() {
         return deniedCidrs.stream().map(c -> Cidr.parse("berth.network.denied-cidrs", c)).toList();

@@ -34,7 +34,7 @@ class NetworkPolicyIT extends BerthIT {
         internet = new TestNetns("btinet", 77, List.of(ALLOWED, OTHER));
         internet.tcpServer(ALLOWED, 8080, "hello-allowed");
         internet.tcpServer(OTHER, 8080, "hello-other");
-        internet.dnsServer(ALLOWED, "198.51.100.99");
+        internet.dnsServer(ALLOWED, ALLOWED); // every name is the ALLOWED server: names alone must decide
         metadata = new TestNetns("btmeta", 78, List.of(METADATA));
         metadata.tcpServer(METADATA, 80, "secret-credentials");
     }
@@ -71,7 +71,7 @@ class NetworkPolicyIT extends BerthIT {
         return run(id, "sh -c 'nc -w 1 " + addr + " " + port + " </dev/null 2>&1; true'");
     }
 
-    /** A DNS question over UDP (busybox has no UDP netcat): the test server answers 198.51.100.99. */
+    /** A DNS question over UDP (busybox has no UDP netcat): the test server answers every name. */
     private String dns(String id, String server) {
         return run(id, "sh -c 'timeout 8 nslookup probe.test " + server + " 2>&1; true'");
     }
@@ -86,11 +86,11 @@ class NetworkPolicyIT extends BerthIT {
         String blocked = create(",\"networkBlockAll\":true");
         // the open sandbox reaches every kind of traffic the blocked one tries: the servers answer
         assertThat(tcp(open, ALLOWED, 8080)).contains("hello-allowed");
-        assertThat(dns(open, ALLOWED)).contains("198.51.100.99");
+        assertThat(dns(open, ALLOWED)).contains("probe.test");
 
         assertThat(run(blocked, "echo toolbox-works")).contains("toolbox-works");
         assertThat(tcp(blocked, ALLOWED, 8080)).doesNotContain("hello");
-        assertThat(dns(blocked, ALLOWED)).doesNotContain("198.51.100.99");
+        assertThat(dns(blocked, ALLOWED)).doesNotContain("probe.test");
         for (String resolver : resolvers()) {
             assertThat(dns(open, resolver)).as("the open sandbox uses the engine's resolver").doesNotContain("timed out");
             assertThat(dns(blocked, resolver)).contains("timed out");
@@ -106,6 +106,35 @@ class NetworkPolicyIT extends BerthIT {
         assertThat(tcp(id, ALLOWED, 8080)).contains("hello-allowed");
         assertThat(tcp(id, OTHER, 8080)).doesNotContain("hello");
         assertThat(tcp(id, METADATA, 80)).doesNotContain("secret");
+    }
+
+    @org.springframework.test.context.DynamicPropertySource
+    static void dnsUpstream(org.springframework.test.context.DynamicPropertyRegistry r) {
+        r.add("berth.network.dns-upstream", () -> ALLOWED); // the namespace's DNS server stands in for the resolver
+    }
+
+    @Test
+    void aDomainAllowListAdmitsTheAddressesOfItsNamesOnly() {
+        String id = create(",\"domainAllowList\":\"allowed.test,*.wild.test\"");
+        assertThat(getSandbox(id).get("domainAllowList").asString()).isEqualTo("allowed.test,*.wild.test");
+        assertThat(tcp(id, ALLOWED, 8080)).as("nothing is reachable before a name was looked up").doesNotContain("hello");
+        // another name for the same server: not answered, and the address stays closed
+        assertThat(run(id, "sh -c 'nslookup other.test 2>&1; true'")).contains("NXDOMAIN").doesNotContain(ALLOWED);
+        assertThat(tcp(id, ALLOWED, 8080)).doesNotContain("hello");
+        // the allowed name: answered, and exactly its address admitted
+        assertThat(run(id, "sh -c 'nslookup allowed.test 2>&1; true'")).contains(ALLOWED);
+        assertThat(tcp(id, ALLOWED, 8080)).contains("hello-allowed");
+        assertThat(tcp(id, OTHER, 8080)).as("an address no answer named").doesNotContain("hello");
+        assertThat(run(id, "sh -c 'nslookup deep.a.wild.test 2>&1; true'")).contains(ALLOWED);
+        assertThat(run(id, "sh -c 'nslookup wild.test 2>&1; true'")).contains("NXDOMAIN");
+        // asking another server directly changes nothing: the question reaches the runner's proxy all the same
+        assertThat(run(id, "sh -c 'nslookup other.test " + OTHER + " 2>&1; true'")).contains("NXDOMAIN");
+        // a sandbox without a domain list is not served by the proxy's rules: its DNS goes where it asks
+        String open = create("");
+        assertThat(dns(open, ALLOWED)).contains("probe.test");
+        // the list taken away at runtime: the names no longer resolve, the admitted address is closed
+        settings(id, "{\"domainAllowList\":\"\",\"networkBlockAll\":true}");
+        assertThat(tcp(id, ALLOWED, 8080)).doesNotContain("hello");
     }
 
     @Test
@@ -204,7 +233,6 @@ class NetworkPolicyIT extends BerthIT {
             {"{\"networkAllowList\":\"169.254.169.254/32\"}", "400", "169.254.169.254/32"},
             {"{\"networkAllowList\":\"2001:db8::/32\"}", "400", "IPv6"},
             {"{\"domainAllowList\":\"bad..name\"}", "400", "bad..name"},
-            {"{\"domainAllowList\":\"example.com\"}", "422", "domainAllowList"},
             {"{}", "400", "networkBlockAll"},
         };
         for (String[] c : cases) {
