@@ -36,6 +36,28 @@ public class Organization {
     @Embedded
     private OrganizationQuota quota = new OrganizationQuota();
 
+    @Column(name = "default_network_block_all", nullable = false)
+    private boolean defaultNetworkBlockAll;
+
+    @Column(name = "default_network_allow_list")
+    private String defaultNetworkAllowList;
+
+    @Column(name = "default_domain_allow_list")
+    private String defaultDomainAllowList;
+
+    /** The egress policy its new sandboxes start from. */
+    public dev.berth.core.network.NetworkPolicy networkDefaults() {
+        return dev.berth.core.network.NetworkPolicy.OPEN.with(defaultNetworkBlockAll,
+                defaultNetworkAllowList == null ? "" : defaultNetworkAllowList,
+                defaultDomainAllowList == null ? "" : defaultDomainAllowList);
+    }
+
+    public void changeNetworkDefaults(dev.berth.core.network.NetworkPolicy p) {
+        this.defaultNetworkBlockAll = p.blockAll();
+        this.defaultNetworkAllowList = p.allowListString();
+        this.defaultDomainAllowList = p.domainListString();
+    }
+
     protected Organization() {
     }
 

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -29,7 +30,11 @@ public class OrganizationController {
     private final InvitationService invitations;
     private final QuotaService quotas;
 
-    public OrganizationController(OrganizationService orgs, InvitationService invitations, QuotaService quotas) {
+    private final NetworkDefaultsService networkDefaults;
+
+    public OrganizationController(OrganizationService orgs, InvitationService invitations, QuotaService quotas,
+            NetworkDefaultsService networkDefaults) {
+        this.networkDefaults = networkDefaults;
         this.orgs = orgs;
         this.invitations = invitations;
         this.quotas = quotas;
@@ -74,6 +79,19 @@ public class OrganizationController {
     }
 
     public record UsageDto(Usage usage, Quota quota) {
+    }
+
+    /** The egress policy the organization's new sandboxes start from (docs/network.md). */
+    @GetMapping("/{orgId}/network-defaults")
+    public NetworkDefaultsService.Dto networkDefaults(Caller caller, @PathVariable String orgId) {
+        return networkDefaults.get(caller, orgId);
+    }
+
+    /** Owners change it (partially: an absent field is kept); bounded by the operator's denied networks. */
+    @PutMapping("/{orgId}/network-defaults")
+    public NetworkDefaultsService.Dto setNetworkDefaults(Caller caller, @PathVariable String orgId,
+            @RequestBody(required = false) NetworkDefaultsService.Request body) {
+        return networkDefaults.set(caller, orgId, body);
     }
 
     @GetMapping("/{orgId}/usage")

@@ -42,13 +42,16 @@ public class SandboxService {
 
     private final WarmPools pools;
     private final dev.berth.server.network.NetworkPolicies networkPolicies;
+    private final NetworkDefaults networkDefaults;
 
     public SandboxService(SandboxRepository repo, SnapshotRepository snapshots, CreateAction create, SandboxStore store,
             SandboxMapper mapper, BerthProperties props, Clock clock,
             @org.springframework.context.annotation.Lazy dev.berth.server.snapshot.SnapshotService builds,
             @org.springframework.context.annotation.Lazy WarmPools pools,
-            dev.berth.server.network.NetworkPolicies networkPolicies) {
+            dev.berth.server.network.NetworkPolicies networkPolicies,
+            @org.springframework.context.annotation.Lazy NetworkDefaults networkDefaults) {
         this.networkPolicies = networkPolicies;
+        this.networkDefaults = networkDefaults;
         this.pools = pools;
         this.builds = builds;
         this.repo = repo;
@@ -88,8 +91,9 @@ public class SandboxService {
         if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
             throw new InvalidRequestException("user '" + user + "' is not a valid OS user name");
         }
-        NetworkPolicy network = networkPolicies.resolve(NetworkPolicy.OPEN, req.networkBlockAll(), req.networkAllowList(),
-                req.domainAllowList());
+        // the organization's defaults, each field the request gives replacing the default's
+        NetworkPolicy network = networkPolicies.resolve(networkDefaults.of(caller.organizationId()),
+                req.networkBlockAll(), req.networkAllowList(), req.domainAllowList());
         String id = UUID.randomUUID().toString();
         String name = req.name() == null || req.name().isBlank() ? id : new SandboxName(req.name()).value();
         // an unnamed sandbox is named by its fresh id: nothing can hold that name (the unique index says so anyway)

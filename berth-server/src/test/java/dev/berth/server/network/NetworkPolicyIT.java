@@ -138,6 +138,31 @@ class NetworkPolicyIT extends BerthIT {
     }
 
     @Test
+    void anOrganizationsDefaultsApplyToItsNewSandboxesAndACreateOverridesThem() {
+        String first = create("");
+        String org = getSandbox(first).get("organizationId").asString();
+        String path = "/api/organizations/" + org + "/network-defaults";
+        try {
+            JsonNode set = ok(admin("PUT", path, "{\"networkBlockAll\":true}"));
+            assertThat(set.get("networkBlockAll").asBoolean()).isTrue();
+            assertThat(ok(admin("GET", path, null)).get("networkBlockAll").asBoolean()).isTrue();
+            String byDefault = create("");
+            assertThat(getSandbox(byDefault).get("networkBlockAll").asBoolean()).isTrue();
+            assertThat(tcp(byDefault, ALLOWED, 8080)).doesNotContain("hello");
+            String overridden = create(",\"networkBlockAll\":false");
+            assertThat(tcp(overridden, ALLOWED, 8080)).contains("hello-allowed");
+            assertThat(tcp(first, ALLOWED, 8080)).as("sandboxes made before keep theirs").contains("hello-allowed");
+            // the operator's ceiling bounds the defaults too; a refused change changes nothing
+            var refused = admin("PUT", path, "{\"networkBlockAll\":false,\"networkAllowList\":\"192.168.0.0/16\"}");
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.body()).contains("192.168.0.0/16");
+            assertThat(ok(admin("GET", path, null)).get("networkBlockAll").asBoolean()).isTrue();
+        } finally {
+            ok(admin("PUT", path, "{\"networkBlockAll\":false,\"networkAllowList\":\"\",\"domainAllowList\":\"\"}"));
+        }
+    }
+
+    @Test
     void aRuntimeUpdateOpensAndClosesAccessAtOnce() {
         String id = create("");
         assertThat(tcp(id, ALLOWED, 8080)).contains("hello-allowed");
