@@ -44,6 +44,14 @@ public final class TestNetns implements AutoCloseable {
         python("import socket\ns=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
                 + "s.bind(('" + addr + "'," + port + ")); s.listen(64)\n"
                 + "while True:\n  c,_=s.accept(); c.sendall(b'" + reply + "\\n'); c.close()\n");
+        // listening before the caller uses it (the host reaches the namespace over its route)
+        org.awaitility.Awaitility.await("test server " + addr + ":" + port).atMost(java.time.Duration.ofSeconds(20))
+                .pollInterval(java.time.Duration.ofMillis(50)).ignoreExceptions().until(() -> {
+                    try (var sock = new java.net.Socket()) {
+                        sock.connect(new java.net.InetSocketAddress(addr, port), 1000);
+                        return true;
+                    }
+                });
     }
 
     /** A UDP server on {@code addr:port} that answers every datagram with {@code reply}. */

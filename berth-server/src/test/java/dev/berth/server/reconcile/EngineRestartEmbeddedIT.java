@@ -48,7 +48,9 @@ class EngineRestartEmbeddedIT extends BerthIT {
     @Test
     void rowsFollowARestartedEngineAndTheSandboxesStartAgain() {
         String a = create();
-        String b = create();
+        JsonNode blocked = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\",\"networkBlockAll\":true}"));
+        String b = blocked.get("id").asString();
+        sandboxes.add(b);
         String idle = create();
         ok(admin("POST", "/api/sandbox/" + idle + "/stop", null));
         assertThat(getSandbox(idle).get("state").asString()).isEqualTo("stopped");
@@ -87,6 +89,18 @@ class EngineRestartEmbeddedIT extends BerthIT {
         assertThat(exec.get("result").asString()).contains("back");
         assertThat(exec.get("exitCode").asInt()).isZero();
         assertThat(containers().get(a).status()).isEqualTo(ContainerStatus.RUNNING);
+
+        // the block-all sandbox comes back blocked (its rules went with the engine's stop): the open one reaches
+        // a server in a namespace standing in for the internet, it does not
+        ok(admin("POST", "/api/sandbox/" + b + "/start", null));
+        try (var internet = new dev.berth.server.network.TestNetns("btinetx", 80, List.of("198.51.100.40"))) {
+            internet.tcpServer("198.51.100.40", 8080, "hello-after-restart");
+            String probe = "{\"command\":\"sh -c 'nc -w 1 198.51.100.40 8080 </dev/null 2>&1; true'\",\"timeout\":20}";
+            assertThat(ok(admin("POST", "/api/toolbox/" + a + "/process/execute", probe)).get("result").asString())
+                    .contains("hello-after-restart");
+            assertThat(ok(admin("POST", "/api/toolbox/" + b + "/process/execute", probe)).get("result").asString())
+                    .doesNotContain("hello");
+        }
     }
 
     private static boolean settledNotRunning(JsonNode s) {
