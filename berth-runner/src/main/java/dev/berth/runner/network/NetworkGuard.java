@@ -66,7 +66,7 @@ public final class NetworkGuard {
      * /etc/resolv.conf that are not loopback (the engine hands those to containers).
      */
     public static java.util.Optional<NetworkGuard> discover(dev.berth.runner.engine.ContainerEngine engine,
-            String network, List<Cidr> denied, String dnsUpstream) {
+            String network, List<Cidr> denied, String dnsUpstream, List<Integer> hostPorts) {
         var bridge = engine.bridge(network);
         if (bridge.isEmpty()) {
             log.warn("network policies are not enforced: engine network '{}' has no bridge interface", network);
@@ -80,6 +80,9 @@ public final class NetworkGuard {
         }
         List<String> resolvers = resolvers();
         var g = new NetworkGuard(bridge.get().iface(), denied, resolvers, nft);
+        if (hostPorts != null && !hostPorts.isEmpty() && bridge.get().gateway() != null) {
+            g.allowHostPorts(bridge.get().gateway(), hostPorts);
+        }
         String up = dnsUpstream == null || dnsUpstream.isBlank() ? (resolvers.isEmpty() ? null : resolvers.get(0))
                 : dnsUpstream.trim();
         if (up == null || bridge.get().gateway() == null) {
@@ -123,6 +126,22 @@ public final class NetworkGuard {
             log.warn("domain allow lists are not enforced: the DNS proxy cannot listen on {} ({})", gatewayAddress,
                     e.getMessage());
         }
+    }
+
+    private volatile List<Integer> hostPorts = List.of();
+
+    /**
+     * TCP ports of the host, on the bridge's gateway address, that every sandbox may reach (e.g. the Berth API's,
+     * for code in sandboxes that calls it); none by default. Takes effect at the next {@link #install()}.
+     */
+    public void allowHostPorts(String gatewayAddress, List<Integer> ports) {
+        for (int p : ports) {
+            if (p < 1 || p > 65535) {
+                throw new IllegalArgumentException("host port " + p + " is not a TCP port");
+            }
+        }
+        this.gateway = gatewayAddress;
+        this.hostPorts = List.copyOf(ports);
     }
 
     public boolean enforcesDomainLists() {
@@ -187,6 +206,14 @@ public final class NetworkGuard {
                     .append("\" meta l4proto udp th dport 53 dnat ip to ip saddr map @dnsredirect\n");
             s.append("add rule ").append(t).append(" input iifname \"").append(iface).append("\" ip daddr ")
                     .append(gateway).append(" udp dport ").append(proxy.port()).append(" accept\n");
+        }
+        if (!hostPorts.isEmpty() && gateway != null) {
+            // a sandbox with a policy of its own decides first (block-all and allow lists close these ports too)
+            s.append("add rule ").append(t).append(" input iifname \"").append(iface)
+                    .append("\" ip saddr vmap @sandboxes\n");
+            s.append("add rule ").append(t).append(" input iifname \"").append(iface).append("\" ip daddr ")
+                    .append(gateway).append(" tcp dport { ")
+                    .append(String.join(", ", hostPorts.stream().map(String::valueOf).toList())).append(" } accept\n");
         }
         s.append("add rule ").append(t).append(" input iifname \"").append(iface).append("\" drop\n");
         run(s.toString());

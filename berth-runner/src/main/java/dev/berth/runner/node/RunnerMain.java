@@ -79,6 +79,10 @@ public final class RunnerMain implements Callable<Integer> {
             + "allow list asks (default: the first nameserver of /etc/resolv.conf)")
     String dnsUpstream;
 
+    @Option(names = "--allow-host-ports", split = ",", description = "TCP ports of this host (on its engine bridge's "
+            + "address) every sandbox may reach, e.g. a local Berth API port; none by default")
+    List<Integer> allowHostPorts = List.of();
+
     @Option(names = "--no-network-guard", description = "do not enforce network policies (a sandbox with one is refused)")
     boolean noNetworkGuard;
 
@@ -100,7 +104,7 @@ public final class RunnerMain implements Callable<Integer> {
                 Duration.ofSeconds(5), RunnerSettings.DEFAULT_CAPS, "bridge"));
         if (!noNetworkGuard) {
             var denied = deniedCidrs.stream().map(c -> dev.berth.core.network.Cidr.parse("--denied-cidrs", c)).toList();
-            dev.berth.runner.network.NetworkGuard.discover(engine, "bridge", denied, dnsUpstream)
+            dev.berth.runner.network.NetworkGuard.discover(engine, "bridge", denied, dnsUpstream, allowHostPorts)
                     .ifPresent(runner::useNetworkGuard);
         }
         new BaseImageBuilder(engine, imagesDir, imageCache != null ? imageCache : dataDir.resolve("images"),

@@ -39,7 +39,7 @@ public class RunnerConfiguration {
         runner.useRegistry(registry.auth());
         if (network.enforce()) {
             dev.berth.runner.network.NetworkGuard.discover(engine, settings.networkMode(), network.denied(),
-                    network.dnsUpstream())
+                    network.dnsUpstream(), network.allowHostPorts())
                     .ifPresent(runner::useNetworkGuard);
         }
         return runner;

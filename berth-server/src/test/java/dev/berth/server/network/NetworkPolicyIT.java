@@ -24,6 +24,8 @@ class NetworkPolicyIT extends BerthIT {
     static final String ALLOWED = "198.51.100.10";
     static final String OTHER = "198.51.100.200";
     static final String METADATA = "169.254.169.254";
+    /** The one host port the operator opens to sandboxes in this test (berth.network.allow-host-ports). */
+    static final int OPEN_HOST_PORT = 18744;
 
     static TestNetns internet;
     static TestNetns metadata;
@@ -111,6 +113,7 @@ class NetworkPolicyIT extends BerthIT {
     @org.springframework.test.context.DynamicPropertySource
     static void dnsUpstream(org.springframework.test.context.DynamicPropertyRegistry r) {
         r.add("berth.network.dns-upstream", () -> ALLOWED); // the namespace's DNS server stands in for the resolver
+        r.add("berth.network.allow-host-ports", () -> String.valueOf(OPEN_HOST_PORT));
     }
 
     @Test
@@ -219,6 +222,32 @@ class NetworkPolicyIT extends BerthIT {
         String bIp = run(b, "sh -c \"ip -4 -o addr show eth0 | awk '{print \\$4}' | cut -d/ -f1\"").trim();
         assertThat(bIp).matches("[0-9.]+");
         assertThat(tcp(a, bIp, 7070)).doesNotContain("from-b");
+    }
+
+    @Test
+    void onlyTheHostPortsTheOperatorOpensAreReachable() throws Exception {
+        String id = create("");
+        String blocked = create(",\"networkBlockAll\":true");
+        String gateway = engine.bridge("bridge").orElseThrow().gateway();
+        try (var opened = new ServerSocket(OPEN_HOST_PORT, 50, java.net.InetAddress.getByName("0.0.0.0"));
+                var closed = new ServerSocket(0, 50, java.net.InetAddress.getByName("0.0.0.0"))) {
+            for (ServerSocket ss : List.of(opened, closed)) {
+                Thread t = new Thread(() -> {
+                    while (!ss.isClosed()) {
+                        try (var c = ss.accept()) {
+                            c.getOutputStream().write(("port-" + ss.getLocalPort() + "\n").getBytes());
+                        } catch (java.io.IOException e) {
+                            return;
+                        }
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+            }
+            assertThat(tcp(id, gateway, OPEN_HOST_PORT)).contains("port-" + OPEN_HOST_PORT);
+            assertThat(tcp(id, gateway, closed.getLocalPort())).doesNotContain("port-");
+            assertThat(tcp(blocked, gateway, OPEN_HOST_PORT)).as("block-all wins").doesNotContain("port-");
+        }
     }
 
     @Test
