@@ -425,7 +425,15 @@ public final class SandboxRunner {
     public void start(String sandboxId) {
         NetworkPolicy policy = dirs.readPolicy(sandboxId);
         if (observe(sandboxId).status() == ContainerStatus.RUNNING) {
-            enforce(sandboxId, policy); // idempotent; puts it back where the rules were lost (a host reboot)
+            try {
+                enforce(sandboxId, policy); // idempotent; puts it back where the rules were lost (a host reboot)
+            } catch (RuntimeException e) {
+                if (policy.restricted()) {
+                    log.warn("sandbox {}: network policy not applied, stopping it: {}", sandboxId, e.getMessage());
+                    engine.kill(containerName(sandboxId));
+                }
+                throw e;
+            }
             dirs.release(sandboxId);
             awaitAgent(sandboxId);
             return;
@@ -548,6 +556,12 @@ public final class SandboxRunner {
         java.util.Set<String> others = new java.util.HashSet<>();
         for (ContainerInfo c : engine.listByLabel(LABEL_SANDBOX)) {
             String owner = c.labels().get(LABEL_RUNNER);
+            String sandbox = c.labels().get(LABEL_SANDBOX);
+            if (sandbox == null || !containerName(sandbox).equals(c.name())) {
+                // labels can come from an image (a build's RUN container carries its Dockerfile's LABELs): only the
+                // container Berth named after the sandbox is the sandbox
+                continue;
+            }
             if (owner == null || owner.equals(settings.runnerId())) {
                 out.put(c.labels().get(LABEL_SANDBOX), c);
             } else if (c.status() == ContainerStatus.RUNNING) {

@@ -341,6 +341,9 @@ public final class DockerContainerEngine implements ContainerEngine {
                                     m.readOnly() ? AccessMode.ro : AccessMode.rw))
                             .toList());
             cmd.withName(spec.name())
+                    // no image HEALTHCHECK: the engine would run it inside the sandbox at once, before the runner's
+                    // network rules (and the held entrypoint) say the sandbox may run anything
+                    .withHealthcheck(new com.github.dockerjava.api.model.HealthCheck().withTest(List.of("NONE")))
                     .withHostConfig(hc)
                     .withLabels(spec.labels())
                     .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
@@ -492,7 +495,8 @@ public final class DockerContainerEngine implements ContainerEngine {
                     .withLabelFilter(List.of(labelKey)).exec();
             return list.stream().map(c -> new ContainerInfo(c.getId(),
                     c.getNames() == null || c.getNames().length == 0 ? "" : stripSlash(c.getNames()[0]),
-                    "running".equals(c.getState()) ? ContainerStatus.RUNNING
+                    // paused (a commit pauses it) and restarting containers keep their processes and address
+                    Set.of("running", "paused", "restarting").contains(c.getState()) ? ContainerStatus.RUNNING
                             : "created".equals(c.getState()) ? ContainerStatus.CREATED : ContainerStatus.EXITED,
                     exitCodeOf(c.getStatus()), false, 0, c.getLabels() == null ? Map.of() : c.getLabels(),
                     addresses(c.getNetworkSettings() == null ? null : c.getNetworkSettings().getNetworks()))).toList();

@@ -10,7 +10,6 @@ import java.net.SocketTimeoutException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,11 +47,16 @@ final class DnsProxy implements AutoCloseable {
     private final InetSocketAddress upstream;
     private final Function<String, Optional<Asker>> askers;
     private final Admission admission;
-    private final ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "dns-proxy");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Longest admission: an upstream's (or a forger's) huge TTL does not keep an address open for days. */
+    static final long MAX_SECONDS = 300;
+
+    /** Bounded: a flood of questions is dropped (the askers retry), not queued without end. */
+    private final ExecutorService workers = new java.util.concurrent.ThreadPoolExecutor(4, 4, 0,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(256), r -> {
+                Thread t = new Thread(r, "dns-proxy");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
     private final Thread receiver;
 
     DnsProxy(InetAddress bind, InetSocketAddress upstream, Function<String, Optional<Asker>> askers,
@@ -104,17 +108,23 @@ final class DnsProxy implements AutoCloseable {
                 return;
             }
             String name = question.getName().toString(true).toLowerCase(Locale.ROOT);
-            if (!asker.get().policy().allowsName(name)) {
+            if (!allowed(question.getName(), asker.get().policy().domains())) {
                 log.debug("sandbox {}: DNS name {} is not allowed", asker.get().sandboxId(), name);
                 reply(error(q, Rcode.NXDOMAIN), from);
                 return;
             }
             byte[] resp = forward(query);
             Message r = new Message(resp);
+            // only the upstream's answer to this very question is believed (the socket is connected to it, too)
+            if (r.getHeader().getID() != q.getHeader().getID() || r.getQuestion() == null
+                    || !r.getQuestion().equals(question)) {
+                reply(error(q, Rcode.SERVFAIL), from);
+                return;
+            }
             for (Record rec : r.getSection(Section.ANSWER)) {
                 if (rec instanceof ARecord a) {
                     admission.admit(asker.get().sandboxId(), a.getAddress().getHostAddress(),
-                            Math.max(MIN_SECONDS, rec.getTTL()));
+                            Math.min(MAX_SECONDS, Math.max(MIN_SECONDS, rec.getTTL())));
                 }
             }
             reply(resp, from);
@@ -129,12 +139,35 @@ final class DnsProxy implements AutoCloseable {
     private byte[] forward(byte[] query) throws IOException {
         try (DatagramSocket s = new DatagramSocket()) {
             s.setSoTimeout(2000);
+            s.connect(upstream); // datagrams from anywhere else are not received
             s.send(new DatagramPacket(query, query.length, upstream));
             byte[] buf = new byte[4096];
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             s.receive(p);
             return java.util.Arrays.copyOf(p.getData(), p.getLength());
         }
+    }
+
+    /**
+     * Whether {@code name} is one of {@code domains}, compared as DNS names (label by label, case-insensitively; an
+     * escaped dot inside a label is not a label boundary): {@code *.example.com} is any name below example.com.
+     */
+    static boolean allowed(org.xbill.DNS.Name name, java.util.List<String> domains) {
+        for (String d : domains) {
+            try {
+                if (d.startsWith("*.")) {
+                    var base = org.xbill.DNS.Name.fromString(d.substring(2) + ".");
+                    if (name.subdomain(base) && !name.equals(base)) {
+                        return true;
+                    }
+                } else if (name.equals(org.xbill.DNS.Name.fromString(d + "."))) {
+                    return true;
+                }
+            } catch (org.xbill.DNS.TextParseException e) {
+                // validated when the policy was set: cannot happen
+            }
+        }
+        return false;
     }
 
     private static byte[] error(Message q, int rcode) {

@@ -79,7 +79,13 @@ public final class NetworkGuard {
             return java.util.Optional.empty();
         }
         List<String> resolvers = resolvers();
-        var g = new NetworkGuard(bridge.get().iface(), denied, resolvers, nft);
+        List<Cidr> all = new ArrayList<>(denied);
+        try {
+            all.add(Cidr.parse("the engine bridge's subnet", bridge.get().subnet())); // the bridge itself, always
+        } catch (RuntimeException e) {
+            log.warn("engine bridge subnet {} not understood: {}", bridge.get().subnet(), e.getMessage());
+        }
+        var g = new NetworkGuard(bridge.get().iface(), all, resolvers, nft);
         if (hostPorts != null && !hostPorts.isEmpty() && bridge.get().gateway() != null) {
             g.allowHostPorts(bridge.get().gateway(), hostPorts);
         }
@@ -177,6 +183,7 @@ public final class NetworkGuard {
         s.append("add chain ").append(t).append(" forward { type filter hook forward priority -10; policy accept; }\n");
         s.append("add chain ").append(t).append(" input { type filter hook input priority -10; policy accept; }\n");
         s.append("add map ").append(t).append(" dnsredirect { type ipv4_addr : ipv4_addr . inet_service; }\n");
+        s.append("add set ").append(t).append(" dnssources { type ipv4_addr; }\n");
         s.append("add chain ").append(t).append(" dns { type nat hook prerouting priority dstnat - 5; policy accept; }\n");
         for (String c : List.of("forward", "input", "defaults", "dns")) {
             s.append("flush chain ").append(t).append(' ').append(c).append('\n');
@@ -204,8 +211,9 @@ public final class NetworkGuard {
             // a domain-listed sandbox's DNS (UDP 53 to any server) goes to the proxy, the only host port it reaches
             s.append("add rule ").append(t).append(" dns iifname \"").append(iface)
                     .append("\" meta l4proto udp th dport 53 dnat ip to ip saddr map @dnsredirect\n");
-            s.append("add rule ").append(t).append(" input iifname \"").append(iface).append("\" ip daddr ")
-                    .append(gateway).append(" udp dport ").append(proxy.port()).append(" accept\n");
+            s.append("add rule ").append(t).append(" input iifname \"").append(iface)
+                    .append("\" ip saddr @dnssources ip daddr ").append(gateway).append(" udp dport ")
+                    .append(proxy.port()).append(" accept\n");
         }
         if (!hostPorts.isEmpty() && gateway != null) {
             // a sandbox with a policy of its own decides first (block-all and allow lists close these ports too)
@@ -252,6 +260,9 @@ public final class NetworkGuard {
             if (domains) {
                 s.append("add set ").append(t).append(' ').append(dnsSetOf(sandboxId))
                         .append(" { type ipv4_addr; flags timeout; }\n");
+                // what an earlier list admitted goes: the new list's names are looked up afresh
+                s.append("flush set ").append(t).append(' ').append(dnsSetOf(sandboxId)).append('\n');
+                s.append("add element ").append(t).append(" dnssources { ").append(ip).append(" }\n");
                 s.append("add rule ").append(t).append(' ').append(chain).append(" ip daddr @")
                         .append(dnsSetOf(sandboxId)).append(" accept\n");
                 s.append("add element ").append(t).append(" dnsredirect { ").append(ip).append(" : ").append(gateway)
@@ -303,12 +314,19 @@ public final class NetworkGuard {
             if (at.getValue().restricted()) {
                 wanted.add(at.getKey());
                 boolean domains = !at.getValue().blockAll() && !at.getValue().domains().isEmpty();
-                if (domains && (!redirected.contains(at.getKey()) || !askers.containsKey(at.getKey()))) {
-                    log.warn("sandbox {}: its DNS redirection was not in force on {}; applying it again", id, iface);
-                    apply(id, at.getKey(), at.getValue());
-                } else if (!chainOf(id).equals(current.get(at.getKey()))) {
-                    log.warn("sandbox {}: its network policy was not in force on {}; applying it again", id, iface);
-                    apply(id, at.getKey(), at.getValue());
+                try {
+                    if (domains && (!redirected.contains(at.getKey()) || !askers.containsKey(at.getKey()))) {
+                        log.warn("sandbox {}: its DNS redirection was not in force on {}; applying it again", id, iface);
+                        apply(id, at.getKey(), at.getValue());
+                    } else if (!chainOf(id).equals(current.get(at.getKey()))) {
+                        log.warn("sandbox {}: its network policy was not in force on {}; applying it again", id, iface);
+                        apply(id, at.getKey(), at.getValue());
+                    }
+                } catch (RuntimeException e) {
+                    // one sandbox's failure must not leave the others open: this one gets nothing at all
+                    log.warn("sandbox {}: its network policy cannot be applied ({}); blocking all its traffic", id,
+                            e.getMessage());
+                    apply(id, at.getKey(), NetworkPolicy.BLOCK_ALL);
                 }
             }
         });
@@ -316,7 +334,9 @@ public final class NetworkGuard {
             Long applied = appliedAt.get(ip);
             if (!wanted.contains(ip) && !othersAddresses.contains(ip) && (applied == null || applied < listedAtNanos)) {
                 askers.remove(ip);
-                run("delete element inet " + table + " dnsredirect { " + ip + " }\n");
+                run("delete element inet " + table + " dnsredirect { " + ip + " }\n"
+                        + (listSet("dnssources").contains(ip) ? "delete element inet " + table + " dnssources { " + ip
+                                + " }\n" : ""));
             }
         });
         current.forEach((ip, chain) -> {
@@ -367,6 +387,29 @@ public final class NetworkGuard {
                 s.append("delete element inet ").append(table).append(" dnsredirect { ").append(addr).append(" }\n");
             }
         }
+        for (String addr : listSet("dnssources")) {
+            if (mine.contains(addr)) {
+                s.append("delete element inet ").append(table).append(" dnssources { ").append(addr).append(" }\n");
+            }
+        }
+    }
+
+    /** The elements of one of the table's plain sets. */
+    List<String> listSet(String set) {
+        String out = exec(List.of(nft, "-j", "list", "set", "inet", table, set), null);
+        List<String> list = new ArrayList<>();
+        try {
+            for (JsonNode n : JSON.readTree(out).path("nftables")) {
+                for (JsonNode e : n.path("set").path("elem")) {
+                    if (e.isTextual()) {
+                        list.add(e.asText());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new EngineException("nft listed a set in a form the runner cannot read: " + e.getMessage(), e);
+        }
+        return list;
     }
 
     /** The addresses whose DNS goes to the proxy. */
@@ -433,12 +476,24 @@ public final class NetworkGuard {
                 p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             }
             p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
+            // read while waiting, so a hung nft is given up after 30 s and a long listing never fills the pipe
+            var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    return new byte[0];
+                }
+            });
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new EngineException("nft did not finish within 30 s");
             }
-            String text = new String(out, StandardCharsets.UTF_8);
+            String text;
+            try {
+                text = new String(out.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                text = "";
+            }
             if (p.exitValue() != 0) {
                 // the details name host interfaces and addresses: they go to the runner's log, not to the tenant
                 log.warn("nft {} failed (exit {}): {}{}", String.join(" ", cmd.subList(1, cmd.size())), p.exitValue(),

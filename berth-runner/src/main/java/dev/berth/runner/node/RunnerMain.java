@@ -70,7 +70,7 @@ public final class RunnerMain implements Callable<Integer> {
     Integer capacityMemory;
 
     @Option(names = "--denied-cidrs", split = ",", defaultValue = "0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,127.0.0.0/8,"
-            + "169.254.0.0/16,172.16.0.0/12,192.168.0.0/16,224.0.0.0/4,240.0.0.0/4",
+            + "169.254.0.0/16,172.16.0.0/12,192.168.0.0/16,224.0.0.0/4,240.0.0.0/4,168.63.129.16/32",
             description = "networks no sandbox of this runner reaches, whatever its policy (default: link-local, "
                     + "loopback, private, shared, multicast and reserved ranges)")
     List<String> deniedCidrs;

@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Sandbox networking ({@code berth.network}), the operator's ceiling over every organization's policies.
  *
  * @param deniedCidrs networks no sandbox reaches, whatever its policy (an allow list may not name them): link-local
- *                    (cloud metadata), loopback, private and shared ranges, multicast and reserved by default. DNS to
+ *                    (cloud metadata), loopback, private and shared ranges, multicast and reserved, and Azure's
+ *                    platform endpoint 168.63.129.16 by default; the runner adds its own bridge's subnet. DNS to
  *                    the resolvers the engine gives containers stays open unless a sandbox's own policy closes it.
  * @param dnsUpstream the resolver ({@code host[:port]}) the DNS proxy of sandboxes with a domain allow list asks;
  *                    empty: the first nameserver of the host's /etc/resolv.conf
@@ -21,7 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("berth.network")
 public record NetworkProperties(
         @DefaultValue({"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-                "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4"}) List<String> deniedCidrs,
+                "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4", "168.63.129.16/32"}) List<String> deniedCidrs,
         @DefaultValue("true") boolean enforce,
         @DefaultValue("") String dnsUpstream,
         @DefaultValue({}) List<Integer> allowHostPorts) {

@@ -41,6 +41,13 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
 
     /** The create payload this runner's protocol version reads. */
     private String createPayload(SandboxSpec spec) {
+        boolean restricted = spec.networkBlockAll() || (spec.networkAllowList() != null && !spec.networkAllowList().isBlank())
+                || (spec.domainAllowList() != null && !spec.domainAllowList().isBlank());
+        if (restricted && runner.getProtocolVersion() == 1) {
+            // a v1 runner reads no network policy: it would make the sandbox open while the API says otherwise
+            throw new dev.berth.core.error.UnprocessableException("runner " + runner.getId() + " speaks runner protocol "
+                    + "v1, which carries no network policy; upgrade it, or create the sandbox without one");
+        }
         Object payload = runner.getProtocolVersion() == 1
                 ? new SandboxSpecV1(spec.sandboxId(), spec.organizationId(), spec.imageRef(),
                         (int) (spec.nanoCpus() / 1_000_000_000L), (int) (spec.memoryBytes() >> 30),

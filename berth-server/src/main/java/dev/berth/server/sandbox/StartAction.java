@@ -47,6 +47,13 @@ public class StartAction extends SandboxAction {
 
     @Override
     protected void onRunner(RunnerAdapter runner, Sandbox sandbox) {
+        var policy = sandbox.networkPolicy();
+        if (policy.restricted()) {
+            // the record is the truth: a sandbox recorded before its runner kept policies (or whose runner lost the
+            // record) starts under its policy, not open
+            runner.applyNetwork(sandbox.getId(), new dev.berth.protocol.runner.NetworkSettings(policy.blockAll(),
+                    policy.allowListString(), policy.domainListString()));
+        }
         runner.start(sandbox.getId());
     }
 }
