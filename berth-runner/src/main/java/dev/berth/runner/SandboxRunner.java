@@ -51,6 +51,18 @@ public final class SandboxRunner {
     private final AgentTokens tokens;
     private volatile dev.berth.runner.engine.RegistryAuth registry;
     private volatile dev.berth.runner.network.NetworkGuard guard;
+    /** One lock per sandbox (striped): a policy change and a start of the same sandbox never interleave here. */
+    private final java.util.concurrent.locks.ReentrantLock[] sandboxLocks = new java.util.concurrent.locks.ReentrantLock[64];
+
+    {
+        for (int i = 0; i < sandboxLocks.length; i++) {
+            sandboxLocks[i] = new java.util.concurrent.locks.ReentrantLock();
+        }
+    }
+
+    private java.util.concurrent.locks.ReentrantLock lockOf(String sandboxId) {
+        return sandboxLocks[Math.floorMod(sandboxId.hashCode(), sandboxLocks.length)];
+    }
     private final java.util.concurrent.ConcurrentHashMap<String, Object> pulls = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SandboxRunner(ContainerEngine engine, RunnerSettings settings) {
@@ -111,6 +123,16 @@ public final class SandboxRunner {
      * transaction). Refused, with nothing changed, when this runner cannot enforce it.
      */
     public void applyNetworkPolicy(String sandboxId, NetworkPolicy policy) {
+        var lock = lockOf(sandboxId);
+        lock.lock();
+        try {
+            applyNetworkPolicyLocked(sandboxId, policy);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void applyNetworkPolicyLocked(String sandboxId, NetworkPolicy policy) {
         checkEnforceable(sandboxId, policy);
         NetworkPolicy before = dirs.readPolicy(sandboxId);
         dirs.writePolicy(sandboxId, policy);
@@ -354,6 +376,16 @@ public final class SandboxRunner {
     }
 
     public ObservedSandbox create(SandboxSpec spec) {
+        var lock = lockOf(spec.sandboxId());
+        lock.lock();
+        try {
+            return createLocked(spec);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ObservedSandbox createLocked(SandboxSpec spec) {
         if (spec.nanoCpus() > (long) maxSandboxCpu() * 1_000_000_000L) {
             throw new dev.berth.core.error.UnprocessableException("a sandbox on runner " + settings.runnerId()
                     + " can have at most " + maxSandboxCpu() + " cores (its host has " + maxSandboxCpu()
@@ -423,6 +455,16 @@ public final class SandboxRunner {
      * would make it unreachable for good: the engine's start is a no-op on it, so no agent binds again.
      */
     public void start(String sandboxId) {
+        var lock = lockOf(sandboxId);
+        lock.lock();
+        try {
+            startLocked(sandboxId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void startLocked(String sandboxId) {
         NetworkPolicy policy = dirs.readPolicy(sandboxId);
         if (observe(sandboxId).status() == ContainerStatus.RUNNING) {
             try {
@@ -543,7 +585,8 @@ public final class SandboxRunner {
                     running.put(id, Map.entry(ip, dirs.readPolicy(id)));
                 }
             });
-            g.reconcile(running, others, listedAt);
+            g.reconcile(running, others, listedAt, (id, ip) -> ip.equals(
+                    engine.ipAddress(containerName(id), settings.networkMode()).orElse(null)));
         } catch (RuntimeException e) {
             log.warn("could not check the sandboxes' network rules: {}", e.getMessage());
         }

@@ -299,11 +299,13 @@ public final class NetworkGuard {
      * Puts back what the kernel lost or never got: {@code running} maps each running sandbox to its address and
      * recorded policy; a restricted one whose address does not lead to its chain is applied again, and an address
      * that leads to a chain without being a restricted sandbox's (reused, or left by a crash) is removed unless a
-     * container of another runner on the same engine holds it ({@code othersAddresses}). A missing
+     * container of another runner on the same engine holds it ({@code othersAddresses}); before anything is applied
+     * again, {@code stillAt} confirms the sandbox still runs at that address (the listing may be older). A missing
      * table is installed first. Called on every inventory pass: one nft listing when nothing is wrong.
      */
     public synchronized void reconcile(java.util.Map<String, java.util.Map.Entry<String, NetworkPolicy>> running,
-            java.util.Set<String> othersAddresses, long listedAtNanos) {
+            java.util.Set<String> othersAddresses, long listedAtNanos,
+            java.util.function.BiPredicate<String, String> stillAt) {
         java.util.Map<String, String> current = new java.util.HashMap<>();
         for (String[] e : elements()) {
             current.put(e[0], e[1]);
@@ -314,6 +316,12 @@ public final class NetworkGuard {
             if (at.getValue().restricted()) {
                 wanted.add(at.getKey());
                 boolean domains = !at.getValue().blockAll() && !at.getValue().domains().isEmpty();
+                boolean missing = (domains && (!redirected.contains(at.getKey()) || !askers.containsKey(at.getKey())))
+                        || !chainOf(id).equals(current.get(at.getKey()));
+                if (missing && !stillAt.test(id, at.getKey())) {
+                    // the listing is older than a stop (and maybe a new sandbox at this address): not ours to touch
+                    return;
+                }
                 try {
                     if (domains && (!redirected.contains(at.getKey()) || !askers.containsKey(at.getKey()))) {
                         log.warn("sandbox {}: its DNS redirection was not in force on {}; applying it again", id, iface);

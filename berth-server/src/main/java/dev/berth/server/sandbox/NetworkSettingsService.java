@@ -28,9 +28,11 @@ public class NetworkSettingsService {
     private final RunnerRegistry runners;
     private final NetworkPolicies policies;
     private final Clock clock;
+    private final SandboxLocks locks;
 
     public NetworkSettingsService(SandboxService sandboxes, SandboxStore store, RunnerRegistry runners,
-            NetworkPolicies policies, Clock clock) {
+            NetworkPolicies policies, Clock clock, SandboxLocks locks) {
+        this.locks = locks;
         this.sandboxes = sandboxes;
         this.store = store;
         this.runners = runners;
@@ -42,17 +44,25 @@ public class NetworkSettingsService {
         if (r == null || (r.networkBlockAll() == null && r.networkAllowList() == null && r.domainAllowList() == null)) {
             throw new InvalidRequestException("give at least one of networkBlockAll, networkAllowList, domainAllowList");
         }
-        Sandbox s = sandboxes.get(caller, idOrName);
-        NetworkPolicy next = policies.resolve(s.networkPolicy(), r.networkBlockAll(), r.networkAllowList(),
-                r.domainAllowList());
-        if (s.getState() != SandboxState.STARTED && s.getState() != SandboxState.STOPPED) {
-            throw new ConflictException("sandbox " + s.getId() + " is '" + s.getState().wireName() + "'; change its "
-                    + "network settings when it is started or stopped");
+        String id = sandboxes.get(caller, idOrName).getId();
+        // like every action on a sandbox, one at a time here: two changes never merge against the same old policy
+        var lock = locks.of(id);
+        lock.lock();
+        try {
+            Sandbox s = store.load(id);
+            NetworkPolicy next = policies.resolve(s.networkPolicy(), r.networkBlockAll(), r.networkAllowList(),
+                    r.domainAllowList());
+            if (s.getState() != SandboxState.STARTED && s.getState() != SandboxState.STOPPED) {
+                throw new ConflictException("sandbox " + s.getId() + " is '" + s.getState().wireName() + "'; change its "
+                        + "network settings when it is started or stopped");
+            }
+            var runner = runners.byId(s.getRunnerId());
+            runner.ensureReachable();
+            runner.applyNetwork(s.getId(), new NetworkSettings(next.blockAll(), next.allowListString(),
+                    next.domainListString()));
+            return store.update(s.getId(), x -> x.changeNetworkPolicy(next, clock.instant()));
+        } finally {
+            lock.unlock();
         }
-        var runner = runners.byId(s.getRunnerId());
-        runner.ensureReachable();
-        runner.applyNetwork(s.getId(), new NetworkSettings(next.blockAll(), next.allowListString(),
-                next.domainListString()));
-        return store.update(s.getId(), x -> x.changeNetworkPolicy(next, clock.instant()));
     }
 }
