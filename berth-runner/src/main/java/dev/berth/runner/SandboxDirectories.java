@@ -116,8 +116,8 @@ final class SandboxDirectories {
                     kv.put(line.substring(0, eq), line.substring(eq + 1));
                 }
             }
-            return dev.berth.core.network.NetworkPolicy.OPEN.with(Boolean.parseBoolean(kv.get("blockAll")),
-                    kv.getOrDefault("allow", ""), kv.getOrDefault("domains", ""));
+            return dev.berth.core.network.NetworkPolicy.of(Boolean.parseBoolean(kv.get("blockAll")), kv.get("allow"),
+                    kv.get("domains"));
         } catch (IOException | RuntimeException e) {
             // never start a sandbox more open than it was: an unreadable policy blocks everything
             log.warn("unreadable network policy of sandbox {} ({}): blocking all its traffic", sandboxId, e.toString());

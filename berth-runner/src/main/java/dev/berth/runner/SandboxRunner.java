@@ -392,9 +392,7 @@ public final class SandboxRunner {
                     + "); request fewer");
         }
         // validated again here: a runner trusts no caller with what reaches nft
-        NetworkPolicy policy = NetworkPolicy.OPEN.with(spec.networkBlockAll(),
-                spec.networkAllowList() == null ? "" : spec.networkAllowList(),
-                spec.domainAllowList() == null ? "" : spec.domainAllowList());
+        NetworkPolicy policy = NetworkPolicy.of(spec.networkBlockAll(), spec.networkAllowList(), spec.domainAllowList());
         checkEnforceable(spec.sandboxId(), policy);
         ensureImage(spec.imageRef(), line -> { });
         Path runDir = dirs.prepare(spec.sandboxId());

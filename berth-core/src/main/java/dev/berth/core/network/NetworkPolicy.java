@@ -114,6 +114,11 @@ public record NetworkPolicy(boolean blockAll, List<Cidr> allow, List<String> dom
         return false;
     }
 
+    /** A whole policy from its stored or wire form (a null or blank list: none), validated. */
+    public static NetworkPolicy of(boolean blockAll, String allowList, String domainList) {
+        return new NetworkPolicy(blockAll, parseAllowList(allowList), parseDomainList(domainList));
+    }
+
     /**
      * The policy after a partial update (a null field is left as it is; a blank list clears it).
      */

@@ -306,30 +306,28 @@ public final class NetworkGuard {
     public synchronized void reconcile(java.util.Map<String, java.util.Map.Entry<String, NetworkPolicy>> running,
             java.util.Set<String> othersAddresses, long listedAtNanos,
             java.util.function.BiPredicate<String, String> stillAt) {
-        java.util.Map<String, String> current = new java.util.HashMap<>();
-        for (String[] e : elements()) {
-            current.put(e[0], e[1]);
-        }
+        Listing now = listing();
+        java.util.Map<String, String> current = now.verdicts();
         java.util.Set<String> wanted = new java.util.HashSet<>();
-        java.util.Set<String> redirected = new java.util.HashSet<>(redirects());
+        java.util.Set<String> redirected = now.redirects();
         running.forEach((id, at) -> {
             if (at.getValue().restricted()) {
                 wanted.add(at.getKey());
                 boolean domains = !at.getValue().blockAll() && !at.getValue().domains().isEmpty();
-                boolean missing = (domains && (!redirected.contains(at.getKey()) || !askers.containsKey(at.getKey())))
-                        || !chainOf(id).equals(current.get(at.getKey()));
-                if (missing && !stillAt.test(id, at.getKey())) {
+                boolean dnsMissing = domains
+                        && (!redirected.contains(at.getKey()) || !askers.containsKey(at.getKey()));
+                boolean chainMissing = !chainOf(id).equals(current.get(at.getKey()));
+                if (!dnsMissing && !chainMissing) {
+                    return;
+                }
+                if (!stillAt.test(id, at.getKey())) {
                     // the listing is older than a stop (and maybe a new sandbox at this address): not ours to touch
                     return;
                 }
                 try {
-                    if (domains && (!redirected.contains(at.getKey()) || !askers.containsKey(at.getKey()))) {
-                        log.warn("sandbox {}: its DNS redirection was not in force on {}; applying it again", id, iface);
-                        apply(id, at.getKey(), at.getValue());
-                    } else if (!chainOf(id).equals(current.get(at.getKey()))) {
-                        log.warn("sandbox {}: its network policy was not in force on {}; applying it again", id, iface);
-                        apply(id, at.getKey(), at.getValue());
-                    }
+                    log.warn("sandbox {}: its network policy{} was not in force on {}; applying it again", id,
+                            dnsMissing ? " (DNS redirection)" : "", iface);
+                    apply(id, at.getKey(), at.getValue());
                 } catch (RuntimeException e) {
                     // one sandbox's failure must not leave the others open: this one gets nothing at all
                     log.warn("sandbox {}: its network policy cannot be applied ({}); blocking all its traffic", id,
@@ -343,7 +341,7 @@ public final class NetworkGuard {
             if (!wanted.contains(ip) && !othersAddresses.contains(ip) && (applied == null || applied < listedAtNanos)) {
                 askers.remove(ip);
                 run("delete element inet " + table + " dnsredirect { " + ip + " }\n"
-                        + (listSet("dnssources").contains(ip) ? "delete element inet " + table + " dnssources { " + ip
+                        + (now.dnsSources().contains(ip) ? "delete element inet " + table + " dnssources { " + ip
                                 + " }\n" : ""));
             }
         });
@@ -375,13 +373,14 @@ public final class NetworkGuard {
     /** Map entries for {@code ip} (any sandbox: an address is reused) or leading to this sandbox's chain. */
     private void removals(StringBuilder s, String sandboxId, String ip) {
         String chain = chainOf(sandboxId);
+        Listing now = listing();
         java.util.Set<String> mine = new java.util.HashSet<>();
-        for (String[] e : elements()) {
-            if (e[0].equals(ip) || e[1].equals(chain)) {
-                s.append("delete element inet ").append(table).append(" sandboxes { ").append(e[0]).append(" }\n");
-                mine.add(e[0]);
+        now.verdicts().forEach((addr, target) -> {
+            if (addr.equals(ip) || target.equals(chain)) {
+                s.append("delete element inet ").append(table).append(" sandboxes { ").append(addr).append(" }\n");
+                mine.add(addr);
             }
-        }
+        });
         askers.forEach((addr, a) -> {
             if (a.sandboxId().equals(sandboxId)) {
                 mine.add(addr);
@@ -390,83 +389,79 @@ public final class NetworkGuard {
         if (ip != null) {
             mine.add(ip);
         }
-        for (String addr : redirects()) {
+        for (String addr : now.redirects()) {
             if (mine.contains(addr)) {
                 s.append("delete element inet ").append(table).append(" dnsredirect { ").append(addr).append(" }\n");
             }
         }
-        for (String addr : listSet("dnssources")) {
+        for (String addr : now.dnsSources()) {
             if (mine.contains(addr)) {
                 s.append("delete element inet ").append(table).append(" dnssources { ").append(addr).append(" }\n");
             }
         }
     }
 
-    /** The elements of one of the table's plain sets. */
-    List<String> listSet(String set) {
-        String out = exec(List.of(nft, "-j", "list", "set", "inet", table, set), null);
-        List<String> list = new ArrayList<>();
-        try {
-            for (JsonNode n : JSON.readTree(out).path("nftables")) {
-                for (JsonNode e : n.path("set").path("elem")) {
-                    if (e.isTextual()) {
-                        list.add(e.asText());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new EngineException("nft listed a set in a form the runner cannot read: " + e.getMessage(), e);
-        }
-        return list;
-    }
-
-    /** The addresses whose DNS goes to the proxy. */
-    List<String> redirects() {
-        String out = exec(List.of(nft, "-j", "list", "map", "inet", table, "dnsredirect"), null);
-        List<String> list = new ArrayList<>();
-        try {
-            for (JsonNode n : JSON.readTree(out).path("nftables")) {
-                for (JsonNode e : n.path("map").path("elem")) {
-                    if (e.isArray() && e.size() == 2) {
-                        list.add(e.get(0).asText());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new EngineException("nft listed the DNS map in a form the runner cannot read: " + e.getMessage(), e);
-        }
-        return list;
+    /** What the table holds, from one listing: the verdict map (address to chain), the DNS redirections and sources. */
+    record Listing(java.util.Map<String, String> verdicts, java.util.Set<String> redirects,
+            java.util.Set<String> dnsSources) {
     }
 
     /**
-     * The verdict map's entries as (address, chain). A table that is gone (the engine's stop removes it, a reboot
+     * One {@code nft -j list table}. A table that is gone or lacks its map (the engine's stop removes it, a reboot
      * empties the kernel's) is installed again first: it then holds no entry.
      */
-    List<String[]> elements() {
+    Listing listing() {
+        Listing l = tryListing();
+        if (l == null) {
+            log.info("network guard table inet {} is missing or incomplete; installing it again", table);
+            install();
+            l = tryListing();
+            if (l == null) {
+                throw new EngineException("the network guard's table is still missing after installing it");
+            }
+        }
+        return l;
+    }
+
+    private Listing tryListing() {
         String out;
         try {
-            out = exec(List.of(nft, "-j", "list", "map", "inet", table, "sandboxes"), null);
+            out = exec(List.of(nft, "-j", "list", "table", "inet", table), null);
         } catch (EngineException e) {
-            log.info("network guard table inet {} is missing or incomplete ({}); installing it again", table,
-                    e.getMessage());
-            install();
-            out = exec(List.of(nft, "-j", "list", "map", "inet", table, "sandboxes"), null);
+            return null;
         }
-        List<String[]> list = new ArrayList<>();
         JsonNode root;
         try {
             root = JSON.readTree(out);
         } catch (IOException e) {
-            throw new EngineException("nft listed the policy map in a form the runner cannot read: " + e.getMessage(), e);
+            throw new EngineException("nft listed the table in a form the runner cannot read: " + e.getMessage(), e);
         }
+        java.util.Map<String, String> verdicts = new java.util.HashMap<>();
+        java.util.Set<String> redirects = new java.util.HashSet<>();
+        java.util.Set<String> sources = new java.util.HashSet<>();
+        boolean hasMap = false;
         for (JsonNode n : root.path("nftables")) {
-            for (JsonNode e : n.path("map").path("elem")) {
-                if (e.isArray() && e.size() == 2) {
-                    list.add(new String[] {e.get(0).asText(), e.get(1).path("jump").path("target").asText()});
+            JsonNode map = n.path("map");
+            String mapName = map.path("name").asText();
+            if (mapName.equals("sandboxes")) {
+                hasMap = true;
+            }
+            for (JsonNode e : map.path("elem")) {
+                if (e.isArray() && e.size() == 2 && mapName.equals("sandboxes")) {
+                    verdicts.put(e.get(0).asText(), e.get(1).path("jump").path("target").asText());
+                } else if (e.isArray() && e.size() == 2 && mapName.equals("dnsredirect")) {
+                    redirects.add(e.get(0).asText());
+                }
+            }
+            if (n.path("set").path("name").asText().equals("dnssources")) {
+                for (JsonNode e : n.path("set").path("elem")) {
+                    if (e.isTextual()) {
+                        sources.add(e.asText());
+                    }
                 }
             }
         }
-        return list;
+        return hasMap ? new Listing(verdicts, redirects, sources) : null;
     }
 
     static String chainOf(String sandboxId) {

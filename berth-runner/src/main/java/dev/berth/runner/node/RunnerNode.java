@@ -163,9 +163,8 @@ public final class RunnerNode implements AutoCloseable {
                 }
                 case APPLY_NETWORK -> {
                     var n = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.NetworkSettings.class);
-                    runner.applyNetworkPolicy(job.sandboxId(), dev.berth.core.network.NetworkPolicy.OPEN.with(
-                            n.networkBlockAll(), n.networkAllowList() == null ? "" : n.networkAllowList(),
-                            n.domainAllowList() == null ? "" : n.domainAllowList()));
+                    runner.applyNetworkPolicy(job.sandboxId(), dev.berth.core.network.NetworkPolicy.of(
+                            n.networkBlockAll(), n.networkAllowList(), n.domainAllowList()));
                     yield JobResult.success(runner.observe(job.sandboxId()).status());
                 }
                 case COMMIT_SANDBOX -> {

@@ -47,9 +47,8 @@ public class Organization {
 
     /** The egress policy its new sandboxes start from. */
     public dev.berth.core.network.NetworkPolicy networkDefaults() {
-        return dev.berth.core.network.NetworkPolicy.OPEN.with(defaultNetworkBlockAll,
-                defaultNetworkAllowList == null ? "" : defaultNetworkAllowList,
-                defaultDomainAllowList == null ? "" : defaultDomainAllowList);
+        return dev.berth.core.network.NetworkPolicy.of(defaultNetworkBlockAll, defaultNetworkAllowList,
+                defaultDomainAllowList);
     }
 
     public void changeNetworkDefaults(dev.berth.core.network.NetworkPolicy p) {

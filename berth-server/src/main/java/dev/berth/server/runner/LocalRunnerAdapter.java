@@ -58,9 +58,8 @@ final class LocalRunnerAdapter implements RunnerAdapter {
 
     @Override
     public void applyNetwork(String sandboxId, dev.berth.protocol.runner.NetworkSettings n) {
-        runner.applyNetworkPolicy(sandboxId, dev.berth.core.network.NetworkPolicy.OPEN.with(n.networkBlockAll(),
-                n.networkAllowList() == null ? "" : n.networkAllowList(),
-                n.domainAllowList() == null ? "" : n.domainAllowList()));
+        runner.applyNetworkPolicy(sandboxId, dev.berth.core.network.NetworkPolicy.of(n.networkBlockAll(),
+                n.networkAllowList(), n.domainAllowList()));
     }
 
     @Override

@@ -360,8 +360,7 @@ public class Sandbox {
 
     /** The egress policy the runner enforces for this sandbox. */
     public dev.berth.core.network.NetworkPolicy networkPolicy() {
-        return dev.berth.core.network.NetworkPolicy.OPEN.with(networkBlockAll,
-                networkAllowList == null ? "" : networkAllowList, domainAllowList == null ? "" : domainAllowList);
+        return dev.berth.core.network.NetworkPolicy.of(networkBlockAll, networkAllowList, domainAllowList);
     }
 
     /** Records a policy (validated by the caller, in force on the runner already or from the next start). */
