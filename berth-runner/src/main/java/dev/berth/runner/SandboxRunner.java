@@ -538,6 +538,8 @@ public final class SandboxRunner {
 
     /** @param force kill at once (SIGKILL) instead of SIGTERM and the stop timeout */
     public void stop(String sandboxId, boolean force) {
+        // a frozen container cannot act on SIGTERM: thaw it first, so its processes may end cleanly
+        engine.unpause(containerName(sandboxId));
         if (force) {
             engine.kill(containerName(sandboxId));
             engine.stop(containerName(sandboxId), java.time.Duration.ZERO); // returns once it has exited
@@ -554,7 +556,18 @@ public final class SandboxRunner {
         }
     }
 
+    /** Freezes the sandbox's processes (memory kept, CPU freed); a paused sandbox stays paused. */
+    public void pause(String sandboxId) {
+        engine.pause(containerName(sandboxId));
+    }
+
+    /** Thaws a paused sandbox; one that is not paused is left as it is. */
+    public void resume(String sandboxId) {
+        engine.unpause(containerName(sandboxId));
+    }
+
     public void destroy(String sandboxId) {
+        engine.unpause(containerName(sandboxId));
         engine.remove(containerName(sandboxId));
         releaseNetwork(sandboxId);
         dirs.remove(sandboxId);

@@ -6,7 +6,8 @@ public enum DesiredState {
     STARTED("started"),
     STOPPED("stopped"),
     RESIZED("resized"),
-    ARCHIVED("archived");
+    ARCHIVED("archived"),
+    PAUSED("paused");
 
     private final String wireName;
 

@@ -13,5 +13,9 @@ public enum RunnerCommand {
     /** Stop the container. */
     STOP,
     /** Remove the container and the sandbox's files on the runner. */
-    REMOVE
+    REMOVE,
+    /** Freeze the container's processes (a paused container stays paused). */
+    PAUSE,
+    /** Thaw the container (one that is not paused is left alone). */
+    RESUME
 }

@@ -149,9 +149,33 @@ public final class SandboxReconcilePolicy {
                         ? ReconcileDecision.send(RunnerCommand.STOP, FOLLOW_UP)
                         : ReconcileDecision.move(SandboxState.STARTED);
             };
+            case PAUSED -> switch (observed) {
+                case RUNNING -> ReconcileDecision.NOTHING; // an inventory does not tell paused from running
+                case MISSING -> ReconcileDecision.fail(ErrorKind.CONTAINER_REMOVED,
+                        "the paused sandbox's container was removed outside Berth");
+                case EXITED, CREATED -> new ReconcileDecision(SandboxState.STOPPED, null,
+                        "the paused sandbox's container stopped outside Berth (e.g. an engine restart)", List.of(), null);
+            };
+            case PAUSING, RESUMING -> pauseOrResume(sandbox.state(), observed, inState);
             // other transitions are bounded by the timeout; settled states without a container (archived) need nothing
             default -> sandbox.state().isTransitional() ? timedOut(sandbox.state(), observed, inState)
                     : ReconcileDecision.NOTHING;
+        };
+    }
+
+    /**
+     * A pause or resume the request that recorded it did not finish (its process may have died): after the action
+     * grace the reconciler sends it again (both are idempotent) and records where it ends.
+     */
+    private ReconcileDecision pauseOrResume(SandboxState state, ContainerStatus observed, Duration inState) {
+        return switch (observed) {
+            case MISSING -> ReconcileDecision.fail(ErrorKind.CONTAINER_REMOVED,
+                    "the sandbox's container was removed outside Berth while " + state.wireName());
+            case EXITED, CREATED -> ReconcileDecision.move(SandboxState.STOPPED);
+            case RUNNING -> inState.compareTo(actionGrace) < 0 ? ReconcileDecision.lookAgain(actionGrace.minus(inState))
+                    : state == SandboxState.PAUSING
+                            ? new ReconcileDecision(SandboxState.PAUSED, null, null, List.of(RunnerCommand.PAUSE), null)
+                            : new ReconcileDecision(SandboxState.STARTED, null, null, List.of(RunnerCommand.RESUME), null);
         };
     }
 

@@ -24,7 +24,10 @@ public enum SandboxState {
     PULLING_SNAPSHOT("pulling_snapshot"),
     ARCHIVED("archived"),
     ARCHIVING("archiving"),
-    RESIZING("resizing");
+    RESIZING("resizing"),
+    PAUSING("pausing"),
+    PAUSED("paused"),
+    RESUMING("resuming");
 
     private static final Map<String, SandboxState> BY_WIRE =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(SandboxState::wireName, Function.identity()));
@@ -46,7 +49,7 @@ public enum SandboxState {
     /** States in which work is in flight and a reconciler may have to finish or time it out. */
     public boolean isTransitional() {
         return switch (this) {
-            case CREATING, RESTORING, DESTROYING, STARTING, STOPPING, ARCHIVING, RESIZING,
+            case CREATING, RESTORING, DESTROYING, STARTING, STOPPING, ARCHIVING, RESIZING, PAUSING, RESUMING,
                     PULLING_SNAPSHOT, BUILDING_SNAPSHOT, PENDING_BUILD -> true;
             default -> false;
         };

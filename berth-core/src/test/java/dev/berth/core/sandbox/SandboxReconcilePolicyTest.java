@@ -248,6 +248,30 @@ class SandboxReconcilePolicyTest {
         assertThat(policy.needsObservation(lost())).isTrue();
     }
 
+    // --- pause ---
+
+    @Test
+    void aPausedSandboxLooksRunningAndIsLeftAloneUnlessItsContainerStoppedOrVanished() {
+        assertThat(at(view(SandboxState.PAUSED), inspected(ContainerStatus.RUNNING), Duration.ofMinutes(5)))
+                .isEqualTo(ReconcileDecision.NOTHING);
+        assertThat(at(view(SandboxState.PAUSED), exited(0, false), Duration.ofMinutes(5)).moveTo())
+                .isEqualTo(SandboxState.STOPPED);
+        var gone = at(view(SandboxState.PAUSED), inspected(ContainerStatus.MISSING), Duration.ofMinutes(5));
+        assertThat(gone.moveTo()).isEqualTo(SandboxState.ERROR);
+        assertThat(gone.errorKind()).isEqualTo(ErrorKind.CONTAINER_REMOVED);
+    }
+
+    @Test
+    void aPauseOrResumeItsRequestDidNotFinishIsSentAgainAfterTheGrace() {
+        assertThat(at(view(SandboxState.PAUSING), inspected(ContainerStatus.RUNNING), Duration.ZERO).commands()).isEmpty();
+        var pause = at(view(SandboxState.PAUSING), inspected(ContainerStatus.RUNNING), GRACE);
+        assertThat(pause.commands()).containsExactly(RunnerCommand.PAUSE);
+        assertThat(pause.moveTo()).isEqualTo(SandboxState.PAUSED);
+        var resume = at(view(SandboxState.RESUMING), inspected(ContainerStatus.RUNNING), GRACE);
+        assertThat(resume.commands()).containsExactly(RunnerCommand.RESUME);
+        assertThat(resume.moveTo()).isEqualTo(SandboxState.STARTED);
+    }
+
     // --- the table ---
 
     @Test

@@ -22,7 +22,11 @@ public enum JobType {
      * Change a sandbox's network policy (recorded for its starts, in force at once when it runs); payload
      * {@link NetworkSettings}.
      */
-    APPLY_NETWORK(Duration.ofSeconds(30));
+    APPLY_NETWORK(Duration.ofSeconds(30)),
+    /** Freeze the sandbox's processes (memory kept); payload {@code {}}. */
+    PAUSE_SANDBOX(Duration.ofSeconds(30)),
+    /** Thaw a paused sandbox; payload {@code {}}. */
+    RESUME_SANDBOX(Duration.ofSeconds(30));
 
     private final Duration timeout;
 

@@ -5,7 +5,9 @@ public final class RunnerProtocol {
 
     public static final int V1 = 1;
     public static final int V2 = 2;
-    public static final int CURRENT = V2;
+    /** Adds the PAUSE_SANDBOX and RESUME_SANDBOX jobs. */
+    public static final int V3 = 3;
+    public static final int CURRENT = V3;
 
     public static final String REGISTER = "/api/runner/register";
     public static final String JOBS = "/api/runner/jobs";

@@ -410,6 +410,42 @@ public final class DockerContainerEngine implements ContainerEngine {
     }
 
     @Override
+    public void pause(String containerIdOrName) {
+        if (isPaused(containerIdOrName)) {
+            return;
+        }
+        try {
+            docker.pauseContainerCmd(containerIdOrName).exec();
+        } catch (RuntimeException e) {
+            throw failure("pause container " + containerIdOrName, e);
+        }
+    }
+
+    @Override
+    public void unpause(String containerIdOrName) {
+        if (!isPaused(containerIdOrName)) {
+            return;
+        }
+        try {
+            docker.unpauseContainerCmd(containerIdOrName).exec();
+        } catch (RuntimeException e) {
+            throw failure("unpause container " + containerIdOrName, e);
+        }
+    }
+
+    @Override
+    public boolean isPaused(String containerIdOrName) {
+        try {
+            var state = docker.inspectContainerCmd(containerIdOrName).exec().getState();
+            return state != null && Boolean.TRUE.equals(state.getPaused());
+        } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+            return false;
+        } catch (RuntimeException e) {
+            throw failure("inspect container " + containerIdOrName, e);
+        }
+    }
+
+    @Override
     public void remove(String containerIdOrName) {
         try {
             docker.removeContainerCmd(containerIdOrName).withForce(true).withRemoveVolumes(true).exec();

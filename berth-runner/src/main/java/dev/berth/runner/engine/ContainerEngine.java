@@ -63,6 +63,15 @@ public interface ContainerEngine extends AutoCloseable {
     /** SIGKILL to every process of the container at once; a container that does not run is not an error. */
     void kill(String containerIdOrName);
 
+    /** Freezes every process of a running container (cgroup freezer): memory kept, no CPU. Paused already: nothing. */
+    void pause(String containerIdOrName);
+
+    /** Thaws a paused container. Not paused: nothing. */
+    void unpause(String containerIdOrName);
+
+    /** Whether the container exists and is paused. */
+    boolean isPaused(String containerIdOrName);
+
     /** Removes a container and its anonymous volumes; a missing container is not an error. */
     void remove(String containerIdOrName);
 

@@ -215,6 +215,14 @@ public final class RunnerNode implements AutoCloseable {
                         yield JobResult.success(ContainerStatus.MISSING);
                     }
                 }
+                case PAUSE_SANDBOX -> {
+                    runner.pause(job.sandboxId());
+                    yield JobResult.success(runner.observe(job.sandboxId()).status());
+                }
+                case RESUME_SANDBOX -> {
+                    runner.resume(job.sandboxId());
+                    yield JobResult.success(runner.observe(job.sandboxId()).status());
+                }
                 case DESTROY_SANDBOX -> {
                     runner.destroy(job.sandboxId());
                     yield JobResult.success(ContainerStatus.MISSING);

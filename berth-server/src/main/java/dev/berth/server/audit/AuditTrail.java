@@ -93,6 +93,21 @@ public class AuditTrail {
         }
     }
 
+    /**
+     * An action Berth took on its own (a lifecycle policy): one completed record with {@code actor} (e.g.
+     * {@code policy:auto-stop}), no HTTP request behind it. {@code error} null means it succeeded.
+     */
+    public void recordAutomatic(String organizationId, String actor, String action, String targetType, String targetId,
+            String error) {
+        var start = new AuditStart(organizationId, actor, null, null, action, "-", "(lifecycle policy)", null,
+                targetType, targetId, null, null, null);
+        try {
+            complete(begin(start), error == null ? 200 : 500, error, targetType, targetId);
+        } catch (RuntimeException e) {
+            log.warn("audit record for {} of {} {} not written: {}", action, targetType, targetId, e.getMessage());
+        }
+    }
+
     /** Records the outcome (soon, off this thread); never throws, since the response is already on its way. */
     void complete(String id, int status, String error, String targetType, String targetId) {
         var c = new Completion(id, status, status >= 400 ? truncate(error, MAX_ERROR) : null, targetType, targetId, now());

@@ -94,9 +94,9 @@ public class FleetService {
 
     @Transactional
     public Runner register(String runnerId, Registration reg) {
-        if (reg.protocolVersion() < 1 || reg.protocolVersion() > 2) {
+        if (reg.protocolVersion() < 1 || reg.protocolVersion() > dev.berth.protocol.runner.RunnerProtocol.CURRENT) {
             throw new InvalidRequestException("unsupported runner protocol version " + reg.protocolVersion()
-                    + "; this control plane speaks 1 and 2");
+                    + "; this control plane speaks 1 to " + dev.berth.protocol.runner.RunnerProtocol.CURRENT + "");
         }
         Runner r = get(runnerId);
         jobs.requeueClaimed(runnerId);

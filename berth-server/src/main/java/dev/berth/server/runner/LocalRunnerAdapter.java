@@ -47,12 +47,24 @@ final class LocalRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public void pause(String sandboxId) {
+        runner.pause(sandboxId);
+    }
+
+    @Override
+    public void resume(String sandboxId) {
+        runner.resume(sandboxId);
+    }
+
+    @Override
     public void send(RunnerCommand command, String sandboxId, SandboxSpec spec) {
         switch (command) {
             case CREATE -> runner.create(spec);
             case START -> runner.start(sandboxId);
             case STOP -> runner.stop(sandboxId);
             case REMOVE -> runner.destroy(sandboxId);
+            case PAUSE -> runner.pause(sandboxId);
+            case RESUME -> runner.resume(sandboxId);
         }
     }
 

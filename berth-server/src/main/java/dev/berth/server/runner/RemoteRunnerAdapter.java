@@ -79,6 +79,25 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public void pause(String sandboxId) {
+        requirePause();
+        run(JobType.PAUSE_SANDBOX, sandboxId, "{}");
+    }
+
+    @Override
+    public void resume(String sandboxId) {
+        requirePause();
+        run(JobType.RESUME_SANDBOX, sandboxId, "{}");
+    }
+
+    private void requirePause() {
+        if (runner.getProtocolVersion() < dev.berth.protocol.runner.RunnerProtocol.V3) {
+            throw new dev.berth.core.error.UnprocessableException("runner " + runner.getId() + " speaks runner protocol v"
+                    + runner.getProtocolVersion() + ", which cannot pause sandboxes (v3 can); upgrade the runner");
+        }
+    }
+
+    @Override
     public void applyNetwork(String sandboxId, dev.berth.protocol.runner.NetworkSettings settings) {
         run(JobType.APPLY_NETWORK, sandboxId, JSON.writeValueAsString(settings));
     }
@@ -117,6 +136,8 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
             case START -> JobType.START_SANDBOX;
             case STOP -> JobType.STOP_SANDBOX;
             case REMOVE -> JobType.DESTROY_SANDBOX;
+            case PAUSE -> JobType.PAUSE_SANDBOX;
+            case RESUME -> JobType.RESUME_SANDBOX;
         };
         try {
             jobs.enqueueDetached(runner.getId(), type, sandboxId, command == RunnerCommand.CREATE ? createPayload(spec) : "{}");

@@ -40,6 +40,12 @@ public interface RunnerAdapter {
 
     void destroy(String sandboxId);
 
+    /** Freezes the sandbox's processes (memory kept, CPU freed); refused by runners that cannot. */
+    void pause(String sandboxId);
+
+    /** Thaws a paused sandbox (one that is not paused is left alone). */
+    void resume(String sandboxId);
+
     /**
      * Sends reconciler work without waiting for a user: the embedded runner does it now (and throws its
      * failure); a remote runner gets a job whose outcome its next inventory shows (a job already in flight

@@ -23,14 +23,16 @@ public record CreateSandboxRequest(
         Integer memory,
         Integer disk,
         Integer autoStopInterval,
+        Integer autoPauseInterval,
         Integer autoArchiveInterval,
         Integer autoDeleteInterval,
+        Integer ttlMinutes,
         List<Object> volumes,
         Map<String, Object> buildInfo) {
 
     /** A request that leaves every field out: each takes its default (an empty body, or none at all). */
     public static CreateSandboxRequest defaults() {
         return new CreateSandboxRequest(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 }

@@ -28,8 +28,12 @@ public class PoolClaims {
     private final Clock clock;
     private final ApplicationEventPublisher events;
 
+    private final java.time.Duration minute;
+
     public PoolClaims(SandboxRepository repo, SandboxStore store, QuotaGate quotas, SandboxMapper mapper,
-            TransactionTemplate tx, Clock clock, ApplicationEventPublisher events) {
+            TransactionTemplate tx, Clock clock, ApplicationEventPublisher events,
+            dev.berth.server.config.LifecycleProperties lifecycle) {
+        this.minute = lifecycle.minute();
         this.repo = repo;
         this.store = store;
         this.quotas = quotas;
@@ -48,7 +52,7 @@ public class PoolClaims {
 
     /** The request's side of a claim, validated; a null name means the sandbox's id, as for a cold create. */
     public record Request(String organizationId, String name, Map<String, String> env, Map<String, String> labels,
-            boolean isPublic, int autoStopInterval, int autoArchiveInterval, int autoDeleteInterval, Resources resources) {
+            boolean isPublic, LifecycleSettings lifecycle, Resources resources) {
     }
 
     /**
@@ -78,8 +82,7 @@ public class PoolClaims {
                     }
                     Sandbox s = ready.get(0);
                     s.claim(r.organizationId(), r.name() == null ? s.getId() : r.name(), mapper.toJson(r.env()), mapper.toJson(r.labels()),
-                            r.isPublic(), r.autoStopInterval(), r.autoArchiveInterval(), r.autoDeleteInterval(),
-                            clock.instant());
+                            r.isPublic(), r.lifecycle(), minute, clock.instant());
                     return store.saveClaimed(s);
                 });
             } catch (DataIntegrityViolationException e) {

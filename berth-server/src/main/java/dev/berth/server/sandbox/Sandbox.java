@@ -20,6 +20,8 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "sandbox")
+// only changed columns are written: an entity loaded before an activity flush does not put back an older stamp
+@org.hibernate.annotations.DynamicUpdate
 public class Sandbox {
 
     @Id
@@ -106,6 +108,21 @@ public class Sandbox {
 
     @Column(name = "auto_delete_interval")
     private int autoDeleteInterval;
+
+    @Column(name = "auto_pause_interval")
+    private int autoPauseInterval;
+
+    /** The ttl deadline: deleted once it passes (null: none). */
+    @Column(name = "destroy_at")
+    private Instant destroyAt;
+
+    /** When the lifecycle intervals were last changed: they count from here at the earliest. */
+    @Column(name = "policy_changed_at")
+    private Instant policyChangedAt;
+
+    /** Why the sandbox was last moved by a lifecycle policy (null after a user's own action). */
+    @Column(name = "state_reason")
+    private String stateReason;
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
@@ -226,7 +243,7 @@ public class Sandbox {
      * by the toolbox to every process it starts) and intervals, as if created now. Once.
      */
     void claim(String organizationId, String name, String envJson, String labelsJson, boolean publicAccess,
-            int autoStopInterval, int autoArchiveInterval, int autoDeleteInterval, Instant now) {
+            LifecycleSettings lifecycle, java.time.Duration minute, Instant now) {
         if (!pooled) {
             throw new IllegalStateException("sandbox " + id + " was claimed already");
         }
@@ -239,12 +256,19 @@ public class Sandbox {
         this.spawnEnvJson = envJson;
         this.labelsJson = labelsJson;
         this.publicAccess = publicAccess;
-        this.autoStopInterval = autoStopInterval;
-        this.autoArchiveInterval = autoArchiveInterval;
-        this.autoDeleteInterval = autoDeleteInterval;
+        applyLifecycle(lifecycle, minute, now);
         this.createdAt = now;
         this.updatedAt = now;
         this.lastActivityAt = now;
+    }
+
+    /** A create's lifecycle settings (the ttl counts from {@code now}; {@code minute}: what a minute lasts). */
+    void applyLifecycle(LifecycleSettings l, java.time.Duration minute, Instant now) {
+        this.autoStopInterval = l.autoStop();
+        this.autoPauseInterval = l.autoPause();
+        this.autoArchiveInterval = l.autoArchive();
+        this.autoDeleteInterval = l.autoDelete();
+        this.destroyAt = l.ttlMinutes() == null ? null : now.plus(minute.multipliedBy(l.ttlMinutes()));
     }
 
     public String getWarmPoolId() {
@@ -369,6 +393,52 @@ public class Sandbox {
         this.networkAllowList = p.allowListString();
         this.domainAllowList = p.domainListString();
         this.updatedAt = now;
+    }
+
+    /** Lifecycle settings (validated by the caller); each change counts from {@code now}, never retroactively. */
+    public void changeLifecycle(Integer autoStop, Integer autoPause, Integer autoArchive, Integer autoDelete,
+            Instant now) {
+        if (autoStop != null) {
+            this.autoStopInterval = autoStop;
+        }
+        if (autoPause != null) {
+            this.autoPauseInterval = autoPause;
+        }
+        if (autoArchive != null) {
+            this.autoArchiveInterval = autoArchive;
+        }
+        if (autoDelete != null) {
+            this.autoDeleteInterval = autoDelete;
+        }
+        this.policyChangedAt = now;
+        this.updatedAt = now;
+    }
+
+    /** The ttl deadline (null clears it). */
+    public void destroyAt(Instant deadline, Instant now) {
+        this.destroyAt = deadline;
+        this.updatedAt = now;
+    }
+
+    /** Why the sandbox is moving (a policy's reason), or null for a user's own action. */
+    public void explainState(String reason) {
+        this.stateReason = reason;
+    }
+
+    public int getAutoPauseInterval() {
+        return autoPauseInterval;
+    }
+
+    public Instant getDestroyAt() {
+        return destroyAt;
+    }
+
+    public Instant getPolicyChangedAt() {
+        return policyChangedAt;
+    }
+
+    public String getStateReason() {
+        return stateReason;
     }
 
     public String getTarget() {

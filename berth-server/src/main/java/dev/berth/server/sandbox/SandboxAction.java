@@ -51,8 +51,21 @@ public abstract class SandboxAction {
         return execute(sandboxId, this::onRunner);
     }
 
+    /**
+     * As {@link #execute(String)} on behalf of a lifecycle policy: {@code trigger} names it in the log and the
+     * sandbox's {@code stateReason} says why (a user's own action clears it).
+     */
+    public Sandbox executeFor(String sandboxId, String trigger, String reason) {
+        return execute(sandboxId, this::onRunner, trigger, reason);
+    }
+
     /** As {@link #execute(String)} with the runner call given (e.g. a stop with the request's options). */
     protected Sandbox execute(String sandboxId, BiConsumer<RunnerAdapter, Sandbox> runnerCall) {
+        return execute(sandboxId, runnerCall, verb(), null);
+    }
+
+    private Sandbox execute(String sandboxId, BiConsumer<RunnerAdapter, Sandbox> runnerCall, String trigger,
+            String reason) {
         ReentrantLock lock = locks.of(sandboxId);
         lock.lock();
         try {
@@ -67,20 +80,21 @@ public abstract class SandboxAction {
                 runners.byId(s.getRunnerId()).ensureReachable();
             }
             // the desire and the in-flight state in one write: a crash leaves a transition the reconciler finishes
-            s = store.move(sandboxId, inFlight(), verb(), null, x -> {
+            s = store.move(sandboxId, inFlight(), trigger, null, x -> {
                 guard(x);
                 x.desire(desired(), clock.instant());
+                x.explainState(reason);
             });
             try {
                 if (s.getRunnerId() != null) {
                     runnerCall.accept(runners.byId(s.getRunnerId()), s);
                 }
             } catch (BerthException e) {
-                store.fail(sandboxId, ErrorKind.ACTION_FAILED, verb(), verb() + " failed: " + e.getMessage());
+                store.fail(sandboxId, ErrorKind.ACTION_FAILED, trigger, verb() + " failed: " + e.getMessage());
                 throw e;
             }
             try {
-                return store.move(sandboxId, done(), verb(), null);
+                return store.move(sandboxId, done(), trigger, null);
             } catch (ConflictException e) {
                 // a reconciler (maybe on another replica, woken by the engine's event) recorded the outcome first
                 Sandbox now = store.load(sandboxId);

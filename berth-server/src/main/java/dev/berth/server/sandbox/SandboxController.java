@@ -37,12 +37,14 @@ public class SandboxController {
     private final DestroyAction destroy;
     private final JsonMapper json;
     private final NetworkSettingsService network;
+    private final ResumeAction resume;
 
     private final dev.berth.server.snapshot.SnapshotLogStreams buildLogStreams;
 
     public SandboxController(dev.berth.server.snapshot.SnapshotLogStreams buildLogStreams, SandboxService service, SandboxQuery query, SandboxMapper mapper, StartAction start,
-            StopAction stop, DestroyAction destroy, JsonMapper json, NetworkSettingsService network) {
+            StopAction stop, DestroyAction destroy, JsonMapper json, NetworkSettingsService network, ResumeAction resume) {
         this.network = network;
+        this.resume = resume;
         this.buildLogStreams = buildLogStreams;
         this.service = service;
         this.query = query;
@@ -93,7 +95,11 @@ public class SandboxController {
     @PostMapping("/{idOrName}/start")
     @RequiresPermission(Permission.WRITE_SANDBOXES)
     public SandboxDto start(Caller caller, @PathVariable String idOrName) {
-        return mapper.toDto(start.execute(service.get(caller, idOrName).getId()), true);
+        Sandbox s = service.get(caller, idOrName);
+        if (s.getState() == SandboxState.PAUSED || s.getState() == SandboxState.RESUMING) {
+            return mapper.toDto(resume.execute(s.getId()), true); // a paused sandbox starts by thawing
+        }
+        return mapper.toDto(start.execute(s.getId()), true);
     }
 
     @PostMapping("/{idOrName}/stop")

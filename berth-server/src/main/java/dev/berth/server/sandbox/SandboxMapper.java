@@ -35,7 +35,8 @@ public class SandboxMapper {
                 full ? fromJson(s.getEnvJson()) : null, fromJson(s.getLabelsJson()), s.isPublicAccess(),
                 s.isNetworkBlockAll(), s.getNetworkAllowList(), s.getDomainAllowList(), s.getTarget(), s.getCpu(), 0, s.getMemoryGib(), s.getDiskGib(),
                 s.getState().wireName(), s.getDesiredState().wireName(), s.getErrorReason(), false,
-                s.getAutoStopInterval(), s.getAutoArchiveInterval(), s.getAutoDeleteInterval(),
+                s.getStateReason(), s.getAutoStopInterval(), s.getAutoPauseInterval(), s.getAutoArchiveInterval(),
+                s.getAutoDeleteInterval(), s.getDestroyAt() == null ? null : s.getDestroyAt().toString(),
                 full ? List.of() : null, s.getCreatedAt().toString(), s.getUpdatedAt().toString(),
                 s.getLastActivityAt() == null ? null : s.getLastActivityAt().toString(), s.getRunnerId(),
                 toolboxProxyUrl(), "container", null, s.getWarmPoolId());

@@ -37,10 +37,13 @@ public class SandboxReconciler implements SandboxObserver, SmartLifecycle {
     // made at every start: a stopped context (a paused test context, say) may be started again
     private volatile ScheduledExecutorService later;
     private final WarmPools pools;
+    private final Lifecycle lifecycle;
 
     public SandboxReconciler(SandboxRepository repo, RunnerRegistry runners, SandboxReconcileStep step,
-            OrphanReaper orphans, @org.springframework.context.annotation.Lazy WarmPools pools) {
+            OrphanReaper orphans, @org.springframework.context.annotation.Lazy WarmPools pools,
+            @org.springframework.context.annotation.Lazy Lifecycle lifecycle) {
         this.pools = pools;
+        this.lifecycle = lifecycle;
         this.repo = repo;
         this.runners = runners;
         this.step = step;
@@ -61,6 +64,7 @@ public class SandboxReconciler implements SandboxObserver, SmartLifecycle {
         }
         orphans.reap(runner, inventory);
         pools.sweep(); // pool replenishment is part of the sweep: shortfalls, surplus, failures, deleted pools
+        lifecycle.sweep(); // and the lifecycle policies, when due: idle stops and pauses, archives, deletes, ttl
     }
 
     @Override

@@ -27,7 +27,9 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
             + " dev.berth.core.sandbox.SandboxState.BUILD_FAILED, dev.berth.core.sandbox.SandboxState.PENDING_BUILD,"
             + " dev.berth.core.sandbox.SandboxState.BUILDING_SNAPSHOT, dev.berth.core.sandbox.SandboxState.UNKNOWN,"
             + " dev.berth.core.sandbox.SandboxState.PULLING_SNAPSHOT, dev.berth.core.sandbox.SandboxState.ARCHIVED,"
-            + " dev.berth.core.sandbox.SandboxState.ARCHIVING, dev.berth.core.sandbox.SandboxState.RESIZING)";
+            + " dev.berth.core.sandbox.SandboxState.ARCHIVING, dev.berth.core.sandbox.SandboxState.RESIZING,"
+            + " dev.berth.core.sandbox.SandboxState.PAUSING, dev.berth.core.sandbox.SandboxState.PAUSED,"
+            + " dev.berth.core.sandbox.SandboxState.RESUMING)";
 
     @Query("select s from Sandbox s where s.organizationId = :org and s.state in " + LIVE
             + " and s.pooled = false and (s.id = :ref or s.liveName = :ref)")
@@ -70,7 +72,10 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
             + " dev.berth.core.sandbox.SandboxState.STARTED, dev.berth.core.sandbox.SandboxState.STOPPING,"
             + " dev.berth.core.sandbox.SandboxState.RESTORING, dev.berth.core.sandbox.SandboxState.RESIZING,"
             + " dev.berth.core.sandbox.SandboxState.PULLING_SNAPSHOT, dev.berth.core.sandbox.SandboxState.BUILDING_SNAPSHOT,"
-            + " dev.berth.core.sandbox.SandboxState.PENDING_BUILD)";
+            + " dev.berth.core.sandbox.SandboxState.PENDING_BUILD,"
+            // a paused sandbox keeps its memory and resumes at any toolbox call: its resources stay reserved
+            + " dev.berth.core.sandbox.SandboxState.PAUSING, dev.berth.core.sandbox.SandboxState.PAUSED,"
+            + " dev.berth.core.sandbox.SandboxState.RESUMING)";
 
     /**
      * What an organization's live sandboxes hold, summed by the database (one row; sums are null over no rows):
@@ -161,4 +166,18 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
     @Query(value = "update sandbox set reconcile_owner = null, reconcile_until = null where id = :id"
             + " and reconcile_owner = :owner", nativeQuery = true)
     int releaseReconcileLease(@Param("id") String id, @Param("owner") String owner);
+
+    /**
+     * Sandboxes a lifecycle policy may act on now or later: started ones with an idle interval, stopped ones
+     * (archive or delete), archived ones with a delete interval, and any settled one with a ttl deadline.
+     */
+    @Query("select s from Sandbox s where s.pooled = false and ("
+            + " (s.state = dev.berth.core.sandbox.SandboxState.STARTED"
+            + "   and (s.autoStopInterval > 0 or s.autoPauseInterval > 0))"
+            + " or s.state = dev.berth.core.sandbox.SandboxState.STOPPED"
+            + " or (s.state = dev.berth.core.sandbox.SandboxState.ARCHIVED and s.autoDeleteInterval >= 0)"
+            + " or (s.destroyAt is not null and s.state in (dev.berth.core.sandbox.SandboxState.STARTED,"
+            + "   dev.berth.core.sandbox.SandboxState.PAUSED, dev.berth.core.sandbox.SandboxState.ERROR,"
+            + "   dev.berth.core.sandbox.SandboxState.BUILD_FAILED, dev.berth.core.sandbox.SandboxState.ARCHIVED)))")
+    List<Sandbox> lifecycleCandidates();
 }

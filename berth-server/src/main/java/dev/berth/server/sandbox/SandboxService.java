@@ -43,13 +43,16 @@ public class SandboxService {
     private final WarmPools pools;
     private final dev.berth.server.network.NetworkPolicies networkPolicies;
     private final NetworkDefaults networkDefaults;
+    private final java.time.Duration minute;
 
     public SandboxService(SandboxRepository repo, SnapshotRepository snapshots, CreateAction create, SandboxStore store,
             SandboxMapper mapper, BerthProperties props, Clock clock,
             @org.springframework.context.annotation.Lazy dev.berth.server.snapshot.SnapshotService builds,
             @org.springframework.context.annotation.Lazy WarmPools pools,
             dev.berth.server.network.NetworkPolicies networkPolicies,
-            @org.springframework.context.annotation.Lazy NetworkDefaults networkDefaults) {
+            @org.springframework.context.annotation.Lazy NetworkDefaults networkDefaults,
+            dev.berth.server.config.LifecycleProperties lifecycleProps) {
+        this.minute = lifecycleProps.minute();
         this.networkPolicies = networkPolicies;
         this.networkDefaults = networkDefaults;
         this.pools = pools;
@@ -83,9 +86,7 @@ public class SandboxService {
         Resources res = limits.resolve(req.cpu(), req.memory(), req.disk());
         Map<String, String> env = Labels.validate("env", strings("env", req.env()));
         Map<String, String> labels = Labels.validate("labels", strings("labels", req.labels()));
-        int autoStop = nonNegative("autoStopInterval", req.autoStopInterval(), 15);
-        int autoArchive = nonNegative("autoArchiveInterval", req.autoArchiveInterval(), 7 * 24 * 60);
-        int autoDelete = req.autoDeleteInterval() == null ? -1 : req.autoDeleteInterval();
+        LifecycleSettings lifecycle = lifecycle(req);
         String target = req.target() == null || req.target().isBlank() ? props.region() : req.target();
         String user = req.user() == null || req.user().isBlank() ? "root" : req.user();
         if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
@@ -106,7 +107,8 @@ public class SandboxService {
         Sandbox fresh = new Sandbox(id, caller.organizationId(), name, snapshot.getName(), snapshot.getImageName(), user,
                 res.cpu(), res.memoryGiB(), res.diskGiB(), mapper.toJson(env), mapper.toJson(labels),
                 Boolean.TRUE.equals(req.isPublic()), Boolean.TRUE.equals(req.networkBlockAll()), target,
-                autoStop, autoArchive, autoDelete, clock.instant());
+                lifecycle.autoStop(), lifecycle.autoArchive(), lifecycle.autoDelete(), clock.instant());
+        fresh.applyLifecycle(lifecycle, minute, clock.instant());
         fresh.changeNetworkPolicy(network, clock.instant());
         Instant now = clock.instant();
         if (snapshot.getLastUsedAt() == null || snapshot.getLastUsedAt().isBefore(now.minusSeconds(60))) {
@@ -116,7 +118,7 @@ public class SandboxService {
         if (snapshot.getState() == SnapshotState.ACTIVE && !network.restricted() && poolable(env, snapshot)) {
             String named = req.name() == null || req.name().isBlank() ? null : name;
             var claimed = pools.claim(snapshot.getId(), target, user, new PoolClaims.Request(caller.organizationId(),
-                    named, env, labels, Boolean.TRUE.equals(req.isPublic()), autoStop, autoArchive, autoDelete, res));
+                    named, env, labels, Boolean.TRUE.equals(req.isPublic()), lifecycle, res));
             if (claimed.isPresent()) {
                 return claimed.get();
             }
@@ -230,6 +232,27 @@ public class SandboxService {
             out.put(e.getKey(), v);
         }
         return out;
+    }
+
+    /**
+     * The create's lifecycle fields with their defaults: auto-stop 15 min (off when auto-pause is given), archive
+     * after 7 days (capped by the configured maximum), never deleted, no ttl. Auto-stop and auto-pause exclude each other (as in the SDK).
+     */
+    static LifecycleSettings lifecycle(CreateSandboxRequest req) {
+        int autoPause = nonNegative("autoPauseInterval", req.autoPauseInterval(), 0);
+        if (autoPause > 0 && req.autoStopInterval() != null && req.autoStopInterval() > 0) {
+            throw new InvalidRequestException("autoStopInterval and autoPauseInterval exclude each other: give one of "
+                    + "them (or 0 for the other)");
+        }
+        int autoStop = nonNegative("autoStopInterval", req.autoStopInterval(), autoPause > 0 ? 0 : 15);
+        int autoArchive = nonNegative("autoArchiveInterval", req.autoArchiveInterval(), 7 * 24 * 60);
+        int autoDelete = req.autoDeleteInterval() == null ? -1 : req.autoDeleteInterval();
+        Integer ttl = req.ttlMinutes();
+        if (ttl != null && ttl <= 0) {
+            throw new InvalidRequestException("ttlMinutes must be 1 or more minutes (leave it out for no deadline), got "
+                    + ttl);
+        }
+        return new LifecycleSettings(autoStop, autoPause, autoArchive, autoDelete, ttl);
     }
 
     private static int nonNegative(String field, Integer v, int def) {

@@ -70,7 +70,8 @@ public class SandboxSnapshots {
         Map<String, Object> labels = new HashMap<>(mapper.fromJson(sb.getLabelsJson()));
         var req = new CreateSandboxRequest(name, snap.getId(), sb.getOsUser(), env, labels, sb.isPublicAccess(),
                 sb.isNetworkBlockAll(), sb.getNetworkAllowList(), sb.getDomainAllowList(), sb.getTarget(), sb.getCpu(), null, sb.getMemoryGib(), sb.getDiskGib(),
-                sb.getAutoStopInterval(), sb.getAutoArchiveInterval(), sb.getAutoDeleteInterval(), null, null);
+                sb.getAutoStopInterval(), sb.getAutoPauseInterval(), sb.getAutoArchiveInterval(),
+                sb.getAutoDeleteInterval(), null, null, null);
         return sandboxes.create(caller, req);
     }
 

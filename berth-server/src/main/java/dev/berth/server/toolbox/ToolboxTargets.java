@@ -19,10 +19,15 @@ public class ToolboxTargets {
 
     private final SandboxService sandboxes;
     private final RunnerRegistry runners;
+    private final dev.berth.server.sandbox.ActivityTracker activity;
+    private final dev.berth.server.sandbox.ResumeAction resume;
 
-    public ToolboxTargets(SandboxService sandboxes, RunnerRegistry runners) {
+    public ToolboxTargets(SandboxService sandboxes, RunnerRegistry runners,
+            dev.berth.server.sandbox.ActivityTracker activity, dev.berth.server.sandbox.ResumeAction resume) {
         this.sandboxes = sandboxes;
         this.runners = runners;
+        this.activity = activity;
+        this.resume = resume;
     }
 
     public record Target(Sandbox sandbox, SandboxAgent agent) {
@@ -34,6 +39,10 @@ public class ToolboxTargets {
             s = sandboxes.get(caller, sandboxId);
         } catch (NotFoundException e) {
             throw new ToolboxException(ToolboxError.NOT_FOUND, "sandbox '" + sandboxId + "' not found");
+        }
+        if (s.getState() == SandboxState.PAUSED) {
+            // any toolbox call resumes a paused sandbox: its processes go on where they were frozen
+            s = resumed(s);
         }
         if (s.getState() != SandboxState.STARTED) {
             throw new ToolboxException(ToolboxError.CONFLICT, "sandbox " + s.getId() + " is '" + s.getState().wireName()
@@ -47,6 +56,36 @@ public class ToolboxTargets {
             throw new ToolboxException(ToolboxError.RUNNER_UNAVAILABLE, "sandbox " + s.getId() + ": "
                     + e.getMessage());
         }
+        holdForRequest(s.getId());
         return new Target(s, runner.agent(s.getId()));
+    }
+
+    private Sandbox resumed(Sandbox s) {
+        try {
+            return resume.execute(s.getId());
+        } catch (dev.berth.core.error.BerthException e) {
+            throw new ToolboxException(ToolboxError.CONFLICT, "sandbox " + s.getId() + " is paused and could not be "
+                    + "resumed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A toolbox call is activity, and its sandbox stays active while the call runs (an execute of a long command,
+     * say): held until the request completes. Outside a request (a WebSocket handler), only a stamp.
+     */
+    private void holdForRequest(String sandboxId) {
+        var attrs = org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
+        if (attrs == null) {
+            activity.touch(sandboxId);
+            return;
+        }
+        String key = ToolboxTargets.class.getName() + ".hold." + sandboxId;
+        if (attrs.getAttribute(key, org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST) != null) {
+            return;
+        }
+        var hold = activity.hold(sandboxId);
+        attrs.setAttribute(key, hold, org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
+        attrs.registerDestructionCallback(key, hold::close,
+                org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
     }
 }

@@ -26,15 +26,22 @@ class LogFollowHandler extends AbstractWebSocketHandler {
 
     private final SessionLogStreams streams;
 
-    LogFollowHandler(SessionLogStreams streams) {
+    private final dev.berth.server.sandbox.ActivityTracker activity;
+
+    LogFollowHandler(SessionLogStreams streams, dev.berth.server.sandbox.ActivityTracker activity) {
         this.streams = streams;
+        this.activity = activity;
     }
+
+    private static final String HOLD = LogFollowHandler.class.getName() + ".hold";
 
     private static final String STOP = LogFollowHandler.class.getName() + ".stop";
 
     @Override
     public void afterConnectionEstablished(WebSocketSession ws) throws IOException {
         SocketTarget target = (SocketTarget) ws.getAttributes().get(SocketTarget.ATTRIBUTE);
+        // a followed log keeps its sandbox active until it closes (the idle policies wait)
+        ws.getAttributes().put(HOLD, activity.hold(target.target().sandbox().getId()));
         if (target instanceof SocketTarget.CommandLogs c) {
             ws.getAttributes().put(STOP, streams.follow(c.target(), c.sessionId(), c.commandId(), ws));
         } else if (target instanceof SocketTarget.EntrypointLogs e) {
@@ -53,6 +60,9 @@ class LogFollowHandler extends AbstractWebSocketHandler {
 
     @Override
     public void afterConnectionClosed(WebSocketSession ws, CloseStatus status) throws IOException {
+        if (ws.getAttributes().get(HOLD) instanceof dev.berth.server.sandbox.ActivityTracker.Hold h) {
+            h.close();
+        }
         if (ws.getAttributes().get(STOP) instanceof Closeable c) {
             c.close();
         }

@@ -26,13 +26,18 @@ class PtySocketHandler extends AbstractWebSocketHandler {
 
     private static final String PTY = PtySocketHandler.class.getName() + ".pty";
     private static final String OUT = PtySocketHandler.class.getName() + ".out";
+    private static final String HOLD = PtySocketHandler.class.getName() + ".hold";
 
     private final ProcessProperties props;
     private final Clock clock;
     private final SandboxEnv env;
     private final AgentPtys terminals;
 
-    PtySocketHandler(ProcessProperties props, Clock clock, SandboxEnv env, AgentPtys terminals) {
+    private final dev.berth.server.sandbox.ActivityTracker activity;
+
+    PtySocketHandler(ProcessProperties props, Clock clock, SandboxEnv env, AgentPtys terminals,
+            dev.berth.server.sandbox.ActivityTracker activity) {
+        this.activity = activity;
         this.props = props;
         this.clock = clock;
         this.env = env;
@@ -46,6 +51,8 @@ class PtySocketHandler extends AbstractWebSocketHandler {
         WebSocketSession out = new ConcurrentWebSocketSessionDecorator(ws, 10_000, 1 << 20);
         ws.getAttributes().put(OUT, out);
         SocketTarget target = (SocketTarget) ws.getAttributes().get(SocketTarget.ATTRIBUTE);
+        // an attached terminal keeps its sandbox active until it closes (the idle policies wait)
+        ws.getAttributes().put(HOLD, activity.hold(target.target().sandbox().getId()));
         if (target instanceof SocketTarget.AttachPty a) {
             attach(a, out, ws);
         } else if (target instanceof SocketTarget.CreatePty c) {
@@ -147,6 +154,9 @@ class PtySocketHandler extends AbstractWebSocketHandler {
 
     @Override
     public void afterConnectionClosed(WebSocketSession ws, CloseStatus status) {
+        if (ws.getAttributes().get(HOLD) instanceof dev.berth.server.sandbox.ActivityTracker.Hold h) {
+            h.close();
+        }
         if (ws.getAttributes().get(PTY) instanceof PtySession pty
                 && ws.getAttributes().get(OUT) instanceof WebSocketSession out) {
             pty.detach(out);

@@ -11,6 +11,9 @@ sealed interface SocketTarget {
 
     String ATTRIBUTE = SocketTarget.class.getName();
 
+    /** The sandbox and its agent. */
+    Target target();
+
     /** Follow a session command's logs. */
     record CommandLogs(Target target, String sessionId, String commandId) implements SocketTarget {
     }

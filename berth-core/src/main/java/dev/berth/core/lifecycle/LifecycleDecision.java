@@ -1,0 +1,34 @@
+package dev.berth.core.lifecycle;
+
+import java.time.Instant;
+
+/**
+ * What the lifecycle policy asks for one sandbox.
+ *
+ * @param action    what to do now
+ * @param reason    why, as the sandbox's DTO and the audit record say it (null for NONE/PROBE/TOUCH)
+ * @param nextCheck when the next decision may change anything (null: nothing is pending)
+ */
+public record LifecycleDecision(Action action, String reason, Instant nextCheck) {
+
+    public enum Action {
+        /** Nothing due. */
+        NONE,
+        /** An idle deadline passed: ask the sandbox's agent whether a toolbox command still runs, then decide again. */
+        PROBE,
+        /** A toolbox command still runs past the deadline: count it as activity now. */
+        TOUCH,
+        STOP,
+        PAUSE,
+        ARCHIVE,
+        DELETE
+    }
+
+    static LifecycleDecision none(Instant next) {
+        return new LifecycleDecision(Action.NONE, null, next);
+    }
+
+    static LifecycleDecision act(Action action, String reason) {
+        return new LifecycleDecision(action, reason, null);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.berth.core.lifecycle;
+
+import dev.berth.core.lifecycle.LifecycleDecision.Action;
+import dev.berth.core.sandbox.SandboxState;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The lifecycle rules of a sandbox, as one pure decision (no clock, no I/O): auto-stop or auto-pause after its
+ * idle interval (unless a toolbox command still runs: the caller probes the agent when asked and decides again),
+ * auto-archive and auto-delete after its stopped intervals, and the {@code ttl} deadline. Every interval counts
+ * from the later of the sandbox's last activity or state change and the last change of its intervals, so a
+ * change takes effect from the moment it is made, never retroactively.
+ */
+public final class LifecyclePolicy {
+
+    private final Duration minute;
+    private final Duration maxArchive;
+    private final boolean archiveSupported;
+
+    /**
+     * @param minute           what one minute of an interval lasts (a minute; tests run on seconds)
+     * @param maxArchive       the longest a stopped sandbox waits before it is archived (and what an interval of 0
+     *                         means); longer intervals are capped to it
+     * @param archiveSupported false where sandboxes cannot be archived (then none is archived automatically)
+     */
+    public LifecyclePolicy(Duration minute, Duration maxArchive, boolean archiveSupported) {
+        if (maxArchive.isNegative() || maxArchive.isZero()) {
+            throw new IllegalArgumentException("the maximum auto-archive interval must be positive, got " + maxArchive);
+        }
+        this.minute = minute;
+        this.maxArchive = maxArchive;
+        this.archiveSupported = archiveSupported;
+    }
+
+    public LifecycleDecision decide(LifecycleView v, Instant now) {
+        Instant ttl = v.destroyAt();
+        if (ttl != null && !now.isBefore(ttl) && settled(v.state())) {
+            return LifecycleDecision.act(Action.DELETE, "ttl: its deadline " + ttl + " passed");
+        }
+        Instant ttlNext = ttl != null && settled(v.state()) ? ttl : null;
+        return switch (v.state()) {
+            case STARTED -> idle(v, now, ttlNext);
+            case STOPPED -> stopped(v, now, ttlNext);
+            case ARCHIVED -> deleteAfter(v, now, ttlNext, "archived");
+            default -> LifecycleDecision.none(ttlNext);
+        };
+    }
+
+    private static boolean settled(SandboxState s) {
+        return switch (s) {
+            case STARTED, STOPPED, PAUSED, ARCHIVED, ERROR, BUILD_FAILED -> true;
+            default -> false;
+        };
+    }
+
+    private LifecycleDecision idle(LifecycleView v, Instant now, Instant ttlNext) {
+        boolean pause = v.autoPause() > 0;
+        int minutes = pause ? v.autoPause() : v.autoStop();
+        if (minutes <= 0) {
+            return LifecycleDecision.none(ttlNext);
+        }
+        Instant idleSince = latest(latest(v.lastActivityAt(), v.stateChangedAt()), v.policyChangedAt());
+        Instant due = idleSince.plus(minutes(minutes));
+        if (now.isBefore(due)) {
+            return LifecycleDecision.none(earliest(due, ttlNext));
+        }
+        if (v.busy() == null) {
+            return new LifecycleDecision(Action.PROBE, null, null);
+        }
+        if (v.busy()) {
+            return new LifecycleDecision(Action.TOUCH, null, earliest(now.plus(minutes(minutes)), ttlNext));
+        }
+        String what = pause ? "auto-pause" : "auto-stop";
+        return LifecycleDecision.act(pause ? Action.PAUSE : Action.STOP, what + ": idle for " + minutes
+                + " min (no toolbox call, open connection or running command since " + idleSince + ")");
+    }
+
+    private LifecycleDecision stopped(LifecycleView v, Instant now, Instant ttlNext) {
+        Instant since = latest(v.stateChangedAt(), v.policyChangedAt());
+        Instant next = ttlNext;
+        if (v.autoDelete() >= 0) {
+            Instant due = since.plus(minutes(v.autoDelete()));
+            if (!now.isBefore(due)) {
+                return LifecycleDecision.act(Action.DELETE, v.autoDelete() == 0 ? "auto-delete: ephemeral, deleted once stopped"
+                        : "auto-delete: stopped for " + v.autoDelete() + " min");
+            }
+            next = earliest(due, next);
+        }
+        if (archiveSupported) {
+            Duration after = v.autoArchive() <= 0 ? maxArchive : min(minutes(v.autoArchive()), maxArchive);
+            Instant due = since.plus(after);
+            if (!now.isBefore(due)) {
+                return LifecycleDecision.act(Action.ARCHIVE, "auto-archive: stopped for " + after.dividedBy(minute) + " min");
+            }
+            next = earliest(due, next);
+        }
+        return LifecycleDecision.none(next);
+    }
+
+    private LifecycleDecision deleteAfter(LifecycleView v, Instant now, Instant ttlNext, String what) {
+        if (v.autoDelete() < 0) {
+            return LifecycleDecision.none(ttlNext);
+        }
+        Instant due = latest(v.stateChangedAt(), v.policyChangedAt()).plus(minutes(v.autoDelete()));
+        if (!now.isBefore(due)) {
+            return LifecycleDecision.act(Action.DELETE, "auto-delete: " + what + " for " + v.autoDelete() + " min");
+        }
+        return LifecycleDecision.none(earliest(due, ttlNext));
+    }
+
+    private Duration minutes(int n) {
+        return minute.multipliedBy(n);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}
