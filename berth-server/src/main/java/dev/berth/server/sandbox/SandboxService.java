@@ -247,12 +247,15 @@ public class SandboxService {
         int autoStop = nonNegative("autoStopInterval", req.autoStopInterval(), autoPause > 0 ? 0 : 15);
         int autoArchive = nonNegative("autoArchiveInterval", req.autoArchiveInterval(), 7 * 24 * 60);
         int autoDelete = req.autoDeleteInterval() == null ? -1 : req.autoDeleteInterval();
-        Integer ttl = req.ttlMinutes();
-        if (ttl != null && ttl <= 0) {
-            throw new InvalidRequestException("ttlMinutes must be 1 or more minutes (leave it out for no deadline), got "
-                    + ttl);
+        if (autoPause > 0 && autoDelete == 0) {
+            throw new InvalidRequestException("an ephemeral sandbox (autoDeleteInterval 0) cannot have autoPauseInterval; "
+                    + "set autoPauseInterval to 0");
         }
-        return new LifecycleSettings(autoStop, autoPause, autoArchive, autoDelete, ttl);
+        Integer ttl = req.ttlMinutes();
+        if (ttl != null && ttl < 0) {
+            throw new InvalidRequestException("ttlMinutes must be 0 (no deadline) or more minutes, got " + ttl);
+        }
+        return new LifecycleSettings(autoStop, autoPause, autoArchive, autoDelete, ttl == null || ttl == 0 ? null : ttl);
     }
 
     private static int nonNegative(String field, Integer v, int def) {

@@ -147,6 +147,12 @@ class LifecycleIT extends BerthIT {
                 assertThat(r.statusCode()).as(bad).isEqualTo(400);
                 assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("problem+json");
             }
+            for (String body : new String[] {"\"autoStopInterval\":5,\"autoPauseInterval\":5",
+                    "\"autoPauseInterval\":5,\"autoDeleteInterval\":0", "\"ttlMinutes\":-1",
+                    "\"autoPauseInterval\":-1"}) {
+                var r = admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"," + body + "}");
+                assertThat(r.statusCode()).as(body).isEqualTo(400);
+            }
             assertThat(ok(admin("POST", "/api/sandbox/" + id + "/autodelete/-7", null)).get("autoDeleteInterval").asInt())
                     .isEqualTo(-1);
             JsonNode paused = ok(admin("POST", "/api/sandbox/" + id + "/autopause/30", null));
