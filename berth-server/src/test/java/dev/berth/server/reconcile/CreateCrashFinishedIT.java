@@ -44,7 +44,7 @@ class CreateCrashFinishedIT {
         CompletableFuture<HttpResponse<String>> create = cp.callAsync("POST", "/api/sandbox",
                 "{\"snapshot\":\"berth/busybox\",\"labels\":{\"case\":\"crash-create\"}}");
         // the row is recorded (creating, desired started) and the create is waiting on the frozen engine
-        String id = Awaitility.await("create recorded").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+        String id = Awaitility.await("create recorded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> creatingId(), v -> v != null);
         cp.kill9();
         assertThat(create.isDone() && !create.isCompletedExceptionally()).as("the create never answered").isFalse();
