@@ -39,12 +39,23 @@ class CreateCrashFinishedIT {
                 "berth.runner-id", runnerId, "berth.reconciler.transition-timeout", "3m"));
         cp.start();
         frozenPid = Long.parseLong(Files.readString(RestartableEngine.dir().resolve("dockerd.pid")).trim());
+        // the snapshot must be active before the engine is frozen: its import ends with engine calls, and a create of
+        // a snapshot that is not active yet is refused before any row is recorded
+        Awaitility.await("berth/busybox active").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    for (JsonNode s : json(cp.call("GET", "/api/snapshots?limit=100", null)).get("items")) {
+                        if ("berth/busybox".equals(s.get("name").asString()) && "active".equals(s.get("state").asString())) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
 
         signal("STOP");
         CompletableFuture<HttpResponse<String>> create = cp.callAsync("POST", "/api/sandbox",
                 "{\"snapshot\":\"berth/busybox\",\"labels\":{\"case\":\"crash-create\"}}");
         // the row is recorded (creating, desired started) and the create is waiting on the frozen engine
-        String id = Awaitility.await("create recorded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        String id = Awaitility.await("create recorded").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> creatingId(), v -> v != null);
         cp.kill9();
         assertThat(create.isDone() && !create.isCompletedExceptionally()).as("the create never answered").isFalse();
