@@ -13,7 +13,9 @@ final class SandboxEvents {
     record Created(String id, String organizationId, String name, String state) {
     }
 
-    record StateUpdated(String id, String organizationId, String oldState, String newState, String errorReason) {
+    /** {@code stateReason}: the lifecycle policy that made the change and why (null for a user's own action). */
+    record StateUpdated(String id, String organizationId, String oldState, String newState, String errorReason,
+            String stateReason) {
     }
 
     static Created created(Sandbox s) {
@@ -22,6 +24,6 @@ final class SandboxEvents {
 
     static StateUpdated stateUpdated(Sandbox s, SandboxState from) {
         return new StateUpdated(s.getId(), s.getOrganizationId(), from.wireName(), s.getState().wireName(),
-                s.getErrorReason());
+                s.getErrorReason(), s.getStateReason());
     }
 }
