@@ -21,7 +21,9 @@ public record LifecycleDecision(Action action, String reason, Instant nextCheck)
         STOP,
         PAUSE,
         ARCHIVE,
-        DELETE
+        DELETE,
+        /** Commit a running sandbox's files to its backup image (it keeps running). */
+        BACKUP
     }
 
     static LifecycleDecision none(Instant next) {

@@ -17,20 +17,26 @@ public final class LifecyclePolicy {
     private final Duration minute;
     private final Duration maxArchive;
     private final boolean archiveSupported;
+    private final Duration backupInterval;
 
     /**
      * @param minute           what one minute of an interval lasts (a minute; tests run on seconds)
      * @param maxArchive       the longest a stopped sandbox waits before it is archived (and what an interval of 0
      *                         means); longer intervals are capped to it
      * @param archiveSupported false where sandboxes cannot be archived (then none is archived automatically)
+     * @param backupInterval   how often a running sandbox is backed up; zero = never
      */
-    public LifecyclePolicy(Duration minute, Duration maxArchive, boolean archiveSupported) {
+    public LifecyclePolicy(Duration minute, Duration maxArchive, boolean archiveSupported, Duration backupInterval) {
         if (maxArchive.isNegative() || maxArchive.isZero()) {
             throw new IllegalArgumentException("the maximum auto-archive interval must be positive, got " + maxArchive);
         }
         this.minute = minute;
         this.maxArchive = maxArchive;
         this.archiveSupported = archiveSupported;
+        if (backupInterval.isNegative()) {
+            throw new IllegalArgumentException("the backup interval must not be negative, got " + backupInterval);
+        }
+        this.backupInterval = backupInterval;
     }
 
     public LifecycleDecision decide(LifecycleView v, Instant now) {
@@ -58,12 +64,12 @@ public final class LifecyclePolicy {
         boolean pause = v.autoPause() > 0;
         int minutes = pause ? v.autoPause() : v.autoStop();
         if (minutes <= 0) {
-            return LifecycleDecision.none(ttlNext);
+            return backup(v, now, ttlNext);
         }
         Instant idleSince = latest(latest(v.lastActivityAt(), v.stateChangedAt()), v.policyChangedAt());
         Instant due = idleSince.plus(minutes(minutes));
         if (now.isBefore(due)) {
-            return LifecycleDecision.none(earliest(due, ttlNext));
+            return backup(v, now, earliest(due, ttlNext));
         }
         if (v.busy() == null) {
             return new LifecycleDecision(Action.PROBE, null, null);
@@ -74,6 +80,19 @@ public final class LifecyclePolicy {
         String what = pause ? "auto-pause" : "auto-stop";
         return LifecycleDecision.act(pause ? Action.PAUSE : Action.STOP, what + ": idle for " + minutes
                 + " min (no toolbox call, open connection or running command since " + idleSince + ")");
+    }
+
+    /** A running sandbox's periodic backup, one interval after its last (or after it started), when nothing else is due. */
+    private LifecycleDecision backup(LifecycleView v, Instant now, Instant next) {
+        if (backupInterval.isZero()) {
+            return LifecycleDecision.none(next);
+        }
+        Instant due = latest(v.backupAt(), v.stateChangedAt()).plus(backupInterval);
+        if (now.isBefore(due)) {
+            return LifecycleDecision.none(earliest(due, next));
+        }
+        return new LifecycleDecision(Action.BACKUP, "backup: last one " + (v.backupAt() == null ? "never taken"
+                : "at " + v.backupAt()), earliest(now.plus(backupInterval), next));
     }
 
     private LifecycleDecision stopped(LifecycleView v, Instant now, Instant ttlNext) {

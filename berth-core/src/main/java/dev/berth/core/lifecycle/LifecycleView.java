@@ -14,14 +14,15 @@ import java.time.Instant;
  * @param autoArchive     minutes stopped before it is archived; 0 = the configured maximum
  * @param autoDelete      minutes stopped before it is deleted; negative = never, 0 = as soon as it stops
  * @param destroyAt       the absolute deadline ({@code ttl}), or null
+ * @param backupAt        when its last backup was taken (null: none yet)
  * @param busy            what a probe of the sandbox's agent found: true = a toolbox command still runs, false =
  *                        none, null = not probed for this decision
  */
 public record LifecycleView(SandboxState state, Instant stateChangedAt, Instant lastActivityAt, Instant policyChangedAt,
-        int autoStop, int autoPause, int autoArchive, int autoDelete, Instant destroyAt, Boolean busy) {
+        int autoStop, int autoPause, int autoArchive, int autoDelete, Instant destroyAt, Instant backupAt, Boolean busy) {
 
     public LifecycleView withBusy(boolean probed) {
         return new LifecycleView(state, stateChangedAt, lastActivityAt, policyChangedAt, autoStop, autoPause,
-                autoArchive, autoDelete, destroyAt, probed);
+                autoArchive, autoDelete, destroyAt, backupAt, probed);
     }
 }

@@ -13,14 +13,14 @@ import org.junit.jupiter.api.Test;
 class LifecyclePolicyTest {
 
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
-    private final LifecyclePolicy policy = new LifecyclePolicy(Duration.ofMinutes(1), Duration.ofDays(7), true);
+    private final LifecyclePolicy policy = new LifecyclePolicy(Duration.ofMinutes(1), Duration.ofDays(7), true, Duration.ZERO);
 
     private static LifecycleView started(int autoStop, int autoPause) {
-        return new LifecycleView(SandboxState.STARTED, T0, T0, null, autoStop, autoPause, 0, -1, null, null);
+        return new LifecycleView(SandboxState.STARTED, T0, T0, null, autoStop, autoPause, 0, -1, null, null, null);
     }
 
     private static LifecycleView stopped(int autoArchive, int autoDelete) {
-        return new LifecycleView(SandboxState.STOPPED, T0, T0, null, 15, 0, autoArchive, autoDelete, null, null);
+        return new LifecycleView(SandboxState.STOPPED, T0, T0, null, 15, 0, autoArchive, autoDelete, null, null, null);
     }
 
     private static Instant at(Duration d) {
@@ -52,7 +52,7 @@ class LifecyclePolicyTest {
 
     @Test
     void activityMovesTheDeadline() {
-        var v = new LifecycleView(SandboxState.STARTED, T0, at(Duration.ofMinutes(10)), null, 15, 0, 0, -1, null, null);
+        var v = new LifecycleView(SandboxState.STARTED, T0, at(Duration.ofMinutes(10)), null, 15, 0, 0, -1, null, null, null);
         assertThat(policy.decide(v, at(Duration.ofMinutes(24))).action()).isEqualTo(Action.NONE);
         assertThat(policy.decide(v, at(Duration.ofMinutes(25))).action()).isEqualTo(Action.PROBE);
     }
@@ -60,14 +60,14 @@ class LifecyclePolicyTest {
     @Test
     void aTerminalHeldOpenIsActivityUpToNow() {
         // a held connection is stamped "now" at every flush: the view's last activity is recent however long it lasts
-        var v = new LifecycleView(SandboxState.STARTED, T0, at(Duration.ofHours(5)), null, 15, 0, 0, -1, null, null);
+        var v = new LifecycleView(SandboxState.STARTED, T0, at(Duration.ofHours(5)), null, 15, 0, 0, -1, null, null, null);
         assertThat(policy.decide(v, at(Duration.ofHours(5).plusSeconds(5))).action()).isEqualTo(Action.NONE);
     }
 
     @Test
     void anIntervalChangedWhileIdleCountsFromTheChange() {
         // idle since T0; at +20 min the interval is set to 15: not stopped at once, but 15 min after the change
-        var v = new LifecycleView(SandboxState.STARTED, T0, T0, at(Duration.ofMinutes(20)), 15, 0, 0, -1, null, null);
+        var v = new LifecycleView(SandboxState.STARTED, T0, T0, at(Duration.ofMinutes(20)), 15, 0, 0, -1, null, null, null);
         assertThat(policy.decide(v, at(Duration.ofMinutes(21))).action()).isEqualTo(Action.NONE);
         assertThat(policy.decide(v, at(Duration.ofMinutes(35)).minusSeconds(1)).action()).isEqualTo(Action.NONE);
         assertThat(policy.decide(v, at(Duration.ofMinutes(35))).action()).isEqualTo(Action.PROBE);
@@ -89,9 +89,9 @@ class LifecyclePolicyTest {
 
     @Test
     void aPausedSandboxIsLeftAloneButForItsTtl() {
-        var v = new LifecycleView(SandboxState.PAUSED, T0, T0, null, 0, 5, 0, 0, null, null);
+        var v = new LifecycleView(SandboxState.PAUSED, T0, T0, null, 0, 5, 0, 0, null, null, null);
         assertThat(policy.decide(v, at(Duration.ofDays(3))).action()).isEqualTo(Action.NONE);
-        var ttl = new LifecycleView(SandboxState.PAUSED, T0, T0, null, 0, 5, 0, 0, at(Duration.ofHours(1)), null);
+        var ttl = new LifecycleView(SandboxState.PAUSED, T0, T0, null, 0, 5, 0, 0, at(Duration.ofHours(1)), null, null);
         assertThat(policy.decide(ttl, at(Duration.ofHours(1))).action()).isEqualTo(Action.DELETE);
     }
 
@@ -131,13 +131,13 @@ class LifecyclePolicyTest {
 
     @Test
     void withoutArchivingAStoppedSandboxIsNeverArchived() {
-        var noArchive = new LifecyclePolicy(Duration.ofMinutes(1), Duration.ofDays(7), false);
+        var noArchive = new LifecyclePolicy(Duration.ofMinutes(1), Duration.ofDays(7), false, Duration.ZERO);
         assertThat(noArchive.decide(stopped(1, -1), at(Duration.ofDays(30))).action()).isEqualTo(Action.NONE);
     }
 
     @Test
     void anArchivedSandboxIsDeletedAfterItsDeleteInterval() {
-        var v = new LifecycleView(SandboxState.ARCHIVED, T0, T0, null, 15, 0, 0, 120, null, null);
+        var v = new LifecycleView(SandboxState.ARCHIVED, T0, T0, null, 15, 0, 0, 120, null, null, null);
         assertThat(policy.decide(v, at(Duration.ofMinutes(120)).minusSeconds(1)).action()).isEqualTo(Action.NONE);
         assertThat(policy.decide(v, at(Duration.ofMinutes(120))).action()).isEqualTo(Action.DELETE);
     }
@@ -145,7 +145,7 @@ class LifecyclePolicyTest {
     @Test
     void ttlIsAnAbsoluteDeadlineWhateverTheActivity() {
         var v = new LifecycleView(SandboxState.STARTED, T0, at(Duration.ofMinutes(59)), null, 15, 0, 0, -1,
-                at(Duration.ofMinutes(60)), true);
+                at(Duration.ofMinutes(60)), null, true);
         var before = policy.decide(v, at(Duration.ofMinutes(60)).minusSeconds(1));
         assertThat(before.action()).isNotEqualTo(Action.DELETE);
         var d = policy.decide(v, at(Duration.ofMinutes(60)));
@@ -155,13 +155,13 @@ class LifecyclePolicyTest {
 
     @Test
     void theNextCheckIsTheEarliestDeadline() {
-        var v = new LifecycleView(SandboxState.STARTED, T0, T0, null, 15, 0, 0, -1, at(Duration.ofMinutes(5)), null);
+        var v = new LifecycleView(SandboxState.STARTED, T0, T0, null, 15, 0, 0, -1, at(Duration.ofMinutes(5)), null, null);
         assertThat(policy.decide(v, at(Duration.ofMinutes(1))).nextCheck()).isEqualTo(at(Duration.ofMinutes(5)));
     }
 
     @Test
     void aTransitionalSandboxIsLeftToItsAction() {
-        var v = new LifecycleView(SandboxState.STOPPING, T0, T0, null, 15, 0, 0, 0, T0, null);
+        var v = new LifecycleView(SandboxState.STOPPING, T0, T0, null, 15, 0, 0, 0, T0, null, null);
         assertThat(policy.decide(v, at(Duration.ofDays(1))).action()).isEqualTo(Action.NONE);
     }
 
@@ -177,7 +177,27 @@ class LifecyclePolicyTest {
 
     @Test
     void theMaximumMustBePositive() {
-        assertThatThrownBy(() -> new LifecyclePolicy(Duration.ofMinutes(1), Duration.ZERO, true))
+        assertThatThrownBy(() -> new LifecyclePolicy(Duration.ofMinutes(1), Duration.ZERO, true, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRunningSandboxIsBackedUpEveryIntervalWhenNothingElseIsDue() {
+        var backups = new LifecyclePolicy(Duration.ofMinutes(1), Duration.ofDays(7), true, Duration.ofMinutes(30));
+        var fresh = new LifecycleView(SandboxState.STARTED, T0, T0, null, 0, 0, 0, -1, null, null, null);
+        assertThat(backups.decide(fresh, at(Duration.ofMinutes(30)).minusSeconds(1)).action()).isEqualTo(Action.NONE);
+        assertThat(backups.decide(fresh, at(Duration.ofMinutes(30))).action()).isEqualTo(Action.BACKUP);
+        var backedUp = new LifecycleView(SandboxState.STARTED, T0, T0, null, 0, 0, 0, -1, null,
+                at(Duration.ofMinutes(30)), null);
+        var next = backups.decide(backedUp, at(Duration.ofMinutes(31)));
+        assertThat(next.action()).isEqualTo(Action.NONE);
+        assertThat(next.nextCheck()).isEqualTo(at(Duration.ofMinutes(60)));
+        // an idle stop due at the same time wins: a stopped sandbox keeps its files anyway
+        var idle = new LifecycleView(SandboxState.STARTED, T0, T0, null, 30, 0, 0, -1, null, null, false);
+        assertThat(backups.decide(idle, at(Duration.ofMinutes(30))).action()).isEqualTo(Action.STOP);
+        // stopped sandboxes are not backed up
+        assertThat(backups.decide(stopped(0, -1), at(Duration.ofDays(1))).action()).isNotEqualTo(Action.BACKUP);
+        // and without an interval, never
+        assertThat(policy.decide(fresh, at(Duration.ofDays(1))).action()).isEqualTo(Action.NONE);
     }
 }

@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxArchive    the longest a stopped sandbox waits before it is archived (auto-archive 0 means this)
  * @param probeTimeout  how long the check for running toolbox commands may take before it counts as "none"
  * @param workers       threads that carry out the policies' stops, pauses, archives and deletes
+ * @param backupInterval how often a running sandbox's files are backed up to the registry (0 = never, the default)
  */
 @Validated
 @ConfigurationProperties("berth.lifecycle")
@@ -25,7 +26,8 @@ public record LifecycleProperties(
         @DefaultValue("1m") Duration minute,
         @DefaultValue("7d") Duration maxArchive,
         @DefaultValue("5s") Duration probeTimeout,
-        @DefaultValue("2") int workers) {
+        @DefaultValue("2") int workers,
+        @DefaultValue("0s") Duration backupInterval) {
 
     public LifecycleProperties {
         for (var e : java.util.Map.of("sweep-interval", sweepInterval, "activity-flush", activityFlush, "minute", minute,
@@ -34,6 +36,10 @@ public record LifecycleProperties(
                 throw new IllegalArgumentException("berth.lifecycle." + e.getKey() + " must be positive, got "
                         + e.getValue());
             }
+        }
+        if (backupInterval.isNegative()) {
+            throw new IllegalArgumentException("berth.lifecycle.backup-interval must be 0 (off) or positive, got "
+                    + backupInterval);
         }
         if (workers < 1 || workers > 64) {
             throw new IllegalArgumentException("berth.lifecycle.workers must be 1 to 64, got " + workers);

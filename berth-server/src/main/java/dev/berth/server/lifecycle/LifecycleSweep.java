@@ -72,7 +72,7 @@ class LifecycleSweep implements Lifecycle, SmartLifecycle {
         this.audit = audit;
         this.props = props;
         this.clock = clock;
-        this.policy = new LifecyclePolicy(props.minute(), props.maxArchive(), false);
+        this.policy = new LifecyclePolicy(props.minute(), props.maxArchive(), false, props.backupInterval());
     }
 
     @Override
@@ -132,6 +132,7 @@ class LifecycleSweep implements Lifecycle, SmartLifecycle {
             case PAUSE -> act(s, pause, "auto-pause", d.reason());
             case DELETE -> act(s, destroy, d.reason().startsWith("ttl") ? "ttl" : "auto-delete", d.reason());
             case ARCHIVE -> log.debug("sandbox {}: archiving is not available", id);
+            case BACKUP -> log.debug("sandbox {}: backups are not available", id);
         }
     }
 
@@ -151,7 +152,7 @@ class LifecycleSweep implements Lifecycle, SmartLifecycle {
     private static LifecycleView view(Sandbox s, Boolean busy) {
         return new LifecycleView(s.getState(), s.getStateChangedAt(), s.getLastActivityAt(), s.getPolicyChangedAt(),
                 s.getAutoStopInterval(), s.getAutoPauseInterval(), s.getAutoArchiveInterval(), s.getAutoDeleteInterval(),
-                s.getDestroyAt(), busy);
+                s.getDestroyAt(), s.getBackupAt(), busy);
     }
 
     @Override

@@ -124,6 +124,13 @@ public class Sandbox {
     @Column(name = "state_reason")
     private String stateReason;
 
+    /** The registry image of its last backup (null: none), and when it was taken. */
+    @Column(name = "backup_image")
+    private String backupImage;
+
+    @Column(name = "backup_at")
+    private Instant backupAt;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -423,6 +430,20 @@ public class Sandbox {
     /** Why the sandbox is moving (a policy's reason), or null for a user's own action. */
     public void explainState(String reason) {
         this.stateReason = reason;
+    }
+
+    /** A verified backup, replacing the previous one. */
+    public void recordBackup(String image, Instant at) {
+        this.backupImage = image;
+        this.backupAt = at;
+    }
+
+    public String getBackupImage() {
+        return backupImage;
+    }
+
+    public Instant getBackupAt() {
+        return backupAt;
     }
 
     public int getAutoPauseInterval() {
