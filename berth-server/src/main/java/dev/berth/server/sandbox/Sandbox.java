@@ -135,7 +135,7 @@ public class Sandbox {
     private String spawnEnvJson;
 
     /**
-     * The registry image of its latest archive ({@link ArchiveImage}), null if never archived: what a restore creates
+     * The registry image of its latest archive ({@link dev.berth.core.sandbox.ArchiveImage}), null if never archived: what a restore creates
      * the container from, and, once restored, the image that container runs on (kept until the next archive or
      * the delete).
      */
