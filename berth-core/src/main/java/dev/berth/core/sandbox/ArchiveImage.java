@@ -21,9 +21,13 @@ public record ArchiveImage(String sandboxId, String tag) {
         }
     }
 
-    /** A new archive's image (a new tag every time: a stale manifest of an earlier archive never passes for it). */
+    /**
+     * A new archive's image (a new tag every time: a stale manifest of an earlier archive never passes for it). The tag
+     * is the time in base 36 (8 characters), so that a reference of a UUID sandbox stays within 60 characters, as image
+     * jobs' resource ids ({@code img:<ref>}, 64) need.
+     */
     public static ArchiveImage next(String sandboxId, Instant now) {
-        return new ArchiveImage(sandboxId, "a" + now.toEpochMilli());
+        return new ArchiveImage(sandboxId, Long.toString(now.toEpochMilli(), 36));
     }
 
     public static ArchiveImage parse(String ref) {

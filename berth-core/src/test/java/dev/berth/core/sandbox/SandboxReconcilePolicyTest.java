@@ -361,7 +361,9 @@ class SandboxReconcilePolicyTest {
     @Test
     void archiveImagesLiveInTheirOwnNamespaceOneRepositoryPerSandbox() {
         var a = ArchiveImage.next("0b6c3f1e-1111-4222-8333-944455556666", T0);
-        assertThat(a.ref()).isEqualTo("berth-archive/0b6c3f1e-1111-4222-8333-944455556666:a" + T0.toEpochMilli());
+        assertThat(a.ref()).isEqualTo("berth-archive/0b6c3f1e-1111-4222-8333-944455556666:"
+                + Long.toString(T0.toEpochMilli(), 36));
+        assertThat(("img:" + a.ref()).length()).isLessThanOrEqualTo(64);
         assertThat(a.repository()).isEqualTo("berth-archive/0b6c3f1e-1111-4222-8333-944455556666");
         assertThat(ArchiveImage.parse(a.ref())).isEqualTo(a);
         assertThat(ArchiveImage.isArchive("Berth-Archive/x:y")).isTrue();
