@@ -125,8 +125,8 @@ public final class SandboxReconcilePolicy {
                                 "the sandbox's container was removed outside Berth while starting");
                 case EXITED, CREATED -> drive(sandbox.state(), observed, inState, RunnerCommand.START);
             };
-            case RESTORING -> observed == ContainerStatus.RUNNING ? ReconcileDecision.move(SandboxState.STARTED)
-                    : timedOut(sandbox.state(), observed, inState);
+            case RESTORING -> restoring(sandbox, observed, inState);
+            case ARCHIVING -> archiving(sandbox, observed, inState);
             case STOPPING -> switch (observed) {
                 case EXITED, CREATED -> ReconcileDecision.move(SandboxState.STOPPED);
                 case MISSING -> ReconcileDecision.fail(ErrorKind.CONTAINER_REMOVED,
@@ -177,6 +177,48 @@ public final class SandboxReconcilePolicy {
                             ? new ReconcileDecision(SandboxState.PAUSED, null, null, List.of(RunnerCommand.PAUSE), null)
                             : new ReconcileDecision(SandboxState.STARTED, null, null, List.of(RunnerCommand.RESUME), null);
         };
+    }
+
+    /**
+     * An archive is left to its request for the action grace and while a runner job for it runs; after that its
+     * request died, and the container tells how far it got. Still there: the archive is abandoned and the sandbox
+     * is stopped as it was (archiving again makes a new archive). Gone: the archive removes the container only
+     * after the registry showed the pushed image, so the sandbox is archived.
+     */
+    private ReconcileDecision archiving(SandboxView sandbox, ContainerStatus observed, Duration inState) {
+        if (sandbox.jobInFlight()) {
+            return ReconcileDecision.NOTHING;
+        }
+        if (inState.compareTo(actionGrace) < 0) {
+            return ReconcileDecision.lookAgain(actionGrace.minus(inState));
+        }
+        return switch (observed) {
+            case EXITED, CREATED -> new ReconcileDecision(SandboxState.STOPPED, null, "the archive was interrupted "
+                    + "(the control plane stopped while archiving); the sandbox is unchanged on its runner: archive it "
+                    + "again", List.of(), null);
+            case MISSING -> ReconcileDecision.move(SandboxState.ARCHIVED);
+            case RUNNING -> timedOut(sandbox.state(), observed, inState);
+        };
+    }
+
+    /**
+     * A restore whose container runs is done. Otherwise it is left to its request for the action grace and while
+     * a runner job for it runs; then a container that was made is started, and a restore that made none goes back
+     * to archived (the archive is untouched), for a later start to try again.
+     */
+    private ReconcileDecision restoring(SandboxView sandbox, ContainerStatus observed, Duration inState) {
+        if (observed == ContainerStatus.RUNNING) {
+            return ReconcileDecision.move(SandboxState.STARTED);
+        }
+        if (sandbox.jobInFlight()) {
+            return ReconcileDecision.NOTHING;
+        }
+        if (observed == ContainerStatus.MISSING) {
+            return inState.compareTo(actionGrace) < 0 ? ReconcileDecision.lookAgain(actionGrace.minus(inState))
+                    : new ReconcileDecision(SandboxState.ARCHIVED, null, "the restore was interrupted before its "
+                            + "container was made; the archive is kept: start the sandbox again", List.of(), null);
+        }
+        return drive(sandbox.state(), observed, inState, RunnerCommand.START);
     }
 
     /**

@@ -300,4 +300,99 @@ class SandboxReconcilePolicyTest {
         assertThatThrownBy(() -> new SandboxReconcilePolicy(GRACE, GRACE)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("action grace");
     }
+
+    // --- archive and restore (a request that died half-way) ---
+
+    private static SandboxView archiving(boolean jobInFlight) {
+        return new SandboxView(SandboxState.ARCHIVING, DesiredState.ARCHIVED, 7, T0, jobInFlight, null);
+    }
+
+    @Test
+    void anArchiveIsLeftToItsRequestForTheGraceAndWhileItsJobRuns() {
+        var early = at(archiving(false), inspected(ContainerStatus.EXITED), GRACE.minusSeconds(1));
+        assertThat(early.changesNothing()).isTrue();
+        assertThat(early.lookAgainIn()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(at(archiving(true), inventory(ContainerStatus.EXITED), TIMEOUT.plusSeconds(1)))
+                .isEqualTo(ReconcileDecision.NOTHING);
+    }
+
+    @Test
+    void anInterruptedArchiveWhoseContainerRemainsIsStoppedAgainWithAReason() {
+        var d = at(archiving(false), inspected(ContainerStatus.EXITED), GRACE);
+        assertThat(d.moveTo()).isEqualTo(SandboxState.STOPPED);
+        assertThat(d.errorKind()).isNull();
+        assertThat(d.reason()).contains("archive was interrupted").contains("archive it again");
+        assertThat(d.commands()).isEmpty();
+        assertThat(at(archiving(false), inventory(ContainerStatus.CREATED), GRACE.plusSeconds(5)).moveTo())
+                .isEqualTo(SandboxState.STOPPED);
+    }
+
+    @Test
+    void anArchiveWhoseContainerIsGoneWasVerifiedAndIsArchived() {
+        var d = at(archiving(false), inspected(ContainerStatus.MISSING), GRACE);
+        assertThat(d).isEqualTo(ReconcileDecision.move(SandboxState.ARCHIVED));
+        assertThat(at(archiving(false), inspected(ContainerStatus.MISSING), GRACE.minusMillis(1)).moveTo()).isNull();
+    }
+
+    @Test
+    void anArchivingSandboxWhoseContainerRunsTimesOutAsBefore() {
+        assertThat(at(archiving(false), inspected(ContainerStatus.RUNNING), TIMEOUT).moveTo()).isNull();
+        var d = at(archiving(false), inspected(ContainerStatus.RUNNING), TIMEOUT.plusSeconds(1));
+        assertThat(d.errorKind()).isEqualTo(ErrorKind.TRANSITION_TIMEOUT);
+    }
+
+    @Test
+    void aRestoreWhoseContainerRunsIsStartedAtOnce() {
+        assertThat(at(view(SandboxState.RESTORING), inspected(ContainerStatus.RUNNING), Duration.ZERO))
+                .isEqualTo(ReconcileDecision.move(SandboxState.STARTED));
+        assertThat(at(busy(SandboxState.RESTORING), inspected(ContainerStatus.RUNNING), Duration.ZERO).moveTo())
+                .isEqualTo(SandboxState.STARTED);
+    }
+
+    @Test
+    void aRestoreThatMadeNoContainerGoesBackToArchivedAfterTheGrace() {
+        var early = at(view(SandboxState.RESTORING), inspected(ContainerStatus.MISSING), GRACE.minusSeconds(2));
+        assertThat(early.changesNothing()).isTrue();
+        assertThat(early.lookAgainIn()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(at(busy(SandboxState.RESTORING), inventory(ContainerStatus.MISSING), TIMEOUT.plusSeconds(1)))
+                .isEqualTo(ReconcileDecision.NOTHING);
+        var d = at(view(SandboxState.RESTORING), inspected(ContainerStatus.MISSING), GRACE);
+        assertThat(d.moveTo()).isEqualTo(SandboxState.ARCHIVED);
+        assertThat(d.errorKind()).isNull();
+        assertThat(d.reason()).contains("archive is kept").contains("start the sandbox again");
+        // also long after: never an error that would lose track of the archive
+        assertThat(at(view(SandboxState.RESTORING), inspected(ContainerStatus.MISSING), TIMEOUT.plusSeconds(60))
+                .moveTo()).isEqualTo(SandboxState.ARCHIVED);
+    }
+
+    @Test
+    void aRestoreWhoseContainerWasMadeButNotStartedIsStartedThenTimesOut() {
+        assertThat(at(view(SandboxState.RESTORING), inspected(ContainerStatus.CREATED), GRACE.minusSeconds(1))
+                .commands()).isEmpty();
+        assertThat(at(view(SandboxState.RESTORING), inspected(ContainerStatus.EXITED), GRACE))
+                .isEqualTo(ReconcileDecision.send(RunnerCommand.START, SandboxReconcilePolicy.FOLLOW_UP));
+        var late = at(view(SandboxState.RESTORING), inspected(ContainerStatus.EXITED), TIMEOUT.plusSeconds(1));
+        assertThat(late.errorKind()).isEqualTo(ErrorKind.TRANSITION_TIMEOUT);
+        assertThat(late.reason()).contains("start it again");
+    }
+
+    @Test
+    void theTableLetsAFailedRestoreReturnToArchived() {
+        assertThat(SandboxTransitions.isAllowed(SandboxState.RESTORING, SandboxState.ARCHIVED)).isTrue();
+        assertThat(SandboxTransitions.isAllowed(SandboxState.ARCHIVED, SandboxState.STARTING)).isFalse();
+    }
+
+    @Test
+    void archiveImagesLiveInTheirOwnNamespaceOneRepositoryPerSandbox() {
+        var a = ArchiveImage.next("0b6c3f1e-1111-4222-8333-944455556666", T0);
+        assertThat(a.ref()).isEqualTo("berth-archive/0b6c3f1e-1111-4222-8333-944455556666:"
+                + Long.toString(T0.toEpochMilli(), 36));
+        assertThat(("img:" + a.ref()).length()).isLessThanOrEqualTo(64);
+        assertThat(a.repository()).isEqualTo("berth-archive/0b6c3f1e-1111-4222-8333-944455556666");
+        assertThat(ArchiveImage.parse(a.ref())).isEqualTo(a);
+        assertThat(ArchiveImage.isArchive("Berth-Archive/x:y")).isTrue();
+        assertThat(ArchiveImage.isArchive("berth-snapshot/x:latest")).isFalse();
+        assertThatThrownBy(() -> ArchiveImage.parse("berth-snapshot/x:latest")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ArchiveImage("../x", "t")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

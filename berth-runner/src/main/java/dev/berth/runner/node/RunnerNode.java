@@ -169,16 +169,21 @@ public final class RunnerNode implements AutoCloseable {
                 }
                 case COMMIT_SANDBOX -> {
                     String ref = ControlPlaneClient.parse(job.payload(), java.util.Map.class).get("imageRef").toString();
-                    if (!ref.startsWith("berth-snapshot/")) {
-                        throw new IOException("refusing to commit to '" + ref + "': not a snapshot image name");
+                    boolean ownArchive = dev.berth.core.sandbox.ArchiveImage.isArchive(ref)
+                            && dev.berth.core.sandbox.ArchiveImage.parse(ref).sandboxId().equals(job.sandboxId());
+                    if (!ref.startsWith("berth-snapshot/") && !ownArchive) {
+                        throw new IOException("refusing to commit to '" + ref + "': not a snapshot image name nor "
+                                + "this sandbox's archive");
                     }
                     runner.commitAndPush(job.sandboxId(), ref);
                     yield JobResult.success(runner.observe(job.sandboxId()).status());
                 }
                 case PULL_IMAGE, REMOVE_IMAGE -> {
                     String ref = ControlPlaneClient.parse(job.payload(), java.util.Map.class).get("imageRef").toString();
-                    if (!ref.startsWith("berth-snapshot/") && !ref.startsWith("berth/")) {
-                        throw new IOException("refusing to " + job.type() + " '" + ref + "': not a snapshot image name");
+                    if (!ref.startsWith("berth-snapshot/") && !ref.startsWith("berth/")
+                            && !dev.berth.core.sandbox.ArchiveImage.isArchive(ref)) {
+                        throw new IOException("refusing to " + job.type() + " '" + ref + "': not a snapshot or "
+                                + "archive image name");
                     }
                     if (job.type() == dev.berth.protocol.runner.JobType.PULL_IMAGE) {
                         runner.ensureImage(ref, line -> { });

@@ -105,6 +105,61 @@ public class SnapshotRegistry {
     }
 
     /**
+     * The layers of a stored image after checking that the registry holds its manifest, its config and every layer
+     * blob (a manifest alone does not prove its blobs arrived); throws naming what is missing.
+     */
+    public List<Layer> verify(String localRef) {
+        String[] rt = split(localRef);
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(url("/v2/" + rt[0] + "/manifests/" + rt[1]))
+                .header("Accept", ACCEPT).GET());
+        if (r.statusCode() == 404) {
+            throw new EngineException("the registry at " + auth.host() + " does not hold " + localRef + " after its push");
+        }
+        check(r, "read the manifest of " + localRef);
+        JsonNode m = JSON.readTree(r.body());
+        List<String> blobs = new ArrayList<>();
+        blobs.add(m.path("config").path("digest").asString());
+        List<Layer> layers = new ArrayList<>();
+        for (JsonNode l : m.path("layers")) {
+            layers.add(new Layer(l.path("digest").asString(), l.path("size").asLong()));
+            blobs.add(l.path("digest").asString());
+        }
+        if (layers.isEmpty()) {
+            throw new EngineException("the registry's manifest of " + localRef + " lists no layers");
+        }
+        for (String digest : blobs) {
+            HttpResponse<byte[]> head = send(HttpRequest.newBuilder(url("/v2/" + rt[0] + "/blobs/" + digest))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+            if (head.statusCode() / 100 != 2) {
+                throw new EngineException("the registry at " + auth.host() + " lacks blob " + digest + " of " + localRef
+                        + " (HTTP " + head.statusCode() + ")");
+            }
+        }
+        return layers;
+    }
+
+    /** The tags of a repository; empty when the registry does not know it. */
+    public List<String> tags(String repository) {
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(url("/v2/" + repository + "/tags/list")).GET());
+        if (r.statusCode() == 404) {
+            return List.of();
+        }
+        check(r, "list the tags of " + repository);
+        List<String> tags = new ArrayList<>();
+        for (JsonNode t : JSON.readTree(r.body()).path("tags")) {
+            tags.add(t.asString());
+        }
+        return tags;
+    }
+
+    /** Deletes every tagged image of a repository (its blobs go at the registry's next garbage collection). */
+    public void deleteRepository(String repository) {
+        for (String tag : tags(repository)) {
+            delete(repository + ":" + tag);
+        }
+    }
+
+    /**
      * Stores image {@code source} under the name {@code target} too, inside the registry: its blobs are mounted
      * into the new repository (nothing is copied) and its manifest put there. No engine is involved.
      */

@@ -114,11 +114,12 @@ public class RunnerRegistry {
     }
 
     /**
-     * Whether the image is one the snapshot registry holds (a user's snapshot, or one of Berth's base images), so
-     * that any runner can pull it: every runner has the registry's address and credentials.
+     * Whether the image is one the snapshot registry holds (a user's snapshot, one of Berth's base images, or a
+     * sandbox's archive), so that any runner can pull it: every runner has the registry's address and credentials.
      */
     static boolean inRegistry(String imageRef) {
-        return imageRef.startsWith("berth-snapshot/") || imageRef.startsWith("berth/");
+        return imageRef.startsWith("berth-snapshot/") || imageRef.startsWith("berth/")
+                || dev.berth.core.sandbox.ArchiveImage.isArchive(imageRef);
     }
 
     private List<RunnerView> views(boolean pullable) {

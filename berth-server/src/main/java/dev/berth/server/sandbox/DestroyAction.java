@@ -1,17 +1,52 @@
 package dev.berth.server.sandbox;
 
+import dev.berth.core.error.BerthException;
+import dev.berth.core.sandbox.ArchiveImage;
 import dev.berth.core.sandbox.DesiredState;
 import dev.berth.core.sandbox.SandboxState;
+import dev.berth.server.registry.SnapshotRegistry;
 import dev.berth.server.runner.RunnerAdapter;
 import dev.berth.server.runner.RunnerRegistry;
 import java.time.Clock;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+/**
+ * Deletes a sandbox: its container and files on its runner (an archived one has none), and its archives in the
+ * registry. The archives go first, before anything is recorded: a registry that does not answer refuses the
+ * delete and changes nothing, instead of leaving a sandbox's files behind unaccounted.
+ */
 @Component
 public class DestroyAction extends SandboxAction {
 
-    public DestroyAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, Clock clock) {
+    private static final Logger log = LoggerFactory.getLogger(DestroyAction.class);
+
+    private final SandboxLocks locks;
+    private final SnapshotRegistry registry;
+
+    public DestroyAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, Clock clock,
+            SnapshotRegistry registry) {
         super(store, locks, runners, clock);
+        this.locks = locks;
+        this.registry = registry;
+    }
+
+    @Override
+    public Sandbox execute(String sandboxId) {
+        ReentrantLock lock = locks.of(sandboxId); // reentrant: the delete below takes it again
+        lock.lock();
+        try {
+            Sandbox s = store.load(sandboxId);
+            if (s.getArchiveImage() != null && s.getState() != SandboxState.DESTROYED) {
+                // every tag of its own repository: also an interrupted archive's, which the row no longer names
+                registry.deleteRepository(ArchiveImage.parse(s.getArchiveImage()).repository());
+            }
+            return super.execute(sandboxId);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -37,5 +72,14 @@ public class DestroyAction extends SandboxAction {
     @Override
     protected void onRunner(RunnerAdapter runner, Sandbox sandbox) {
         runner.destroy(sandbox.getId());
+        if (sandbox.getArchiveImage() != null) {
+            // a restored sandbox's container ran on its archive image, which nothing else uses
+            try {
+                runner.removeImage(sandbox.getArchiveImage());
+            } catch (BerthException e) {
+                log.warn("delete of sandbox {}: could not remove image {} from runner {}: {}", sandbox.getId(),
+                        sandbox.getArchiveImage(), runner.runnerId(), e.getMessage());
+            }
+        }
     }
 }

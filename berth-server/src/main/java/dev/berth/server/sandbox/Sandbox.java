@@ -158,6 +158,14 @@ public class Sandbox {
     @Column(name = "spawn_env_json")
     private String spawnEnvJson;
 
+    /**
+     * The registry image of its latest archive ({@link dev.berth.core.sandbox.ArchiveImage}), null if never archived: what a restore creates
+     * the container from, and, once restored, the image that container runs on (kept until the next archive or
+     * the delete).
+     */
+    @Column(name = "archive_image")
+    private String archiveImage;
+
     /** A wrapper, null until the first insert: that is how Spring Data tells a new row (persist, no lookup first). */
     @Version
     private Long version;
@@ -217,6 +225,9 @@ public class Sandbox {
         this.updatedAt = now;
         if (to == SandboxState.DESTROYED) {
             this.liveName = null;
+        }
+        if (to == SandboxState.ARCHIVED) {
+            this.runnerId = null; // its files are in the registry: it holds nothing on any runner
         }
         if (to != SandboxState.STARTED && to != SandboxState.STARTING && to != SandboxState.CREATING) {
             this.toolboxEnvJson = null; // the toolbox's env changes end with the processes they were for
@@ -306,6 +317,16 @@ public class Sandbox {
 
     public void assignRunner(String runnerId) {
         this.runnerId = runnerId;
+    }
+
+    /** Records the image an archive pushes (or pushed) this sandbox's files to. */
+    public void archiveAs(String imageRef, Instant now) {
+        this.archiveImage = imageRef;
+        this.updatedAt = now;
+    }
+
+    public String getArchiveImage() {
+        return archiveImage;
     }
 
     public void replaceLabels(String labelsJson, Instant now) {

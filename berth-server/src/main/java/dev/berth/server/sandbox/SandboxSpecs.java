@@ -21,9 +21,11 @@ public class SandboxSpecs {
         this.entrypoints = entrypoints;
     }
 
+    /** An archived (or restored) sandbox's container is made from its archive image, any other's from its snapshot's. */
     public SandboxSpec of(Sandbox s) {
         Resources r = new Resources(s.getCpu(), s.getMemoryGib(), s.getDiskGib());
-        return new SandboxSpec(s.getId(), s.getOrganizationId(), s.getImageRef(), r.nanoCpus(), r.memoryBytes(),
+        String image = s.getArchiveImage() != null ? s.getArchiveImage() : s.getImageRef();
+        return new SandboxSpec(s.getId(), s.getOrganizationId(), image, r.nanoCpus(), r.memoryBytes(),
                 r.diskBytes(), props.sandbox().pidsLimit(), s.getOsUser(), mapper.fromJson(s.getEnvJson()),
                 entrypoints.of(s.getOrganizationId(), s.getSnapshotName()), s.isNetworkBlockAll(),
                 s.getNetworkAllowList(), s.getDomainAllowList());

@@ -12,11 +12,23 @@ import org.springframework.stereotype.Component;
 public class StartAction extends SandboxAction {
 
     private final QuotaGate quotas;
+    private final RestoreAction restore;
 
     public StartAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, Clock clock,
-            QuotaGate quotas) {
+            QuotaGate quotas, RestoreAction restore) {
         super(store, locks, runners, clock);
         this.quotas = quotas;
+        this.restore = restore;
+    }
+
+    /** An archived sandbox has no container to start: it is restored onto a runner (see {@link RestoreAction}). */
+    @Override
+    public Sandbox execute(String sandboxId) {
+        SandboxState now = store.load(sandboxId).getState();
+        if (now == SandboxState.ARCHIVED || now == SandboxState.RESTORING) {
+            return restore.execute(sandboxId);
+        }
+        return super.execute(sandboxId);
     }
 
     @Override

@@ -511,7 +511,8 @@ public class SnapshotWorker implements dev.berth.server.runner.JobMaterials {
         // as the engine names it: docker.io/berth/default is berth/default, which the pull would replace
         String n = ref.toLowerCase(java.util.Locale.ROOT).replaceFirst("^(docker\\.io|index\\.docker\\.io|"
                 + "registry-1\\.docker\\.io)/", "").replaceFirst("^library/", "");
-        if (n.startsWith("berth-snapshot/") || n.startsWith("berth/") || n.startsWith("berth-bench/")) {
+        if (n.startsWith("berth-snapshot/") || n.startsWith("berth/") || n.startsWith("berth-bench/")
+                || dev.berth.core.sandbox.ArchiveImage.isArchive(n)) {
             throw new EngineException("imageName '" + ref + "': no active snapshot of that name in this organization");
         }
     }
