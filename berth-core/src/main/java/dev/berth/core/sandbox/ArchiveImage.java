@@ -30,6 +30,11 @@ public record ArchiveImage(String sandboxId, String tag) {
         return new ArchiveImage(sandboxId, Long.toString(now.toEpochMilli(), 36));
     }
 
+    /** A running sandbox's backup: the same repository, tags {@code b<time in base 36>}. */
+    public static ArchiveImage backup(String sandboxId, Instant now) {
+        return new ArchiveImage(sandboxId, "b" + Long.toString(now.toEpochMilli(), 36));
+    }
+
     public static ArchiveImage parse(String ref) {
         var m = REF.matcher(ref);
         if (!m.matches()) {

@@ -31,7 +31,8 @@ public final class SandboxTransitions {
         allow(ARCHIVING, ARCHIVED, ERROR, STOPPED);
         allow(ARCHIVED, RESTORING, DESTROYING);
         allow(RESTORING, STARTED, ERROR, DESTROYING, ARCHIVED);
-        allow(ERROR, DESTROYING, STARTING, STOPPED, STARTED);
+        // ARCHIVED: a recover makes a lost sandbox's last backup its archive, then restores it elsewhere
+        allow(ERROR, DESTROYING, STARTING, STOPPED, STARTED, ARCHIVED);
         allow(BUILD_FAILED, DESTROYING);
         allow(UNKNOWN, DESTROYING, ERROR, STARTED, STOPPED);
         allow(DESTROYING, DESTROYED, ERROR);

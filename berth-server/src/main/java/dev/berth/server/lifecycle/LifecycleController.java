@@ -8,6 +8,7 @@ import dev.berth.server.auth.RequiresPermission;
 import dev.berth.server.config.LifecycleProperties;
 import dev.berth.server.sandbox.ActivityTracker;
 import dev.berth.server.sandbox.PauseAction;
+import dev.berth.server.sandbox.RecoverAction;
 import dev.berth.server.sandbox.Sandbox;
 import dev.berth.server.sandbox.SandboxDto;
 import dev.berth.server.sandbox.SandboxMapper;
@@ -34,11 +35,13 @@ public class LifecycleController {
     private final SandboxMapper mapper;
     private final ActivityTracker activity;
     private final PauseAction pause;
+    private final RecoverAction recover;
     private final LifecycleProperties props;
     private final Clock clock;
 
     LifecycleController(SandboxService sandboxes, SandboxStore store, SandboxMapper mapper, ActivityTracker activity,
-            PauseAction pause, LifecycleProperties props, Clock clock) {
+            PauseAction pause, RecoverAction recover, LifecycleProperties props, Clock clock) {
+        this.recover = recover;
         this.sandboxes = sandboxes;
         this.store = store;
         this.mapper = mapper;
@@ -102,6 +105,22 @@ public class LifecycleController {
         Sandbox s = sandboxes.get(caller, idOrName);
         AuditContext.setTarget("sandbox", s.getId());
         return mapper.toDto(pause.execute(s.getId()), true);
+    }
+
+    /**
+     * Brings back a sandbox lost with its runner from its last backup, on another runner (409 naming why when it has
+     * no backup or is not lost). {@code skipStart} (in the SDK's API, unused by it) is refused rather than ignored.
+     */
+    @PostMapping("/recover")
+    @RequiresPermission(Permission.WRITE_SANDBOXES)
+    public SandboxDto recover(Caller caller, @PathVariable String idOrName,
+            @org.springframework.web.bind.annotation.RequestParam(required = false) Boolean skipStart) {
+        if (Boolean.TRUE.equals(skipStart)) {
+            throw new InvalidRequestException("skipStart: a recovered sandbox is always started; leave it out");
+        }
+        Sandbox s = sandboxes.get(caller, idOrName);
+        AuditContext.setTarget("sandbox", s.getId());
+        return mapper.toDto(recover.execute(s.getId()), true);
     }
 
     private SandboxDto change(Caller caller, String idOrName, java.util.function.Consumer<Sandbox> change) {

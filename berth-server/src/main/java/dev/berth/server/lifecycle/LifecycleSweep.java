@@ -7,6 +7,8 @@ import dev.berth.core.lifecycle.LifecycleView;
 import dev.berth.server.audit.AuditTrail;
 import dev.berth.server.config.LifecycleProperties;
 import dev.berth.server.sandbox.ActivityTracker;
+import dev.berth.server.sandbox.ArchiveAction;
+import dev.berth.server.sandbox.BackupAction;
 import dev.berth.server.sandbox.DestroyAction;
 import dev.berth.server.sandbox.Lifecycle;
 import dev.berth.server.sandbox.PauseAction;
@@ -51,6 +53,8 @@ class LifecycleSweep implements Lifecycle, SmartLifecycle {
     private final StopAction stop;
     private final PauseAction pause;
     private final DestroyAction destroy;
+    private final ArchiveAction archive;
+    private final BackupAction backup;
     private final AuditTrail audit;
     private final LifecycleProperties props;
     private final Clock clock;
@@ -60,8 +64,10 @@ class LifecycleSweep implements Lifecycle, SmartLifecycle {
     private volatile ExecutorService workers;
 
     LifecycleSweep(SandboxRepository repo, SandboxLease lease, ActivityTracker activity, BusyProbe probe,
-            StopAction stop, PauseAction pause, DestroyAction destroy, AuditTrail audit, LifecycleProperties props,
-            Clock clock) {
+            StopAction stop, PauseAction pause, DestroyAction destroy, ArchiveAction archive, BackupAction backup,
+            AuditTrail audit, LifecycleProperties props, Clock clock) {
+        this.archive = archive;
+        this.backup = backup;
         this.repo = repo;
         this.lease = lease;
         this.activity = activity;
@@ -72,7 +78,7 @@ class LifecycleSweep implements Lifecycle, SmartLifecycle {
         this.audit = audit;
         this.props = props;
         this.clock = clock;
-        this.policy = new LifecyclePolicy(props.minute(), props.maxArchive(), false, props.backupInterval());
+        this.policy = new LifecyclePolicy(props.minute(), props.maxArchive(), true, props.backupInterval());
     }
 
     @Override
@@ -84,7 +90,7 @@ class LifecycleSweep implements Lifecycle, SmartLifecycle {
             return;
         }
         activity.flush();
-        for (Sandbox s : repo.lifecycleCandidates()) {
+        for (Sandbox s : repo.lifecycleCandidates(!props.backupInterval().isZero())) {
             if (inFlight.contains(s.getId())) {
                 continue;
             }
@@ -131,8 +137,19 @@ class LifecycleSweep implements Lifecycle, SmartLifecycle {
             case STOP -> act(s, stop, "auto-stop", d.reason());
             case PAUSE -> act(s, pause, "auto-pause", d.reason());
             case DELETE -> act(s, destroy, d.reason().startsWith("ttl") ? "ttl" : "auto-delete", d.reason());
-            case ARCHIVE -> log.debug("sandbox {}: archiving is not available", id);
-            case BACKUP -> log.debug("sandbox {}: backups are not available", id);
+            case ARCHIVE -> {
+                String actor = "policy:auto-archive";
+                log.info("sandbox {}: auto-archive ({})", id, d.reason());
+                try {
+                    archive.executeFor(id, actor, d.reason());
+                    audit.recordAutomatic(s.getOrganizationId(), actor, "sandbox.auto-archive", "sandbox", id, null);
+                } catch (BerthException e) {
+                    audit.recordAutomatic(s.getOrganizationId(), actor, "sandbox.auto-archive", "sandbox", id,
+                            e.getMessage());
+                    throw e;
+                }
+            }
+            case BACKUP -> backup.execute(id);
         }
     }
 

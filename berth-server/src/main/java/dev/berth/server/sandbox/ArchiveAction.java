@@ -46,6 +46,11 @@ public class ArchiveAction {
     }
 
     public Sandbox execute(String sandboxId) {
+        return executeFor(sandboxId, VERB, null);
+    }
+
+    /** As {@link #execute} on behalf of a lifecycle policy: {@code trigger} in the log, {@code reason} on the sandbox. */
+    public Sandbox executeFor(String sandboxId, String trigger, String reason) {
         ReentrantLock lock = locks.of(sandboxId);
         lock.lock();
         try {
@@ -62,8 +67,9 @@ public class ArchiveAction {
             runner.ensureReachable();
             String previous = s.getArchiveImage();
             ArchiveImage image = ArchiveImage.next(sandboxId, clock.instant());
-            store.move(sandboxId, SandboxState.ARCHIVING, VERB, null, x -> {
+            store.move(sandboxId, SandboxState.ARCHIVING, trigger, null, x -> {
                 x.desire(DesiredState.ARCHIVED, clock.instant());
+                x.explainState(reason);
                 x.archiveAs(image.ref(), clock.instant());
             });
             pushAndVerify(sandboxId, runner, image, previous);

@@ -35,15 +35,27 @@ public class DestroyAction extends SandboxAction {
 
     @Override
     public Sandbox execute(String sandboxId) {
+        return withArchivesDeleted(sandboxId, () -> super.execute(sandboxId));
+    }
+
+    /** A lifecycle policy's delete (ttl, auto-delete, ephemeral): its archives and backups go too. */
+    @Override
+    public Sandbox executeFor(String sandboxId, String trigger, String reason) {
+        return withArchivesDeleted(sandboxId, () -> super.executeFor(sandboxId, trigger, reason));
+    }
+
+    private Sandbox withArchivesDeleted(String sandboxId, java.util.function.Supplier<Sandbox> delete) {
         ReentrantLock lock = locks.of(sandboxId); // reentrant: the delete below takes it again
         lock.lock();
         try {
             Sandbox s = store.load(sandboxId);
-            if (s.getArchiveImage() != null && s.getState() != SandboxState.DESTROYED) {
-                // every tag of its own repository: also an interrupted archive's, which the row no longer names
-                registry.deleteRepository(ArchiveImage.parse(s.getArchiveImage()).repository());
+            String image = s.getArchiveImage() != null ? s.getArchiveImage() : s.getBackupImage();
+            if (image != null && s.getState() != SandboxState.DESTROYED) {
+                // every tag of its own repository (archives and backups): also an interrupted archive's, which the
+                // row no longer names
+                registry.deleteRepository(ArchiveImage.parse(image).repository());
             }
-            return super.execute(sandboxId);
+            return delete.get();
         } finally {
             lock.unlock();
         }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Removes containers with Berth's labels whose sandbox has no live row for longer than the orphan grace
+ * Removes containers with Berth's labels whose sandbox has no live row on that runner for longer than the orphan grace
  * (a create may be about to record its row), on any runner, from its inventory. The first-seen times are
  * this replica's: with several replicas each counts its own grace and the first to reach it removes the
  * container (a removal is idempotent).
@@ -46,7 +46,9 @@ class OrphanReaper {
         Set<String> orphaned = new HashSet<>(inventory.containers().keySet());
         orphaned.removeAll(inventory.busy()); // a job in flight for it (a create about to record, a delete)
         if (!orphaned.isEmpty()) {
-            orphaned.removeAll(repo.findLiveIds(orphaned));
+            // a container whose sandbox lives on another runner now (recovered or restored elsewhere while this
+            // runner was away) is this runner's orphan too
+            orphaned.removeAll(repo.findLiveIdsOnRunner(orphaned, inventory.runnerId()));
         }
         OrphanGrace seen = byRunner.computeIfAbsent(inventory.runnerId(), k -> new OrphanGrace(grace));
         List<String> due;
@@ -68,7 +70,7 @@ class OrphanReaper {
         }
         try {
             // re-checked under the sandbox's lock: a row recorded since the listing cancels the removal
-            if (repo.findLiveIds(List.of(id)).isEmpty()) {
+            if (repo.findLiveIdsOnRunner(List.of(id), runner.runnerId()).isEmpty()) {
                 runner.send(RunnerCommand.REMOVE, id, null);
                 log.info("removing orphan container of sandbox {} on runner {} (no live sandbox row for {} s)", id,
                         runner.runnerId(), grace.toSeconds());

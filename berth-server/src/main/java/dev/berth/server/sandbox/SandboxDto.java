@@ -45,5 +45,7 @@ public record SandboxDto(
         String toolboxProxyUrl,
         String sandboxClass,
         String daemonVersion,
-        String warmPoolId) {
+        String warmPoolId,
+        String backupState,
+        String backupCreatedAt) {
 }

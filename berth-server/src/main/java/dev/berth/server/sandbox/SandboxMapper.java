@@ -34,12 +34,14 @@ public class SandboxMapper {
         return new SandboxDto(s.getId(), s.getOrganizationId(), s.getName(), s.getSnapshotName(), s.getOsUser(),
                 full ? fromJson(s.getEnvJson()) : null, fromJson(s.getLabelsJson()), s.isPublicAccess(),
                 s.isNetworkBlockAll(), s.getNetworkAllowList(), s.getDomainAllowList(), s.getTarget(), s.getCpu(), 0, s.getMemoryGib(), s.getDiskGib(),
-                s.getState().wireName(), s.getDesiredState().wireName(), s.getErrorReason(), false,
+                s.getState().wireName(), s.getDesiredState().wireName(), s.getErrorReason(), RecoverAction.recoverable(s),
                 s.getStateReason(), s.getAutoStopInterval(), s.getAutoPauseInterval(), s.getAutoArchiveInterval(),
                 s.getAutoDeleteInterval(), s.getDestroyAt() == null ? null : s.getDestroyAt().toString(),
                 full ? List.of() : null, s.getCreatedAt().toString(), s.getUpdatedAt().toString(),
                 s.getLastActivityAt() == null ? null : s.getLastActivityAt().toString(), s.getRunnerId(),
-                toolboxProxyUrl(), "container", null, s.getWarmPoolId());
+                toolboxProxyUrl(), "container", null, s.getWarmPoolId(),
+                s.getBackupImage() == null ? "None" : "Completed",
+                s.getBackupAt() == null ? null : s.getBackupAt().toString());
     }
 
     public String toolboxProxyUrl() {

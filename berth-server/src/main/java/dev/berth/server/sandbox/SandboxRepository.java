@@ -169,15 +169,20 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
 
     /**
      * Sandboxes a lifecycle policy may act on now or later: started ones with an idle interval, stopped ones
-     * (archive or delete), archived ones with a delete interval, and any settled one with a ttl deadline.
+     * (archive or delete), archived ones with a delete interval, any settled one with a ttl deadline, and, when
+     * {@code backups} are on, every started one.
      */
     @Query("select s from Sandbox s where s.pooled = false and ("
             + " (s.state = dev.berth.core.sandbox.SandboxState.STARTED"
-            + "   and (s.autoStopInterval > 0 or s.autoPauseInterval > 0))"
+            + "   and (s.autoStopInterval > 0 or s.autoPauseInterval > 0 or :backups = true))"
             + " or s.state = dev.berth.core.sandbox.SandboxState.STOPPED"
             + " or (s.state = dev.berth.core.sandbox.SandboxState.ARCHIVED and s.autoDeleteInterval >= 0)"
             + " or (s.destroyAt is not null and s.state in (dev.berth.core.sandbox.SandboxState.STARTED,"
             + "   dev.berth.core.sandbox.SandboxState.PAUSED, dev.berth.core.sandbox.SandboxState.ERROR,"
             + "   dev.berth.core.sandbox.SandboxState.BUILD_FAILED, dev.berth.core.sandbox.SandboxState.ARCHIVED)))")
-    List<Sandbox> lifecycleCandidates();
+    List<Sandbox> lifecycleCandidates(@Param("backups") boolean backups);
+
+    /** Of {@code ids}, those with a live row on runner {@code runnerId}. */
+    @Query("select s.id from Sandbox s where s.state in " + LIVE + " and s.id in :ids and s.runnerId = :runner")
+    List<String> findLiveIdsOnRunner(@Param("ids") Collection<String> ids, @Param("runner") String runnerId);
 }

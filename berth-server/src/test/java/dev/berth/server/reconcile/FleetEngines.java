@@ -58,7 +58,7 @@ public final class FleetEngines {
         }
     }
 
-    static void removeAll(String dockerHost, String runnerId) {
+    public static void removeAll(String dockerHost, String runnerId) {
         try (var engine = new DockerContainerEngine(dockerHost)) {
             for (ContainerInfo c : engine.listByLabel(SandboxRunner.LABEL_SANDBOX)) {
                 if (runnerId.equals(c.labels().get(SandboxRunner.LABEL_RUNNER))) {

@@ -1,0 +1,172 @@
+package dev.berth.server.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.core.sandbox.ArchiveImage;
+import dev.berth.runner.SandboxRunner;
+import dev.berth.runner.docker.DockerContainerEngine;
+import dev.berth.server.BerthIT;
+import dev.berth.server.reconcile.FleetEngines;
+import dev.berth.server.registry.SnapshotRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Backups and recover across two runner processes: a running sandbox on runner A is backed up every interval; A is
+ * killed and stays away, the sandbox is judged lost and recoverable, and {@code recover} brings it back on runner B
+ * from its backup, with the file written before the backup. When A returns, its old container is removed as an
+ * orphan. An ephemeral sandbox's backups are deleted with it.
+ */
+class SandboxRecoverFleetIT extends BerthIT {
+
+    private final Map<String, Process> processes = new HashMap<>();
+    private final Map<String, String> tokens = new HashMap<>();
+    private final List<String> sandboxes = new ArrayList<>();
+
+    @Autowired
+    SnapshotRegistry registry;
+
+    @DynamicPropertySource
+    static void serverMode(DynamicPropertyRegistry r) {
+        r.add("berth.embedded-runner", () -> "false");
+        r.add("berth.runners.unresponsive-after", () -> "3s");
+        r.add("berth.runners.lost-after", () -> "6s");
+        r.add("berth.reconciler.orphan-grace", () -> "2s");
+        r.add("berth.lifecycle.backup-interval", () -> "3s");
+        r.add("berth.lifecycle.sweep-interval", () -> "500ms");
+        r.add("berth.lifecycle.minute", () -> "1s");
+    }
+
+    @Override
+    protected void waitUntilHealthy() {
+        // in server mode health needs a runner; the test starts them
+    }
+
+    private void startRunner(String id, int engine) throws Exception {
+        String token = tokens.get(id);
+        if (token == null) {
+            token = ok(admin("POST", "/api/runners", "{\"id\":\"" + id + "\",\"region\":\"us\"}")).get("token")
+                    .asString();
+            tokens.put(id, token);
+        }
+        processes.put(id, FleetEngines.startRunner("http://localhost:" + port, id, token, FleetEngines.host(engine),
+                imageCache()));
+        Awaitility.await(id + " ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "ready".equals(ok(admin("GET", "/api/runners/" + id, null)).get("state").asString()));
+    }
+
+    private String exec(String id, String command) {
+        return ok(admin("POST", "/api/toolbox/" + id + "/process/execute",
+                JSON.writeValueAsString(Map.of("command", command, "timeout", 60)))).get("result").asString().trim();
+    }
+
+    private static boolean engineHasContainer(int engine, String sandboxId) {
+        try (var e = new DockerContainerEngine(FleetEngines.host(engine))) {
+            return e.listByLabel(SandboxRunner.LABEL_SANDBOX).stream()
+                    .anyMatch(c -> sandboxId.equals(c.labels().get(SandboxRunner.LABEL_SANDBOX)));
+        }
+    }
+
+    private JsonNode awaitBackupAfter(String id, Instant after) {
+        return Awaitility.await("backup after " + after).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                .until(() -> getSandbox(id), s -> s.has("backupCreatedAt")
+                        && Instant.parse(s.get("backupCreatedAt").asString()).isAfter(after));
+    }
+
+    @Test
+    void aSandboxLostWithItsRunnerIsRecoveredElsewhereFromItsBackup() throws Exception {
+        startRunner("rec-a", 0);
+        JsonNode created = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\",\"name\":\"rec-sb\","
+                + "\"autoStopInterval\":0,\"labels\":{\"team\":\"rec\"}}"));
+        String id = created.get("id").asString();
+        sandboxes.add(id);
+        assertThat(created.get("runnerId").asString()).isEqualTo("rec-a");
+        assertThat(created.get("backupState").asString()).isEqualTo("None");
+        assertThat(created.get("recoverable").asBoolean()).isFalse();
+        var notLost = admin("POST", "/api/sandbox/" + id + "/recover", null);
+        assertThat(notLost.statusCode()).isEqualTo(409);
+        assertThat(notLost.body()).contains("not recoverable");
+
+        exec(id, "sh -c 'echo written-before-backup > /root/note'");
+        Instant written = Instant.now();
+        JsonNode backedUp = awaitBackupAfter(id, written);
+        assertThat(backedUp.get("backupState").asString()).isEqualTo("Completed");
+        assertThat(backedUp.get("state").asString()).isEqualTo("started"); // a backup does not stop it
+
+        // runner A dies and stays away: the sandbox is lost, and recoverable from its backup
+        processes.remove("rec-a").destroyForcibly().waitFor();
+        startRunner("rec-b", 1);
+        JsonNode lost = Awaitility.await("lost").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                .until(() -> getSandbox(id), s -> "error".equals(s.get("state").asString()));
+        assertThat(lost.get("recoverable").asBoolean()).as(lost.toString()).isTrue();
+
+        long t0 = System.nanoTime();
+        JsonNode recovered = ok(admin("POST", "/api/sandbox/" + id + "/recover", null));
+        long recoverMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(recovered.get("state").asString()).isEqualTo("started");
+        assertThat(recovered.get("runnerId").asString()).isEqualTo("rec-b");
+        assertThat(recovered.get("name").asString()).isEqualTo("rec-sb");
+        assertThat(recovered.get("labels").get("team").asString()).isEqualTo("rec");
+        assertThat(exec(id, "cat /root/note")).isEqualTo("written-before-backup");
+        System.out.println("[figure] recover of a lost busybox sandbox on another runner process (pull + create + "
+                + "start): " + recoverMs + " ms");
+
+        // runner A comes back: its container of the sandbox (now on B) is an orphan and goes
+        assertThat(engineHasContainer(0, id)).isTrue();
+        startRunner("rec-a", 0);
+        Awaitility.await("orphan removed from A").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                .until(() -> !engineHasContainer(0, id));
+        assertThat(getSandbox(id).get("state").asString()).isEqualTo("started");
+        assertThat(getSandbox(id).get("runnerId").asString()).isEqualTo("rec-b");
+    }
+
+    @Test
+    void anEphemeralSandboxsBackupsGoWithIt() throws Exception {
+        startRunner("rec-c", 1);
+        JsonNode created = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\",\"autoStopInterval\":0,"
+                + "\"autoDeleteInterval\":0}"));
+        String id = created.get("id").asString();
+        sandboxes.add(id);
+        JsonNode backedUp = awaitBackupAfter(id, Instant.now().minusSeconds(1));
+        String image = rowsBackup(id);
+        assertThat(registry.layers(image)).as(backedUp.toString()).isPresent();
+        ok(admin("POST", "/api/sandbox/" + id + "/stop", null));
+        Awaitility.await("deleted").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                .until(() -> admin("GET", "/api/sandbox/" + id, null).statusCode() == 404);
+        assertThat(registry.layers(image)).isEmpty();
+        assertThat(registry.tags(ArchiveImage.parse(image).repository())).isEmpty();
+    }
+
+    @Autowired
+    dev.berth.server.sandbox.SandboxRepository rows;
+
+    private String rowsBackup(String id) {
+        return rows.findById(id).orElseThrow().getBackupImage();
+    }
+
+    @AfterEach
+    void cleanup() throws InterruptedException {
+        for (String id : sandboxes) {
+            admin("DELETE", "/api/sandbox/" + id, null);
+        }
+        for (Process p : processes.values()) {
+            p.destroy();
+            p.waitFor();
+        }
+        for (String runnerId : tokens.keySet()) {
+            admin("POST", "/api/runners/" + runnerId + "/drain", null);
+            FleetEngines.removeAll(FleetEngines.host(runnerId.equals("rec-a") ? 0 : 1), runnerId);
+        }
+    }
+}
