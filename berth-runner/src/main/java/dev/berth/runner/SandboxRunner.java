@@ -561,6 +561,15 @@ public final class SandboxRunner {
         engine.pause(containerName(sandboxId));
     }
 
+    /** New CPU and memory limits, live when the sandbox runs (checked against the host's cores like a create). */
+    public void resize(String sandboxId, long nanoCpus, long memoryBytes) {
+        if (nanoCpus > maxSandboxCpu() * 1_000_000_000L) {
+            throw new IllegalArgumentException("cpu " + nanoCpus / 1_000_000_000L + " is more than one sandbox can have "
+                    + "on this runner (its host has " + maxSandboxCpu() + " cores)");
+        }
+        engine.updateLimits(containerName(sandboxId), nanoCpus, memoryBytes);
+    }
+
     /** Thaws a paused sandbox; one that is not paused is left as it is. */
     public void resume(String sandboxId) {
         engine.unpause(containerName(sandboxId));

@@ -32,6 +32,16 @@ public final class QuotaPolicy {
         checkTotals(q, u, r.cpu(), r.memoryGiB(), 0);
     }
 
+    /**
+     * Resizing a sandbox from {@code from} to {@code to}: the new size within the per-sandbox maxima, and only what
+     * grows added to the totals (cpu and memory count only while it runs, disk always).
+     */
+    public static void checkResize(Quota q, Usage u, Resources from, Resources to, boolean running) {
+        checkPerSandbox(q, to);
+        checkTotals(q, u, running ? Math.max(0, to.cpu() - from.cpu()) : 0,
+                running ? Math.max(0, to.memoryGiB() - from.memoryGiB()) : 0, Math.max(0, to.diskGiB() - from.diskGiB()));
+    }
+
     private static void checkTotals(Quota q, Usage u, int cpu, int mem, int disk) {
         total("totalCpuQuota", u.cpu(), cpu, q.totalCpu(), "cores");
         total("totalMemoryQuota", u.memory(), mem, q.totalMemory(), "GiB memory");

@@ -17,5 +17,7 @@ public enum RunnerCommand {
     /** Freeze the container's processes (a paused container stays paused). */
     PAUSE,
     /** Thaw the container (one that is not paused is left alone). */
-    RESUME
+    RESUME,
+    /** Apply the sandbox's recorded CPU and memory to its container (running or not). */
+    RESIZE
 }

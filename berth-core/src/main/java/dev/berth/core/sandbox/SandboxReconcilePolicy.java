@@ -157,10 +157,27 @@ public final class SandboxReconcilePolicy {
                         "the paused sandbox's container stopped outside Berth (e.g. an engine restart)", List.of(), null);
             };
             case PAUSING, RESUMING -> pauseOrResume(sandbox.state(), observed, inState);
+            case RESIZING -> resizing(observed, inState);
             // other transitions are bounded by the timeout; settled states without a container (archived) need nothing
             default -> sandbox.state().isTransitional() ? timedOut(sandbox.state(), observed, inState)
                     : ReconcileDecision.NOTHING;
         };
+    }
+
+    /**
+     * A resize records the new size with 'resizing' and then changes the container: one its request did not finish
+     * gets the recorded size again (idempotent) after the action grace, and settles as the container runs or not.
+     */
+    private ReconcileDecision resizing(ContainerStatus observed, Duration inState) {
+        if (observed == ContainerStatus.MISSING) {
+            return ReconcileDecision.fail(ErrorKind.CONTAINER_REMOVED,
+                    "the sandbox's container was removed outside Berth while resizing");
+        }
+        if (inState.compareTo(actionGrace) < 0) {
+            return ReconcileDecision.lookAgain(actionGrace.minus(inState));
+        }
+        return new ReconcileDecision(observed == ContainerStatus.RUNNING ? SandboxState.STARTED : SandboxState.STOPPED,
+                null, null, List.of(RunnerCommand.RESIZE), null);
     }
 
     /**

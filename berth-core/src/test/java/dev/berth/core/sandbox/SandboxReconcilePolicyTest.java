@@ -188,9 +188,9 @@ class SandboxReconcilePolicyTest {
         assertThat(d.errorKind()).isEqualTo(ErrorKind.TRANSITION_TIMEOUT);
         assertThat(d.commands()).isEmpty();
         assertThat(d.reason()).contains("did not reach 'started' within 120 s");
-        var resizing = at(view(SandboxState.RESIZING), inspected(ContainerStatus.RUNNING), TIMEOUT.plusMillis(1));
-        assertThat(resizing.errorKind()).isEqualTo(ErrorKind.TRANSITION_TIMEOUT);
-        assertThat(at(view(SandboxState.RESIZING), inspected(ContainerStatus.RUNNING), TIMEOUT))
+        var pulling = at(view(SandboxState.PULLING_SNAPSHOT), inspected(ContainerStatus.RUNNING), TIMEOUT.plusMillis(1));
+        assertThat(pulling.errorKind()).isEqualTo(ErrorKind.TRANSITION_TIMEOUT);
+        assertThat(at(view(SandboxState.PULLING_SNAPSHOT), inspected(ContainerStatus.RUNNING), TIMEOUT))
                 .isEqualTo(ReconcileDecision.NOTHING);
     }
 
@@ -270,6 +270,18 @@ class SandboxReconcilePolicyTest {
         var resume = at(view(SandboxState.RESUMING), inspected(ContainerStatus.RUNNING), GRACE);
         assertThat(resume.commands()).containsExactly(RunnerCommand.RESUME);
         assertThat(resume.moveTo()).isEqualTo(SandboxState.STARTED);
+    }
+
+    @Test
+    void aResizeItsRequestDidNotFinishGetsTheRecordedSizeAgainAndSettles() {
+        assertThat(at(view(SandboxState.RESIZING), inspected(ContainerStatus.RUNNING), Duration.ZERO).commands()).isEmpty();
+        var running = at(view(SandboxState.RESIZING), inspected(ContainerStatus.RUNNING), GRACE);
+        assertThat(running.commands()).containsExactly(RunnerCommand.RESIZE);
+        assertThat(running.moveTo()).isEqualTo(SandboxState.STARTED);
+        var stopped = at(view(SandboxState.RESIZING), exited(0, false), GRACE);
+        assertThat(stopped.moveTo()).isEqualTo(SandboxState.STOPPED);
+        assertThat(at(view(SandboxState.RESIZING), inspected(ContainerStatus.MISSING), Duration.ZERO).moveTo())
+                .isEqualTo(SandboxState.ERROR);
     }
 
     // --- the table ---

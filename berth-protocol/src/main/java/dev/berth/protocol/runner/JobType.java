@@ -26,7 +26,9 @@ public enum JobType {
     /** Freeze the sandbox's processes (memory kept); payload {@code {}}. */
     PAUSE_SANDBOX(Duration.ofSeconds(30)),
     /** Thaw a paused sandbox; payload {@code {}}. */
-    RESUME_SANDBOX(Duration.ofSeconds(30));
+    RESUME_SANDBOX(Duration.ofSeconds(30)),
+    /** Change a sandbox's CPU quota and memory limit, live when it runs; payload {@link ResizeRequest}. */
+    RESIZE_SANDBOX(Duration.ofSeconds(30));
 
     private final Duration timeout;
 

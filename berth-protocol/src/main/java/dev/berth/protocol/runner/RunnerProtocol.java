@@ -5,7 +5,7 @@ public final class RunnerProtocol {
 
     public static final int V1 = 1;
     public static final int V2 = 2;
-    /** Adds the PAUSE_SANDBOX and RESUME_SANDBOX jobs. */
+    /** Adds the PAUSE_SANDBOX, RESUME_SANDBOX and RESIZE_SANDBOX jobs. */
     public static final int V3 = 3;
     public static final int CURRENT = V3;
 

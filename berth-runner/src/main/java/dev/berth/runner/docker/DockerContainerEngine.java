@@ -434,6 +434,17 @@ public final class DockerContainerEngine implements ContainerEngine {
     }
 
     @Override
+    public void updateLimits(String containerIdOrName, long nanoCpus, long memoryBytes) {
+        try {
+            docker.updateContainerCmd(containerIdOrName).withNanoCPUs(nanoCpus).withMemory(memoryBytes)
+                    .withMemorySwap(memoryBytes).exec();
+        } catch (RuntimeException e) {
+            throw failure("change the limits of container " + containerIdOrName + " (memory below what its processes "
+                    + "use cannot be set)", e);
+        }
+    }
+
+    @Override
     public boolean isPaused(String containerIdOrName) {
         try {
             var state = docker.inspectContainerCmd(containerIdOrName).exec().getState();

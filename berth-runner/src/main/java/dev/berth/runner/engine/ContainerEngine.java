@@ -69,6 +69,12 @@ public interface ContainerEngine extends AutoCloseable {
     /** Thaws a paused container. Not paused: nothing. */
     void unpause(String containerIdOrName);
 
+    /**
+     * Changes a container's CPU quota and memory limit (swap equal to memory, as at create), live when it runs; a
+     * stopped container starts with them.
+     */
+    void updateLimits(String containerIdOrName, long nanoCpus, long memoryBytes);
+
     /** Whether the container exists and is paused. */
     boolean isPaused(String containerIdOrName);
 

@@ -224,6 +224,11 @@ public final class RunnerNode implements AutoCloseable {
                     runner.pause(job.sandboxId());
                     yield JobResult.success(runner.observe(job.sandboxId()).status());
                 }
+                case RESIZE_SANDBOX -> {
+                    var r = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.ResizeRequest.class);
+                    runner.resize(job.sandboxId(), r.nanoCpus(), r.memoryBytes());
+                    yield JobResult.success(runner.observe(job.sandboxId()).status());
+                }
                 case RESUME_SANDBOX -> {
                     runner.resume(job.sandboxId());
                     yield JobResult.success(runner.observe(job.sandboxId()).status());

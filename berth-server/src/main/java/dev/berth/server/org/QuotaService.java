@@ -46,6 +46,13 @@ public class QuotaService implements QuotaGate, dev.berth.server.snapshot.Snapsh
         QuotaPolicy.checkStart(o.getQuota().toQuota(), usage(orgId), r);
     }
 
+    /** Must run inside a transaction: locks the organization, then checks a resize against its quota. */
+    @Override
+    public void lockAndCheckResize(String orgId, Resources from, Resources to, boolean running) {
+        Organization o = lockActive(orgId);
+        QuotaPolicy.checkResize(o.getQuota().toQuota(), usage(orgId), from, to, running);
+    }
+
     /** Must run inside a transaction: a claim from the organization's own pool takes no more quota. */
     @Override
     public void lockAndCheckClaim(String orgId, Resources r) {

@@ -57,6 +57,15 @@ final class LocalRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public void resize(String sandboxId, dev.berth.core.sandbox.Resources r) {
+        try {
+            runner.resize(sandboxId, r.nanoCpus(), r.memoryBytes());
+        } catch (IllegalArgumentException e) {
+            throw new dev.berth.core.error.UnprocessableException(e.getMessage());
+        }
+    }
+
+    @Override
     public void send(RunnerCommand command, String sandboxId, SandboxSpec spec) {
         switch (command) {
             case CREATE -> runner.create(spec);
@@ -65,6 +74,7 @@ final class LocalRunnerAdapter implements RunnerAdapter {
             case REMOVE -> runner.destroy(sandboxId);
             case PAUSE -> runner.pause(sandboxId);
             case RESUME -> runner.resume(sandboxId);
+            case RESIZE -> runner.resize(sandboxId, spec.nanoCpus(), spec.memoryBytes());
         }
     }
 

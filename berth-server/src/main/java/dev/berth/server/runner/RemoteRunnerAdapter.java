@@ -90,6 +90,16 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
         run(JobType.RESUME_SANDBOX, sandboxId, "{}");
     }
 
+    @Override
+    public void resize(String sandboxId, dev.berth.core.sandbox.Resources r) {
+        if (runner.getProtocolVersion() < dev.berth.protocol.runner.RunnerProtocol.V3) {
+            throw new dev.berth.core.error.UnprocessableException("runner " + runner.getId() + " speaks runner protocol v"
+                    + runner.getProtocolVersion() + ", which cannot resize sandboxes (v3 can); upgrade the runner");
+        }
+        run(JobType.RESIZE_SANDBOX, sandboxId, JSON.writeValueAsString(
+                new dev.berth.protocol.runner.ResizeRequest(r.nanoCpus(), r.memoryBytes())));
+    }
+
     private void requirePause() {
         if (runner.getProtocolVersion() < dev.berth.protocol.runner.RunnerProtocol.V3) {
             throw new dev.berth.core.error.UnprocessableException("runner " + runner.getId() + " speaks runner protocol v"
@@ -138,9 +148,12 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
             case REMOVE -> JobType.DESTROY_SANDBOX;
             case PAUSE -> JobType.PAUSE_SANDBOX;
             case RESUME -> JobType.RESUME_SANDBOX;
+            case RESIZE -> JobType.RESIZE_SANDBOX;
         };
         try {
-            jobs.enqueueDetached(runner.getId(), type, sandboxId, command == RunnerCommand.CREATE ? createPayload(spec) : "{}");
+            jobs.enqueueDetached(runner.getId(), type, sandboxId, command == RunnerCommand.CREATE ? createPayload(spec)
+                    : command == RunnerCommand.RESIZE ? JSON.writeValueAsString(
+                            new dev.berth.protocol.runner.ResizeRequest(spec.nanoCpus(), spec.memoryBytes())) : "{}");
         } catch (ConflictException e) {
             // a job for this sandbox is already in flight (maybe queued by a replica that died): it finishes the work
         }

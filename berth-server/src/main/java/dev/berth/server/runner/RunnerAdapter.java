@@ -46,6 +46,9 @@ public interface RunnerAdapter {
     /** Thaws a paused sandbox (one that is not paused is left alone). */
     void resume(String sandboxId);
 
+    /** New CPU and memory limits for the sandbox's container, live when it runs; refused by runners that cannot. */
+    void resize(String sandboxId, dev.berth.core.sandbox.Resources resources);
+
     /**
      * Sends reconciler work without waiting for a user: the embedded runner does it now (and throws its
      * failure); a remote runner gets a job whose outcome its next inventory shows (a job already in flight

@@ -20,4 +20,7 @@ public interface QuotaGate {
      * limits lowered since the pool was filled.
      */
     void lockAndCheckClaim(String organizationId, Resources resources);
+
+    /** A resize of one of its sandboxes from {@code from} to {@code to} (cpu and memory count while it runs). */
+    void lockAndCheckResize(String organizationId, Resources from, Resources to, boolean running);
 }

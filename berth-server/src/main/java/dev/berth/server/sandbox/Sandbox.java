@@ -453,6 +453,14 @@ public class Sandbox {
         this.stateReason = reason;
     }
 
+    /** New resources (validated and quota-checked by the caller). */
+    void resize(dev.berth.core.sandbox.Resources r, Instant now) {
+        this.cpu = r.cpu();
+        this.memoryGib = r.memoryGiB();
+        this.diskGib = r.diskGiB();
+        this.updatedAt = now;
+    }
+
     /** A verified backup, replacing the previous one. */
     public void recordBackup(String image, Instant at) {
         this.backupImage = image;

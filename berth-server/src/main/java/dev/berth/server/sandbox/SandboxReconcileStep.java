@@ -81,7 +81,8 @@ class SandboxReconcileStep {
         ReconcileDecision d = policy.decide(view, seen, clock.instant());
         for (RunnerCommand command : d.commands()) {
             try {
-                runner.send(command, id, command == RunnerCommand.CREATE ? specs.of(s) : null);
+                runner.send(command, id, command == RunnerCommand.CREATE || command == RunnerCommand.RESIZE
+                        ? specs.of(s) : null);
                 log.info("reconciler sent {} for sandbox {} ({}, desired {}) to runner {}", command, id,
                         s.getState().wireName(), s.getDesiredState().wireName(), runner.runnerId());
             } catch (BerthException e) {

@@ -199,6 +199,11 @@ public class SandboxService {
         return snapshots.findVisible(caller.organizationId(), ref).stream().findFirst();
     }
 
+    /** The server's per-sandbox bounds (berth.sandbox.*). */
+    ResourceLimits limits() {
+        return limits;
+    }
+
     public Sandbox get(Caller caller, String idOrName) {
         return repo.findLive(caller.organizationId(), idOrName)
                 .orElseThrow(() -> new NotFoundException("sandbox '" + idOrName + "' not found"));

@@ -122,6 +122,14 @@ class SandboxRecoverFleetIT extends BerthIT {
         System.out.println("[figure] recover of a lost busybox sandbox on another runner process (pull + create + "
                 + "start): " + recoverMs + " ms");
 
+        // a resize on a runner process: the RESIZE_SANDBOX job changes the limits live
+        JsonNode resized = ok(admin("POST", "/api/sandbox/" + id + "/resize", "{\"cpu\":2,\"memory\":2}"));
+        assertThat(resized.get("cpu").asInt()).isEqualTo(2);
+        try (var e = new DockerContainerEngine(FleetEngines.host(1))) {
+            assertThat(CgroupLimits.of(e.inspect("berth-" + id).orElseThrow().pid()))
+                    .isEqualTo("200000 100000\n2147483648");
+        }
+
         // runner A comes back: its container of the sandbox (now on B) is an orphan and goes
         assertThat(engineHasContainer(0, id)).isTrue();
         startRunner("rec-a", 0);

@@ -38,7 +38,7 @@ public final class FleetEngines {
                 "dev.berth.runner.node.RunnerMain", "--api-url", apiUrl, "--token", token, "--runner-id", id,
                 "--docker-host", dockerHost, "--data-dir", data.toString(), "--agent-binary",
                 System.getProperty("berth.agent.binary"), "--images-dir", System.getProperty("berth.images.dir", "../images"),
-                "--image-cache", imageCache.toString(), "--protocol-version", "2", "--heartbeat", "1s");
+                "--image-cache", imageCache.toString(), "--protocol-version", String.valueOf(dev.berth.protocol.runner.RunnerProtocol.CURRENT), "--heartbeat", "1s");
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/runner-" + id + ".log"))).start();
     }
