@@ -37,6 +37,24 @@ await scenario(async () => {
         eqOutput(r.result, sb.blobSum, '50 MiB written before archive');
     });
 
+    // timed again on a second sandbox: a fresh server stores berth/default in its registry while the first runs
+    await step('another default sandbox with 50 MiB: archive() and start() timed', async () => {
+        const s2 = await createSandbox();
+        await s2.process.executeCommand('dd if=/dev/urandom of=/root/blob bs=1M count=50 2>/dev/null');
+        await s2.stop();
+        let t0 = Date.now();
+        await s2.archive();
+        log(`  archive took ${Date.now() - t0} ms`);
+        eq(s2.state, 'archived', 'state of the second sandbox after archive()');
+        t0 = Date.now();
+        await s2.start(120);
+        log(`  restore took ${Date.now() - t0} ms`);
+        const r = await s2.process.executeCommand('wc -c < /root/blob');
+        eqOutput(r.result, '52428800', 'size of the blob after the restore');
+        await s2.delete();
+        forget(s2);
+    });
+
     await step('stop(), archive() again, delete() of the archived sandbox', async () => {
         await sb.stop();
         await sb.archive();

@@ -172,24 +172,47 @@ public class SnapshotRegistry {
             throw new EngineException("the registry does not hold " + source);
         }
         check(m, "read the manifest of " + source);
-        JsonNode manifest = JSON.readTree(m.body());
+        mount(source, blobs(JSON.readTree(m.body())), dst[0]);
+        String type = m.headers().firstValue("Content-Type").orElse("application/vnd.docker.distribution.manifest.v2+json");
+        HttpResponse<byte[]> put = send(HttpRequest.newBuilder(url("/v2/" + dst[0] + "/manifests/" + dst[1]))
+                .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofByteArray(m.body())));
+        check(put, "store the manifest of " + target);
+    }
+
+    /**
+     * Mounts the blobs of stored image {@code source} into {@code repository} (nothing is copied), so that an engine's
+     * push there of an image built on {@code source} finds them and uploads (and compresses) only its own layers.
+     */
+    public void mountInto(String source, String repository) {
+        String[] src = split(source);
+        HttpResponse<byte[]> m = send(HttpRequest.newBuilder(url("/v2/" + src[0] + "/manifests/" + src[1]))
+                .header("Accept", ACCEPT).GET());
+        if (m.statusCode() == 404) {
+            throw new EngineException("the registry does not hold " + source);
+        }
+        check(m, "read the manifest of " + source);
+        mount(source, blobs(JSON.readTree(m.body())), repository);
+    }
+
+    private static List<String> blobs(JsonNode manifest) {
         List<String> digests = new ArrayList<>();
         digests.add(manifest.path("config").path("digest").asString());
         for (JsonNode l : manifest.path("layers")) {
             digests.add(l.path("digest").asString());
         }
+        return digests;
+    }
+
+    private void mount(String source, List<String> digests, String repository) {
+        String from = split(source)[0];
         for (String digest : digests) {
-            HttpResponse<byte[]> r = send(HttpRequest.newBuilder(url("/v2/" + dst[0] + "/blobs/uploads/?mount="
-                    + digest + "&from=" + src[0])).POST(HttpRequest.BodyPublishers.noBody()));
+            HttpResponse<byte[]> r = send(HttpRequest.newBuilder(url("/v2/" + repository + "/blobs/uploads/?mount="
+                    + digest + "&from=" + from)).POST(HttpRequest.BodyPublishers.noBody()));
             if (r.statusCode() != 201) {
                 throw new EngineException("the registry could not mount blob " + digest + " of " + source + " into "
-                        + target + " (HTTP " + r.statusCode() + ")");
+                        + repository + " (HTTP " + r.statusCode() + ")");
             }
         }
-        String type = m.headers().firstValue("Content-Type").orElse("application/vnd.docker.distribution.manifest.v2+json");
-        HttpResponse<byte[]> put = send(HttpRequest.newBuilder(url("/v2/" + dst[0] + "/manifests/" + dst[1]))
-                .header("Content-Type", type).PUT(HttpRequest.BodyPublishers.ofByteArray(m.body())));
-        check(put, "store the manifest of " + target);
     }
 
     /** Removes an image's manifest from the registry (its layers go at the registry's next garbage collection). */

@@ -72,6 +72,9 @@ public class ArchiveAction {
                 x.explainState(reason);
                 x.archiveAs(image.ref(), clock.instant());
             });
+            // the image the container runs on is in the registry: its layers are linked, not pushed again
+            String base = previous != null ? previous : s.getImageRef();
+            bestEffort(() -> registry.mountInto(base, image.repository()), "link the layers of " + base);
             pushAndVerify(sandboxId, runner, image, previous);
             removeFromRunner(sandboxId, runner, image, previous);
             Sandbox archived = recordArchived(sandboxId);
