@@ -265,7 +265,7 @@ public final class SandboxRunner {
      */
     public void commitAndPush(String sandboxId, String imageRef) {
         registryAuth();
-        engine.commit(containerName(sandboxId), imageRef);
+        withLock(sandboxId, () -> engine.commit(containerName(sandboxId), imageRef)); // not while paused or resumed
         push(imageRef);
     }
 
@@ -464,6 +464,8 @@ public final class SandboxRunner {
 
     private void startLocked(String sandboxId) {
         NetworkPolicy policy = dirs.readPolicy(sandboxId);
+        // a start of a sandbox left frozen (a resume that failed half-way) thaws it: 'started' means running
+        engine.unpause(containerName(sandboxId));
         if (observe(sandboxId).status() == ContainerStatus.RUNNING) {
             try {
                 enforce(sandboxId, policy); // idempotent; puts it back where the rules were lost (a host reboot)
@@ -558,7 +560,18 @@ public final class SandboxRunner {
 
     /** Freezes the sandbox's processes (memory kept, CPU freed); a paused sandbox stays paused. */
     public void pause(String sandboxId) {
-        engine.pause(containerName(sandboxId));
+        // serialized with the sandbox's starts and commits (a commit pauses the container itself and thaws it after)
+        withLock(sandboxId, () -> engine.pause(containerName(sandboxId)));
+    }
+
+    private void withLock(String sandboxId, Runnable work) {
+        var lock = lockOf(sandboxId);
+        lock.lock();
+        try {
+            work.run();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** New CPU and memory limits, live when the sandbox runs (checked against the host's cores like a create). */
@@ -572,7 +585,7 @@ public final class SandboxRunner {
 
     /** Thaws a paused sandbox; one that is not paused is left as it is. */
     public void resume(String sandboxId) {
-        engine.unpause(containerName(sandboxId));
+        withLock(sandboxId, () -> engine.unpause(containerName(sandboxId)));
     }
 
     public void destroy(String sandboxId) {

@@ -1,6 +1,7 @@
 package dev.berth.core.lifecycle;
 
 import dev.berth.core.lifecycle.LifecycleDecision.Action;
+import dev.berth.core.lifecycle.LifecycleDecision.Rule;
 import dev.berth.core.sandbox.SandboxState;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,7 @@ public final class LifecyclePolicy {
     public LifecycleDecision decide(LifecycleView v, Instant now) {
         Instant ttl = v.destroyAt();
         if (ttl != null && !now.isBefore(ttl) && settled(v.state())) {
-            return LifecycleDecision.act(Action.DELETE, "ttl: its deadline " + ttl + " passed");
+            return LifecycleDecision.act(Action.DELETE, Rule.TTL, "ttl: its deadline " + ttl + " passed");
         }
         Instant ttlNext = ttl != null && settled(v.state()) ? ttl : null;
         return switch (v.state()) {
@@ -72,13 +73,13 @@ public final class LifecyclePolicy {
             return backup(v, now, earliest(due, ttlNext));
         }
         if (v.busy() == null) {
-            return new LifecycleDecision(Action.PROBE, null, null);
+            return new LifecycleDecision(Action.PROBE, null, null, null);
         }
         if (v.busy()) {
-            return new LifecycleDecision(Action.TOUCH, null, earliest(now.plus(minutes(minutes)), ttlNext));
+            return new LifecycleDecision(Action.TOUCH, null, null, earliest(now.plus(minutes(minutes)), ttlNext));
         }
         String what = pause ? "auto-pause" : "auto-stop";
-        return LifecycleDecision.act(pause ? Action.PAUSE : Action.STOP, what + ": idle for " + minutes
+        return LifecycleDecision.act(pause ? Action.PAUSE : Action.STOP, pause ? Rule.AUTO_PAUSE : Rule.AUTO_STOP, what + ": idle for " + minutes
                 + " min (no toolbox call, open connection or running command since " + idleSince + ")");
     }
 
@@ -91,7 +92,7 @@ public final class LifecyclePolicy {
         if (now.isBefore(due)) {
             return LifecycleDecision.none(earliest(due, next));
         }
-        return new LifecycleDecision(Action.BACKUP, "backup: last one " + (v.backupAt() == null ? "never taken"
+        return new LifecycleDecision(Action.BACKUP, Rule.BACKUP, "backup: last one " + (v.backupAt() == null ? "never taken"
                 : "at " + v.backupAt()), earliest(now.plus(backupInterval), next));
     }
 
@@ -101,7 +102,7 @@ public final class LifecyclePolicy {
         if (v.autoDelete() >= 0) {
             Instant due = since.plus(minutes(v.autoDelete()));
             if (!now.isBefore(due)) {
-                return LifecycleDecision.act(Action.DELETE, v.autoDelete() == 0 ? "auto-delete: ephemeral, deleted once stopped"
+                return LifecycleDecision.act(Action.DELETE, Rule.AUTO_DELETE, v.autoDelete() == 0 ? "auto-delete: ephemeral, deleted once stopped"
                         : "auto-delete: stopped for " + v.autoDelete() + " min");
             }
             next = earliest(due, next);
@@ -110,7 +111,7 @@ public final class LifecyclePolicy {
             Duration after = v.autoArchive() <= 0 ? maxArchive : min(minutes(v.autoArchive()), maxArchive);
             Instant due = since.plus(after);
             if (!now.isBefore(due)) {
-                return LifecycleDecision.act(Action.ARCHIVE, "auto-archive: stopped for " + after.dividedBy(minute) + " min");
+                return LifecycleDecision.act(Action.ARCHIVE, Rule.AUTO_ARCHIVE, "auto-archive: stopped for " + after.dividedBy(minute) + " min");
             }
             next = earliest(due, next);
         }
@@ -123,7 +124,7 @@ public final class LifecyclePolicy {
         }
         Instant due = latest(v.stateChangedAt(), v.policyChangedAt()).plus(minutes(v.autoDelete()));
         if (!now.isBefore(due)) {
-            return LifecycleDecision.act(Action.DELETE, "auto-delete: " + what + " for " + v.autoDelete() + " min");
+            return LifecycleDecision.act(Action.DELETE, Rule.AUTO_DELETE, "auto-delete: " + what + " for " + v.autoDelete() + " min");
         }
         return LifecycleDecision.none(earliest(due, ttlNext));
     }

@@ -99,6 +99,7 @@ class LifecyclePolicyTest {
     void ephemeralIsDeletedAsSoonAsItStops() {
         var d = policy.decide(stopped(0, 0), T0);
         assertThat(d.action()).isEqualTo(Action.DELETE);
+        assertThat(d.rule()).isEqualTo(LifecycleDecision.Rule.AUTO_DELETE);
         assertThat(d.reason()).contains("ephemeral");
     }
 
@@ -150,6 +151,7 @@ class LifecyclePolicyTest {
         assertThat(before.action()).isNotEqualTo(Action.DELETE);
         var d = policy.decide(v, at(Duration.ofMinutes(60)));
         assertThat(d.action()).isEqualTo(Action.DELETE);
+        assertThat(d.rule()).isEqualTo(LifecycleDecision.Rule.TTL);
         assertThat(d.reason()).startsWith("ttl");
     }
 

@@ -25,7 +25,7 @@ public record LifecycleProperties(
         @DefaultValue("5s") Duration activityFlush,
         @DefaultValue("1m") Duration minute,
         @DefaultValue("7d") Duration maxArchive,
-        @DefaultValue("5s") Duration probeTimeout,
+        @DefaultValue("2s") Duration probeTimeout,
         @DefaultValue("2") int workers,
         @DefaultValue("0s") Duration backupInterval) {
 

@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -38,7 +37,7 @@ class BufferedActivityTracker implements ActivityTracker, SmartLifecycle {
     private final Clock clock;
     private final LifecycleProperties props;
     private final ConcurrentHashMap<String, Instant> pending = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, AtomicInteger> held = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> held = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService flusher;
 
     BufferedActivityTracker(JdbcTemplate jdbc, Clock clock, LifecycleProperties props) {
@@ -54,12 +53,12 @@ class BufferedActivityTracker implements ActivityTracker, SmartLifecycle {
 
     @Override
     public Hold hold(String sandboxId) {
-        held.computeIfAbsent(sandboxId, k -> new AtomicInteger()).incrementAndGet();
+        held.merge(sandboxId, 1, Integer::sum);
         touch(sandboxId);
         AtomicBoolean open = new AtomicBoolean(true);
         return () -> {
             if (open.getAndSet(false)) {
-                held.computeIfPresent(sandboxId, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+                held.computeIfPresent(sandboxId, (k, n) -> n <= 1 ? null : n - 1);
                 touch(sandboxId);
             }
         };

@@ -62,7 +62,13 @@ public class LifecycleController {
     @RequiresPermission(Permission.WRITE_SANDBOXES)
     public SandboxDto autoPause(Caller caller, @PathVariable String idOrName, @PathVariable String minutes) {
         int n = minutes("autopause", minutes, 0);
-        return change(caller, idOrName, s -> s.changeLifecycle(n > 0 ? 0 : null, n, null, null, clock.instant()));
+        return change(caller, idOrName, s -> {
+            if (n > 0 && s.getAutoDeleteInterval() == 0) {
+                throw new InvalidRequestException("autopause: an ephemeral sandbox (autoDeleteInterval 0) cannot be paused "
+                        + "automatically; set autodelete first");
+            }
+            s.changeLifecycle(n > 0 ? 0 : null, n, null, null, clock.instant());
+        });
     }
 
     @PostMapping("/autoarchive/{minutes}")
@@ -72,17 +78,17 @@ public class LifecycleController {
         return change(caller, idOrName, s -> s.changeLifecycle(null, null, n, null, clock.instant()));
     }
 
-    /** Negative: never; 0: as soon as it stops. */
+    /** Negative: never; 0: as soon as it stops. Needs the right to delete (it schedules a delete). */
     @PostMapping("/autodelete/{minutes}")
-    @RequiresPermission(Permission.WRITE_SANDBOXES)
+    @RequiresPermission(Permission.DELETE_SANDBOXES)
     public SandboxDto autoDelete(Caller caller, @PathVariable String idOrName, @PathVariable String minutes) {
         int n = minutes("autodelete", minutes, Integer.MIN_VALUE);
         return change(caller, idOrName, s -> s.changeLifecycle(null, null, null, n < 0 ? -1 : n, clock.instant()));
     }
 
-    /** Deleted {@code minutes} from now; 0 removes the deadline. */
+    /** Deleted {@code minutes} from now; 0 removes the deadline. Needs the right to delete (it schedules a delete). */
     @PostMapping("/ttl/{minutes}")
-    @RequiresPermission(Permission.WRITE_SANDBOXES)
+    @RequiresPermission(Permission.DELETE_SANDBOXES)
     public SandboxDto ttl(Caller caller, @PathVariable String idOrName, @PathVariable String minutes) {
         int n = minutes("ttl", minutes, 0);
         var now = clock.instant();

@@ -46,6 +46,11 @@ public class QuotaService implements QuotaGate, dev.berth.server.snapshot.Snapsh
         QuotaPolicy.checkStart(o.getQuota().toQuota(), usage(orgId), r);
     }
 
+    @Override
+    public void lockAndCheckActive(String orgId) {
+        lockActive(orgId);
+    }
+
     /** Must run inside a transaction: locks the organization, then checks a resize against its quota. */
     @Override
     public void lockAndCheckResize(String orgId, Resources from, Resources to, boolean running) {

@@ -41,7 +41,8 @@ public class SuspensionService {
             return orgs.save(org);
         });
         for (Sandbox s : sandboxes.findLiveByOrganization(orgId)) {
-            if (s.getState() == SandboxState.STARTED) {
+            // paused ones too: they hold their memory and would thaw at the next toolbox call
+            if (s.getState() == SandboxState.STARTED || s.getState() == SandboxState.PAUSED) {
                 try {
                     stop.execute(s.getId());
                 } catch (BerthException e) {

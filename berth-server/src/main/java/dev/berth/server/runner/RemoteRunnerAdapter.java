@@ -92,18 +92,22 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
 
     @Override
     public void resize(String sandboxId, dev.berth.core.sandbox.Resources r) {
-        if (runner.getProtocolVersion() < dev.berth.protocol.runner.RunnerProtocol.V3) {
-            throw new dev.berth.core.error.UnprocessableException("runner " + runner.getId() + " speaks runner protocol v"
-                    + runner.getProtocolVersion() + ", which cannot resize sandboxes (v3 can); upgrade the runner");
-        }
+        ensureSupports(RunnerCommand.RESIZE);
         run(JobType.RESIZE_SANDBOX, sandboxId, JSON.writeValueAsString(
                 new dev.berth.protocol.runner.ResizeRequest(r.nanoCpus(), r.memoryBytes())));
     }
 
     private void requirePause() {
-        if (runner.getProtocolVersion() < dev.berth.protocol.runner.RunnerProtocol.V3) {
+        ensureSupports(RunnerCommand.PAUSE);
+    }
+
+    @Override
+    public void ensureSupports(RunnerCommand command) {
+        boolean v3 = command == RunnerCommand.PAUSE || command == RunnerCommand.RESUME || command == RunnerCommand.RESIZE;
+        if (v3 && runner.getProtocolVersion() < dev.berth.protocol.runner.RunnerProtocol.V3) {
             throw new dev.berth.core.error.UnprocessableException("runner " + runner.getId() + " speaks runner protocol v"
-                    + runner.getProtocolVersion() + ", which cannot pause sandboxes (v3 can); upgrade the runner");
+                    + runner.getProtocolVersion() + ", which cannot " + command.name().toLowerCase()
+                    + " sandboxes (v3 can); upgrade the runner");
         }
     }
 

@@ -23,6 +23,13 @@ public interface RunnerAdapter {
     default void ensureReachable() {
     }
 
+    /**
+     * Refuses (422 naming the runner) work this runner cannot do (pause, resume and resize need runner protocol v3),
+     * asked before a request records anything.
+     */
+    default void ensureSupports(dev.berth.core.sandbox.RunnerCommand command) {
+    }
+
     ObservedSandbox create(SandboxSpec spec);
 
     /**

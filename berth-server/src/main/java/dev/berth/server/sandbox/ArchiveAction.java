@@ -46,15 +46,20 @@ public class ArchiveAction {
     }
 
     public Sandbox execute(String sandboxId) {
-        return executeFor(sandboxId, VERB, null);
+        return executeFor(sandboxId, VERB, null, null);
     }
 
-    /** As {@link #execute} on behalf of a lifecycle policy: {@code trigger} in the log, {@code reason} on the sandbox. */
-    public Sandbox executeFor(String sandboxId, String trigger, String reason) {
+    /**
+     * As {@link #execute} on behalf of a lifecycle policy: {@code trigger} in the log, {@code reason} on the sandbox,
+     * refused unless {@code stillDue} holds under the lock and when the archive is recorded.
+     */
+    public Sandbox executeFor(String sandboxId, String trigger, String reason,
+            java.util.function.Predicate<Sandbox> stillDue) {
         ReentrantLock lock = locks.of(sandboxId);
         lock.lock();
         try {
             Sandbox s = store.load(sandboxId);
+            SandboxAction.checkStillDue(stillDue, s, VERB);
             if (s.getState() == SandboxState.ARCHIVED) {
                 return s;
             }
@@ -69,6 +74,7 @@ public class ArchiveAction {
             ArchiveImage image = ArchiveImage.next(sandboxId, clock.instant());
             store.move(sandboxId, SandboxState.ARCHIVING, trigger, null, x -> {
                 x.desire(DesiredState.ARCHIVED, clock.instant());
+                SandboxAction.checkStillDue(stillDue, x, VERB);
                 x.explainState(reason);
                 x.archiveAs(image.ref(), clock.instant());
             });

@@ -35,20 +35,23 @@ public class DestroyAction extends SandboxAction {
 
     @Override
     public Sandbox execute(String sandboxId) {
-        return withArchivesDeleted(sandboxId, () -> super.execute(sandboxId));
+        return withArchivesDeleted(sandboxId, null, () -> super.execute(sandboxId));
     }
 
     /** A lifecycle policy's delete (ttl, auto-delete, ephemeral): its archives and backups go too. */
     @Override
-    public Sandbox executeFor(String sandboxId, String trigger, String reason) {
-        return withArchivesDeleted(sandboxId, () -> super.executeFor(sandboxId, trigger, reason));
+    public Sandbox executeFor(String sandboxId, String trigger, String reason,
+            java.util.function.Predicate<Sandbox> stillDue) {
+        return withArchivesDeleted(sandboxId, stillDue, () -> super.executeFor(sandboxId, trigger, reason, stillDue));
     }
 
-    private Sandbox withArchivesDeleted(String sandboxId, java.util.function.Supplier<Sandbox> delete) {
+    private Sandbox withArchivesDeleted(String sandboxId, java.util.function.Predicate<Sandbox> stillDue,
+            java.util.function.Supplier<Sandbox> delete) {
         ReentrantLock lock = locks.of(sandboxId); // reentrant: the delete below takes it again
         lock.lock();
         try {
             Sandbox s = store.load(sandboxId);
+            checkStillDue(stillDue, s, "delete"); // before its archives go
             String image = s.getArchiveImage() != null ? s.getArchiveImage() : s.getBackupImage();
             if (image != null && s.getState() != SandboxState.DESTROYED) {
                 // every tag of its own repository (archives and backups): also an interrupted archive's, which the

@@ -35,6 +35,17 @@ public class PauseAction extends SandboxAction {
         return SandboxState.PAUSED;
     }
 
+    /** A freeze that failed leaves the processes running: the sandbox is still started. */
+    @Override
+    protected SandboxState unchangedOnFailure() {
+        return SandboxState.STARTED;
+    }
+
+    @Override
+    protected void precheck(RunnerAdapter runner, Sandbox sandbox) {
+        runner.ensureSupports(dev.berth.core.sandbox.RunnerCommand.PAUSE);
+    }
+
     @Override
     protected void onRunner(RunnerAdapter runner, Sandbox sandbox) {
         runner.pause(sandbox.getId());

@@ -21,6 +21,9 @@ public interface QuotaGate {
      */
     void lockAndCheckClaim(String organizationId, Resources resources);
 
+    /** Locks the organization and refuses if it is suspended (a resume takes no more quota, but runs again). */
+    void lockAndCheckActive(String organizationId);
+
     /** A resize of one of its sandboxes from {@code from} to {@code to} (cpu and memory count while it runs). */
     void lockAndCheckResize(String organizationId, Resources from, Resources to, boolean running);
 }

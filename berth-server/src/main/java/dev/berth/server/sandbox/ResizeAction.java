@@ -71,6 +71,7 @@ public class ResizeAction {
             }
             RunnerAdapter runner = runners.byId(s.getRunnerId());
             runner.ensureReachable();
+            runner.ensureSupports(dev.berth.core.sandbox.RunnerCommand.RESIZE);
             if (to.cpu() > runner.maxSandboxCpu()) {
                 throw new dev.berth.core.error.UnprocessableException("cpu " + to.cpu() + " is more than one sandbox can "
                         + "have on runner " + runner.runnerId() + " (its host has " + runner.maxSandboxCpu() + " cores)");

@@ -11,8 +11,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class ResumeAction extends SandboxAction {
 
-    public ResumeAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, Clock clock) {
+    private final QuotaGate quotas;
+
+    public ResumeAction(SandboxStore store, SandboxLocks locks, RunnerRegistry runners, Clock clock, QuotaGate quotas) {
         super(store, locks, runners, clock);
+        this.quotas = quotas;
+    }
+
+    /** A suspended organization's sandboxes stay frozen (its paused sandboxes are stopped when it is suspended). */
+    @Override
+    protected void guard(Sandbox sandbox) {
+        quotas.lockAndCheckActive(sandbox.getOrganizationId());
     }
 
     @Override
@@ -33,6 +42,11 @@ public class ResumeAction extends SandboxAction {
     @Override
     protected SandboxState done() {
         return SandboxState.STARTED;
+    }
+
+    @Override
+    protected void precheck(RunnerAdapter runner, Sandbox sandbox) {
+        runner.ensureSupports(dev.berth.core.sandbox.RunnerCommand.RESUME);
     }
 
     @Override

@@ -229,7 +229,9 @@ public class Sandbox {
         if (to == SandboxState.ARCHIVED) {
             this.runnerId = null; // its files are in the registry: it holds nothing on any runner
         }
-        if (to != SandboxState.STARTED && to != SandboxState.STARTING && to != SandboxState.CREATING) {
+        if (to != SandboxState.STARTED && to != SandboxState.STARTING && to != SandboxState.CREATING
+                && to != SandboxState.PAUSING && to != SandboxState.PAUSED && to != SandboxState.RESUMING
+                && to != SandboxState.RESIZING) { // a pause or resize keeps the processes
             this.toolboxEnvJson = null; // the toolbox's env changes end with the processes they were for
         }
         return true;
@@ -426,6 +428,12 @@ public class Sandbox {
     /** Lifecycle settings (validated by the caller); each change counts from {@code now}, never retroactively. */
     public void changeLifecycle(Integer autoStop, Integer autoPause, Integer autoArchive, Integer autoDelete,
             Instant now) {
+        boolean same = (autoStop == null || autoStop == autoStopInterval) && (autoPause == null || autoPause == autoPauseInterval)
+                && (autoArchive == null || autoArchive == autoArchiveInterval)
+                && (autoDelete == null || autoDelete == autoDeleteInterval);
+        if (same) {
+            return; // setting what is set changes nothing, not even when the intervals count from
+        }
         if (autoStop != null) {
             this.autoStopInterval = autoStop;
         }

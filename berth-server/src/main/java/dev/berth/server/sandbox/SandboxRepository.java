@@ -172,14 +172,15 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
      * (archive or delete), archived ones with a delete interval, any settled one with a ttl deadline, and, when
      * {@code backups} are on, every started one.
      */
-    @Query("select s from Sandbox s where s.pooled = false and ("
+    @Query("select s from Sandbox s where s.state in (dev.berth.core.sandbox.SandboxState.STARTED,"
+            + " dev.berth.core.sandbox.SandboxState.STOPPED, dev.berth.core.sandbox.SandboxState.ARCHIVED,"
+            + " dev.berth.core.sandbox.SandboxState.PAUSED, dev.berth.core.sandbox.SandboxState.ERROR,"
+            + " dev.berth.core.sandbox.SandboxState.BUILD_FAILED) and s.pooled = false and ("
             + " (s.state = dev.berth.core.sandbox.SandboxState.STARTED"
             + "   and (s.autoStopInterval > 0 or s.autoPauseInterval > 0 or :backups = true))"
             + " or s.state = dev.berth.core.sandbox.SandboxState.STOPPED"
             + " or (s.state = dev.berth.core.sandbox.SandboxState.ARCHIVED and s.autoDeleteInterval >= 0)"
-            + " or (s.destroyAt is not null and s.state in (dev.berth.core.sandbox.SandboxState.STARTED,"
-            + "   dev.berth.core.sandbox.SandboxState.PAUSED, dev.berth.core.sandbox.SandboxState.ERROR,"
-            + "   dev.berth.core.sandbox.SandboxState.BUILD_FAILED, dev.berth.core.sandbox.SandboxState.ARCHIVED)))")
+            + " or s.destroyAt is not null)")
     List<Sandbox> lifecycleCandidates(@Param("backups") boolean backups);
 
     /** Of {@code ids}, those with a live row on runner {@code runnerId}. */

@@ -29,6 +29,7 @@ import org.springframework.stereotype.Service;
 public class SandboxService {
 
     public static final String LANGUAGE_LABEL = "code-toolbox-language";
+    static final int TEN_YEARS_MINUTES = 10 * 365 * 24 * 60;
 
     private final SandboxRepository repo;
     private final SnapshotRepository snapshots;
@@ -251,7 +252,15 @@ public class SandboxService {
         }
         int autoStop = nonNegative("autoStopInterval", req.autoStopInterval(), autoPause > 0 ? 0 : 15);
         int autoArchive = nonNegative("autoArchiveInterval", req.autoArchiveInterval(), 7 * 24 * 60);
-        int autoDelete = req.autoDeleteInterval() == null ? -1 : req.autoDeleteInterval();
+        int autoDelete = req.autoDeleteInterval() == null || req.autoDeleteInterval() < 0 ? -1 : req.autoDeleteInterval();
+        for (var e : java.util.Map.of("autoStopInterval", autoStop, "autoPauseInterval", autoPause, "autoArchiveInterval",
+                autoArchive, "autoDeleteInterval", autoDelete, "ttlMinutes", req.ttlMinutes() == null ? 0
+                        : req.ttlMinutes()).entrySet()) {
+            if (e.getValue() > TEN_YEARS_MINUTES) {
+                throw new InvalidRequestException(e.getKey() + " must be at most 10 years (" + TEN_YEARS_MINUTES
+                        + " minutes), got " + e.getValue());
+            }
+        }
         if (autoPause > 0 && autoDelete == 0) {
             throw new InvalidRequestException("an ephemeral sandbox (autoDeleteInterval 0) cannot have autoPauseInterval; "
                     + "set autoPauseInterval to 0");

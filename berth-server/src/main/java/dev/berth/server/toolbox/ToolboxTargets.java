@@ -40,7 +40,8 @@ public class ToolboxTargets {
         } catch (NotFoundException e) {
             throw new ToolboxException(ToolboxError.NOT_FOUND, "sandbox '" + sandboxId + "' not found");
         }
-        if (s.getState() == SandboxState.PAUSED) {
+        if (s.getState() == SandboxState.PAUSED || s.getState() == SandboxState.PAUSING
+                || s.getState() == SandboxState.RESUMING) {
             // any toolbox call resumes a paused sandbox: its processes go on where they were frozen
             s = resumed(s);
         }

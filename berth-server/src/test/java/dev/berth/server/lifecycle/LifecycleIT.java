@@ -151,10 +151,15 @@ class LifecycleIT extends BerthIT {
                     "\"autoPauseInterval\":5,\"autoDeleteInterval\":0", "\"ttlMinutes\":-1",
                     "\"autoPauseInterval\":-1"}) {
                 var r = admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\"," + body + "}");
+                if (r.statusCode() / 100 == 2) {
+                    admin("DELETE", "/api/sandbox/" + json(r).get("id").asString(), null);
+                }
                 assertThat(r.statusCode()).as(body).isEqualTo(400);
             }
             assertThat(ok(admin("POST", "/api/sandbox/" + id + "/autodelete/-7", null)).get("autoDeleteInterval").asInt())
                     .isEqualTo(-1);
+            // auto-stop 0: idle for 4 s and still running (which also gives the change below something to not count)
+            await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> state(id).equals("started"));
             JsonNode paused = ok(admin("POST", "/api/sandbox/" + id + "/autopause/30", null));
             assertThat(paused.get("autoPauseInterval").asInt()).isEqualTo(30);
             assertThat(paused.get("autoStopInterval").asInt()).isZero();
@@ -164,6 +169,7 @@ class LifecycleIT extends BerthIT {
             Instant changed = Instant.now();
             // idle since its creation, but the new interval counts from the change: not stopped before it has passed
             await().atMost(Duration.ofSeconds(30)).until(() -> state(id).equals("stopped"));
+            // counted from the change (3 s), not from its creation 4 s before it (which would stop it at once)
             assertThat(Instant.parse(getSandbox(id).get("updatedAt").asString()))
                     .isAfterOrEqualTo(changed.plusSeconds(3).minusMillis(500));
             assertThat(admin("POST", "/api/sandbox/" + id + "/ttl/0", null).statusCode()).isEqualTo(200);
