@@ -1,5 +1,8 @@
 package dev.berth.core.placement;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.berth.core.sandbox.Resources;
 
 /**
@@ -36,6 +39,28 @@ public record RunnerResources(int cpu, int memoryGiB, int diskGiB, int sandboxes
     public boolean admits(RunnerResources allocated, Resources r, double cpuOvercommit) {
         return cpuFits(allocated, r, cpuOvercommit) && memoryFits(allocated, r) && diskFits(allocated, r)
                 && slotFits(allocated);
+    }
+
+    /**
+     * What this runner lacks to resize one of its sandboxes from {@code from} to {@code to}, one line per resource
+     * that is short (empty: it fits). Only what grows is counted, and no slot: the sandbox holds one already.
+     */
+    public List<String> resizeShortfall(RunnerResources allocated, Resources from, Resources to, double cpuOvercommit) {
+        List<String> out = new ArrayList<>();
+        int cpuAdd = to.cpu() - from.cpu();
+        if (cpuAdd > 0 && (long) allocated.cpu + cpuAdd > cpu * cpuOvercommit) {
+            out.add("cpu: " + allocated.cpu + " of " + (long) (cpu * cpuOvercommit) + " cores allocated, the resize adds "
+                    + cpuAdd);
+        }
+        int memAdd = to.memoryGiB() - from.memoryGiB();
+        if (memAdd > 0 && (long) allocated.memoryGiB + memAdd > memoryGiB) {
+            out.add("memory: " + allocated.memoryGiB + " of " + memoryGiB + " GiB allocated, the resize adds " + memAdd);
+        }
+        int diskAdd = to.diskGiB() - from.diskGiB();
+        if (diskAdd > 0 && (long) allocated.diskGiB + diskAdd > diskGiB) {
+            out.add("disk: " + allocated.diskGiB + " of " + diskGiB + " GiB allocated, the resize adds " + diskAdd);
+        }
+        return List.copyOf(out);
     }
 
     boolean cpuFits(RunnerResources allocated, Resources r, double cpuOvercommit) {

@@ -28,7 +28,9 @@ class StopTreeTest {
         BaseImageBuilder.stopTree(p);
 
         assertThat(p.isAlive()).isFalse();
-        assertThat(children).noneMatch(ProcessHandle::isAlive);
+        // a killed child whose parent is gone is reaped by init a moment later: wait for that, with a deadline
+        Awaitility.await("the children are gone").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
         assertThat(scratch).as("the EXIT trap removed the scratch directory").doesNotExist();
     }
 }

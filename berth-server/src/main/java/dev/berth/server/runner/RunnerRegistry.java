@@ -104,6 +104,19 @@ public class RunnerRegistry {
     }
 
     /** Re-checks a runner's capacity inside the caller's transaction (after the runner row is locked). */
+    /**
+     * What a runner lacks to resize one of its sandboxes from {@code from} to {@code to} (empty: it fits), read inside
+     * the caller's transaction after the runner row is locked.
+     */
+    public List<String> resizeShortfall(String runnerId, Resources from, Resources to) {
+        Runner runner = runners.findById(runnerId).orElse(null);
+        if (runner == null) {
+            return List.of("runner " + runnerId + " is not registered");
+        }
+        RunnerView v = view(runner, allocations.allocationOf(runnerId), false);
+        return v == null ? List.of() : v.capacity().resizeShortfall(v.allocated(), from, to, policy.cpuOvercommit());
+    }
+
     public boolean admits(String runnerId, Resources r) {
         Runner runner = runners.findById(runnerId).orElse(null);
         if (runner == null) {

@@ -3,7 +3,6 @@ package dev.berth.server.sandbox;
 import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InvalidRequestException;
-import dev.berth.core.error.UnavailableException;
 import dev.berth.core.sandbox.DesiredState;
 import dev.berth.core.sandbox.Resources;
 import dev.berth.core.sandbox.SandboxState;
@@ -78,15 +77,13 @@ public class ResizeAction {
             }
             boolean running = was == SandboxState.STARTED;
             DesiredState desired = s.getDesiredState();
-            Resources growth = new Resources(running ? Math.max(0, to.cpu() - from.cpu()) : 0,
-                    running ? Math.max(0, to.memoryGiB() - from.memoryGiB()) : 0, Math.max(0, to.diskGiB() - from.diskGiB()));
             store.move(sandboxId, SandboxState.RESIZING, "resize", null, x -> {
                 quotas.lockAndCheckResize(x.getOrganizationId(), from, to, running);
                 runnerLocks.lock(runner.runnerId());
-                if (!runners.admits(runner.runnerId(), growth)) {
-                    throw new UnavailableException("runner " + runner.runnerId() + " has no room for " + growth.cpu()
-                            + " more cores, " + growth.memoryGiB() + " GiB more memory and " + growth.diskGiB()
-                            + " GiB more disk; resize less, or stop other sandboxes there");
+                var shortfall = runners.resizeShortfall(runner.runnerId(), from, to);
+                if (!shortfall.isEmpty()) {
+                    throw new ConflictException("runner " + runner.runnerId() + " has no room for this resize ("
+                            + String.join("; ", shortfall) + "); resize less, or stop or delete sandboxes there");
                 }
                 x.desire(DesiredState.RESIZED, clock.instant());
                 x.resize(to, clock.instant());

@@ -57,8 +57,8 @@ public class SandboxController {
 
     @PostMapping
     @RequiresPermission(Permission.WRITE_SANDBOXES)
-    public SandboxDto create(Caller caller, @RequestBody(required = false) CreateSandboxRequest body) {
-        Sandbox created = service.create(caller, body);
+    public SandboxDto create(Caller caller, @RequestBody(required = false) tools.jackson.databind.JsonNode body) {
+        Sandbox created = service.create(caller, CreateRequests.parse(body, json));
         AuditContext.setTarget("sandbox", created.getId());
         return mapper.toDto(created, true);
     }
