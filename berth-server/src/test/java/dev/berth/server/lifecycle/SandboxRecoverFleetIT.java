@@ -3,19 +3,13 @@ package dev.berth.server.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.core.sandbox.ArchiveImage;
-import dev.berth.runner.SandboxRunner;
 import dev.berth.runner.docker.DockerContainerEngine;
-import dev.berth.server.BerthIT;
+import dev.berth.server.reconcile.RunnerProcessesBase;
 import dev.berth.server.reconcile.FleetEngines;
 import dev.berth.server.registry.SnapshotRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -28,11 +22,7 @@ import tools.jackson.databind.JsonNode;
  * from its backup, with the file written before the backup. When A returns, its old container is removed as an
  * orphan. An ephemeral sandbox's backups are deleted with it.
  */
-class SandboxRecoverFleetIT extends BerthIT {
-
-    private final Map<String, Process> processes = new HashMap<>();
-    private final Map<String, String> tokens = new HashMap<>();
-    private final List<String> sandboxes = new ArrayList<>();
+class SandboxRecoverFleetIT extends RunnerProcessesBase {
 
     @Autowired
     SnapshotRegistry registry;
@@ -46,36 +36,6 @@ class SandboxRecoverFleetIT extends BerthIT {
         r.add("berth.lifecycle.backup-interval", () -> "3s");
         r.add("berth.lifecycle.sweep-interval", () -> "500ms");
         r.add("berth.lifecycle.minute", () -> "1s");
-    }
-
-    @Override
-    protected void waitUntilHealthy() {
-        // in server mode health needs a runner; the test starts them
-    }
-
-    private void startRunner(String id, int engine) throws Exception {
-        String token = tokens.get(id);
-        if (token == null) {
-            token = ok(admin("POST", "/api/runners", "{\"id\":\"" + id + "\",\"region\":\"us\"}")).get("token")
-                    .asString();
-            tokens.put(id, token);
-        }
-        processes.put(id, FleetEngines.startRunner("http://localhost:" + port, id, token, FleetEngines.host(engine),
-                imageCache()));
-        Awaitility.await(id + " ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
-                .until(() -> "ready".equals(ok(admin("GET", "/api/runners/" + id, null)).get("state").asString()));
-    }
-
-    private String exec(String id, String command) {
-        return ok(admin("POST", "/api/toolbox/" + id + "/process/execute",
-                JSON.writeValueAsString(Map.of("command", command, "timeout", 60)))).get("result").asString().trim();
-    }
-
-    private static boolean engineHasContainer(int engine, String sandboxId) {
-        try (var e = new DockerContainerEngine(FleetEngines.host(engine))) {
-            return e.listByLabel(SandboxRunner.LABEL_SANDBOX).stream()
-                    .anyMatch(c -> sandboxId.equals(c.labels().get(SandboxRunner.LABEL_SANDBOX)));
-        }
     }
 
     private JsonNode awaitBackupAfter(String id, Instant after) {
@@ -105,7 +65,7 @@ class SandboxRecoverFleetIT extends BerthIT {
         assertThat(backedUp.get("state").asString()).isEqualTo("started"); // a backup does not stop it
 
         // runner A dies and stays away: the sandbox is lost, and recoverable from its backup
-        processes.remove("rec-a").destroyForcibly().waitFor();
+        killRunner("rec-a");
         startRunner("rec-b", 1);
         JsonNode lost = Awaitility.await("lost").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
                 .until(() -> getSandbox(id), s -> "error".equals(s.get("state").asString()));
@@ -161,20 +121,5 @@ class SandboxRecoverFleetIT extends BerthIT {
 
     private String rowsBackup(String id) {
         return rows.findById(id).orElseThrow().getBackupImage();
-    }
-
-    @AfterEach
-    void cleanup() throws InterruptedException {
-        for (String id : sandboxes) {
-            admin("DELETE", "/api/sandbox/" + id, null);
-        }
-        for (Process p : processes.values()) {
-            p.destroy();
-            p.waitFor();
-        }
-        for (String runnerId : tokens.keySet()) {
-            admin("POST", "/api/runners/" + runnerId + "/drain", null);
-            FleetEngines.removeAll(FleetEngines.host(runnerId.equals("rec-a") ? 0 : 1), runnerId);
-        }
     }
 }

@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.core.sandbox.ArchiveImage;
 import dev.berth.runner.SandboxRunner;
 import dev.berth.runner.docker.DockerContainerEngine;
-import dev.berth.server.BerthIT;
 import dev.berth.server.reconcile.FleetEngines;
 import dev.berth.server.registry.SnapshotRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -26,10 +20,7 @@ import tools.jackson.databind.JsonNode;
  * nothing on A's engine and holds no runner, and its start restores it on runner B (A drained) from the registry,
  * with its files, env, labels and name. Deleting sandboxes deletes their archives from the registry.
  */
-class SandboxArchiveFleetIT extends BerthIT {
-
-    private final Map<String, Process> processes = new HashMap<>();
-    private final List<String> sandboxes = new ArrayList<>();
+class SandboxArchiveFleetIT extends dev.berth.server.reconcile.RunnerProcessesBase {
 
     @Autowired
     SnapshotRegistry registry;
@@ -42,25 +33,6 @@ class SandboxArchiveFleetIT extends BerthIT {
         r.add("berth.embedded-runner", () -> "false");
         r.add("berth.runners.unresponsive-after", () -> "3s");
         r.add("berth.runners.lost-after", () -> "6s");
-    }
-
-    @Override
-    protected void waitUntilHealthy() {
-        // in server mode health needs a runner; the test starts them
-    }
-
-    private void startRunner(String id, int engine) throws Exception {
-        String token = ok(admin("POST", "/api/runners", "{\"id\":\"" + id + "\",\"region\":\"us\"}")).get("token")
-                .asString();
-        processes.put(id, FleetEngines.startRunner("http://localhost:" + port, id, token, FleetEngines.host(engine),
-                imageCache()));
-        Awaitility.await(id + " ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
-                .until(() -> "ready".equals(ok(admin("GET", "/api/runners/" + id, null)).get("state").asString()));
-    }
-
-    private String exec(String id, String command) {
-        return ok(admin("POST", "/api/toolbox/" + id + "/process/execute",
-                JSON.writeValueAsString(Map.of("command", command, "timeout", 60)))).get("result").asString().trim();
     }
 
     private static boolean engineHolds(int engine, String sandboxId) {
@@ -156,19 +128,5 @@ class SandboxArchiveFleetIT extends BerthIT {
         assertThat(admin("GET", "/api/sandbox/" + otherId, null).statusCode()).isEqualTo(404);
         assertThat(rows.findById(otherId).orElseThrow().getState().wireName()).isEqualTo("destroyed");
         assertThat(registry.layers(otherImage)).isEmpty();
-    }
-
-    @AfterEach
-    void cleanup() throws InterruptedException {
-        for (String id : sandboxes) {
-            admin("DELETE", "/api/sandbox/" + id, null);
-        }
-        for (Process p : processes.values()) {
-            p.destroy();
-            p.waitFor();
-        }
-        for (String runnerId : processes.keySet()) {
-            admin("POST", "/api/runners/" + runnerId + "/drain", null);
-        }
     }
 }
