@@ -70,7 +70,7 @@ public final class SandboxReconcilePolicy {
 
     private ReconcileDecision container(SandboxView sandbox, Observation.Container seen, Instant now) {
         if (sandbox.lostWithRunner()) {
-            return runnerReturned(seen.status());
+            return runnerReturned(seen.status(), sandbox.desired());
         }
         if (!settles(sandbox.state())) {
             return ReconcileDecision.NOTHING;
@@ -103,9 +103,10 @@ public final class SandboxReconcilePolicy {
     }
 
     /** A sandbox recorded lost with its runner, now that the runner's inventory says what became of it. */
-    private static ReconcileDecision runnerReturned(ContainerStatus seen) {
+    private static ReconcileDecision runnerReturned(ContainerStatus seen, DesiredState desired) {
         return switch (seen) {
-            case RUNNING -> ReconcileDecision.move(SandboxState.STARTED);
+            // a paused sandbox's container stays frozen while its runner is away: it comes back paused, not started
+            case RUNNING -> ReconcileDecision.move(desired == DesiredState.PAUSED ? SandboxState.PAUSED : SandboxState.STARTED);
             case EXITED, CREATED -> ReconcileDecision.move(SandboxState.STOPPED);
             // stays in error: only its kind and reason change (an error-to-error move is not a transition)
             case MISSING -> ReconcileDecision.explain(ErrorKind.CONTAINER_REMOVED,

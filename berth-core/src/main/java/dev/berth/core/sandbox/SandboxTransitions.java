@@ -32,7 +32,7 @@ public final class SandboxTransitions {
         allow(ARCHIVED, RESTORING, DESTROYING);
         allow(RESTORING, STARTED, ERROR, DESTROYING, ARCHIVED);
         // ARCHIVED: a recover makes a lost sandbox's last backup its archive, then restores it elsewhere
-        allow(ERROR, DESTROYING, STARTING, STOPPED, STARTED, ARCHIVED);
+        allow(ERROR, DESTROYING, STARTING, STOPPED, STARTED, ARCHIVED, PAUSED);
         allow(BUILD_FAILED, DESTROYING);
         allow(UNKNOWN, DESTROYING, ERROR, STARTED, STOPPED);
         allow(DESTROYING, DESTROYED, ERROR);

@@ -284,6 +284,16 @@ class SandboxReconcilePolicyTest {
                 .isEqualTo(SandboxState.ERROR);
     }
 
+    @Test
+    void aPausedSandboxLostWithItsRunnerComesBackPaused() {
+        var lostPaused = new SandboxView(SandboxState.ERROR, DesiredState.PAUSED, 1, T0, false, ErrorKind.RUNNER_LOST);
+        assertThat(at(lostPaused, inventory(ContainerStatus.RUNNING), Duration.ofMinutes(5)).moveTo())
+                .isEqualTo(SandboxState.PAUSED);
+        var lostStarted = new SandboxView(SandboxState.ERROR, DesiredState.STARTED, 1, T0, false, ErrorKind.RUNNER_LOST);
+        assertThat(at(lostStarted, inventory(ContainerStatus.RUNNING), Duration.ofMinutes(5)).moveTo())
+                .isEqualTo(SandboxState.STARTED);
+    }
+
     // --- the table ---
 
     @Test
