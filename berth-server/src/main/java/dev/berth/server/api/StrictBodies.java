@@ -35,7 +35,10 @@ public final class StrictBodies {
         try {
             return json.treeToValue(body, type);
         } catch (JacksonException e) {
-            throw new InvalidRequestException("body: " + e.getOriginalMessage());
+            String field = e instanceof tools.jackson.databind.DatabindException de && !de.getPath().isEmpty()
+                    ? de.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName()
+                            : "[" + r.getIndex() + "]").collect(Collectors.joining(".")) : "body";
+            throw new InvalidRequestException(field + ": " + e.getOriginalMessage());
         }
     }
 }

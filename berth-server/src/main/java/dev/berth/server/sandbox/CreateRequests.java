@@ -51,7 +51,13 @@ final class CreateRequests {
         try {
             return json.treeToValue(copy, CreateSandboxRequest.class);
         } catch (JacksonException e) {
-            throw new InvalidRequestException("body: " + e.getOriginalMessage());
+            String field = "";
+            if (e instanceof tools.jackson.databind.DatabindException de && !de.getPath().isEmpty()) {
+                field = de.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName()
+                        : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
+                field = field.equals("isPublic") ? "public" : field;
+            }
+            throw new InvalidRequestException((field.isEmpty() ? "body" : field) + ": " + e.getOriginalMessage());
         }
     }
 
