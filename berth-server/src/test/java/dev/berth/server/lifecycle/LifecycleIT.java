@@ -49,19 +49,24 @@ class LifecycleIT extends BerthIT {
     }
 
     @Test
-    void anIdleSandboxStopsWhileOneWhoseSessionCommandStillRunsDoesNot() {
+    void anIdleSandboxStopsWhileOnesWithASessionCommandOrAnExecuteStillRunningDoNot() throws Exception {
         String idle = create(",\"autoStopInterval\":3").get("id").asString();
         String busy = create(",\"autoStopInterval\":3").get("id").asString();
+        String executing = create(",\"autoStopInterval\":3").get("id").asString();
         try {
             ok(admin("POST", "/api/toolbox/" + busy + "/process/session", "{\"sessionId\":\"work\"}"));
             sessionExec(busy, "work", "sleep 120", true);
+            // an execute that runs past the interval holds its sandbox until it returns
+            var longExec = java.util.concurrent.CompletableFuture.supplyAsync(() -> exec(executing, "sleep 9; echo done"));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> state(idle).equals("stopped"));
             JsonNode stopped = getSandbox(idle);
             assertThat(stopped.get("stateReason").asString()).startsWith("auto-stop: idle for 3 min");
             assertThat(stopped.get("desiredState").asString()).isEqualTo("stopped");
             // well past its interval, the busy one is still running (its command outlives the interval)
-            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).until(() -> state(busy).equals("started"));
+            await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).until(() -> state(busy).equals("started")
+                    && state(executing).equals("started"));
+            assertThat(longExec.get(30, java.util.concurrent.TimeUnit.SECONDS).get("result").asString()).contains("done");
 
             JsonNode audit = ok(admin("GET", "/api/audit-logs?targetId=" + idle + "&action=sandbox.auto-stop", null));
             assertThat(audit.get("items")).isNotEmpty();
@@ -70,6 +75,7 @@ class LifecycleIT extends BerthIT {
         } finally {
             admin("DELETE", "/api/sandbox/" + idle, null);
             admin("DELETE", "/api/sandbox/" + busy, null);
+            admin("DELETE", "/api/sandbox/" + executing, null);
         }
     }
 
