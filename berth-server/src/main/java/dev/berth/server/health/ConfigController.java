@@ -23,8 +23,13 @@ public class ConfigController {
     private final BerthProperties props;
     private final Optional<SandboxRunner> runner;
     private final SandboxMapper mapper;
+    private final dev.berth.server.runner.RunnerRegistry runners;
+    private final dev.berth.server.config.LifecycleProperties lifecycle;
 
-    public ConfigController(BerthProperties props, Optional<SandboxRunner> runner, SandboxMapper mapper) {
+    public ConfigController(BerthProperties props, Optional<SandboxRunner> runner, SandboxMapper mapper,
+            dev.berth.server.runner.RunnerRegistry runners, dev.berth.server.config.LifecycleProperties lifecycle) {
+        this.runners = runners;
+        this.lifecycle = lifecycle;
         this.props = props;
         this.runner = runner;
         this.mapper = mapper;
@@ -44,10 +49,11 @@ public class ConfigController {
         c.put("proxyToolboxUrl", mapper.toolboxProxyUrl());
         c.put("defaultSnapshot", props.sandbox().defaultSnapshot());
         c.put("dashboardUrl", "");
-        c.put("maxAutoArchiveInterval", 43200);
+        c.put("maxAutoArchiveInterval", lifecycle.maxArchive().toMinutes());
         c.put("maintananceMode", false);
         c.put("environment", "self-hosted");
-        c.put("regions", List.of(props.region()));
+        // where a create without a target goes now (berth.region, or where the ready runners are)
+        c.put("regions", List.of(runners.defaultRegion(props.region())));
         Map<String, Object> capabilities = new LinkedHashMap<>();
         capabilities.put("engineVersion", caps.engineVersion());
         capabilities.put("storageDriver", caps.storageDriver());

@@ -89,6 +89,26 @@ public class RunnerRegistry {
         return Optional.of(local.isPresent() ? localNotReady.get() : "no runner has registered and sent heartbeats yet");
     }
 
+    /**
+     * The region a create that names no target goes to: {@code configured} ({@code berth.region}) where the embedded
+     * runner lives or a ready runner is; otherwise the region with the most ready, schedulable runners, so that a
+     * create never fails only because it named no region and the runners are elsewhere. With no ready runner at all,
+     * {@code configured} (the create then says why it cannot be placed).
+     */
+    public String defaultRegion(String configured) {
+        if (local.isPresent()) {
+            return configured;
+        }
+        var ready = runners.findAll().stream()
+                .filter(r -> !r.isEmbedded() && r.isSchedulable() && r.getState() == RunnerState.READY).toList();
+        if (ready.isEmpty() || ready.stream().anyMatch(r -> configured.equals(r.getRegion()))) {
+            return configured;
+        }
+        return ready.stream().collect(java.util.stream.Collectors.groupingBy(Runner::getRegion,
+                        java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                .entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(configured);
+    }
+
     /** Chooses the runner for a new sandbox; 400 for an unknown region, 503 when none qualifies. */
     public RunnerAdapter place(String region, Resources r, String snapshot) {
         if (!regions.existsById(region)) {

@@ -45,6 +45,7 @@ public class SandboxService {
     private final dev.berth.server.network.NetworkPolicies networkPolicies;
     private final NetworkDefaults networkDefaults;
     private final java.time.Duration minute;
+    private final dev.berth.server.runner.RunnerRegistry runners;
 
     public SandboxService(SandboxRepository repo, SnapshotRepository snapshots, CreateAction create, SandboxStore store,
             SandboxMapper mapper, BerthProperties props, Clock clock,
@@ -52,7 +53,8 @@ public class SandboxService {
             @org.springframework.context.annotation.Lazy WarmPools pools,
             dev.berth.server.network.NetworkPolicies networkPolicies,
             @org.springframework.context.annotation.Lazy NetworkDefaults networkDefaults,
-            dev.berth.server.config.LifecycleProperties lifecycleProps) {
+            dev.berth.server.config.LifecycleProperties lifecycleProps, dev.berth.server.runner.RunnerRegistry runners) {
+        this.runners = runners;
         this.minute = lifecycleProps.minute();
         this.networkPolicies = networkPolicies;
         this.networkDefaults = networkDefaults;
@@ -88,7 +90,8 @@ public class SandboxService {
         Map<String, String> env = Labels.validate("env", strings("env", req.env()));
         Map<String, String> labels = Labels.validate("labels", strings("labels", req.labels()));
         LifecycleSettings lifecycle = lifecycle(req);
-        String target = req.target() == null || req.target().isBlank() ? props.region() : req.target();
+        String target = req.target() == null || req.target().isBlank() ? runners.defaultRegion(props.region())
+                : req.target();
         String user = req.user() == null || req.user().isBlank() ? "root" : req.user();
         if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
             throw new InvalidRequestException("user '" + user + "' is not a valid OS user name");

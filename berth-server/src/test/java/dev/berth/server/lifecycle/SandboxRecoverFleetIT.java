@@ -116,6 +116,22 @@ class SandboxRecoverFleetIT extends RunnerProcessesBase {
         assertThat(registry.tags(ArchiveImage.parse(image).repository())).isEmpty();
     }
 
+    @Test
+    void aCreateWithoutATargetGoesWhereTheReadyRunnersAre() throws Exception {
+        // runners only in 'eu' (berth.region is 'us'): a create naming no region is placed there, not refused
+        ok(admin("POST", "/api/regions", "{\"id\":\"eu\"}"));
+        startRunner("rec-eu", 1, "eu");
+        assertThat(ok(admin("GET", "/api/config", null)).get("regions").get(0).asString()).isEqualTo("eu");
+        JsonNode created = ok(admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\",\"autoStopInterval\":0}"));
+        sandboxes.add(created.get("id").asString());
+        assertThat(created.get("state").asString()).isEqualTo("started");
+        assertThat(created.get("target").asString()).isEqualTo("eu");
+        assertThat(created.get("runnerId").asString()).isEqualTo("rec-eu");
+        // naming a region without runners still says so
+        var us = admin("POST", "/api/sandbox", "{\"snapshot\":\"berth/busybox\",\"target\":\"us\"}");
+        assertThat(us.statusCode()).as(us.body()).isEqualTo(503);
+    }
+
     @Autowired
     dev.berth.server.sandbox.SandboxRepository rows;
 

@@ -31,10 +31,15 @@ public abstract class RunnerProcessesBase extends BerthIT {
 
     /** Starts runner {@code id} on fleet engine {@code engine} (registering it the first time) and waits until ready. */
     protected void startRunner(String id, int engine) throws Exception {
+        startRunner(id, engine, "us");
+    }
+
+    /** As {@link #startRunner(String, int)} in {@code region} (which must exist). */
+    protected void startRunner(String id, int engine, String region) throws Exception {
         String token = tokens.get(id);
         if (token == null) {
-            token = ok(admin("POST", "/api/runners", "{\"id\":\"" + id + "\",\"region\":\"us\"}")).get("token")
-                    .asString();
+            token = ok(admin("POST", "/api/runners", "{\"id\":\"" + id + "\",\"region\":\"" + region + "\"}"))
+                    .get("token").asString();
             tokens.put(id, token);
             engines.put(id, engine);
         }
