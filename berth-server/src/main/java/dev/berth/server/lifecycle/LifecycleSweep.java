@@ -197,10 +197,10 @@ class LifecycleSweep implements Lifecycle, SmartLifecycle {
             d = policy.decide(view(s, busy), decisionTime());
             activity.flush(); // a call that began during the probe is on the row before the action checks it
         }
-        carryOut(s, d);
+        carryOutDecision(s, d);
     }
 
-    private void carryOut(Sandbox s, LifecycleDecision d) {
+    private void carryOutDecision(Sandbox s, LifecycleDecision d) {
         String id = s.getId();
         switch (d.action()) {
             case NONE, PROBE -> {

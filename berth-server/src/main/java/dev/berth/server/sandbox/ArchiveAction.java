@@ -80,13 +80,15 @@ public class ArchiveAction {
             });
             // the image the container runs on is in the registry: its layers are linked, not pushed again
             String base = previous != null ? previous : s.getImageRef();
-            bestEffort(() -> registry.mountInto(base, image.repository()), "link the layers of " + base);
+            RegistryCleanup.bestEffort("archive", () -> registry.mountInto(base, image.repository()),
+                    "link the layers of " + base);
             pushAndVerify(sandboxId, runner, image, previous);
             removeFromRunner(sandboxId, runner, image, previous);
             Sandbox archived = recordArchived(sandboxId);
             if (previous != null && !previous.equals(image.ref())) {
                 // the new archive holds the files; the blobs they share stay (the new manifest refers to them)
-                bestEffort(() -> registry.delete(previous), "delete the earlier archive " + previous);
+                RegistryCleanup.bestEffort("archive", () -> registry.delete(previous),
+                        "delete the earlier archive " + previous);
             }
             return archived;
         } finally {
@@ -103,8 +105,10 @@ public class ArchiveAction {
             log.info("sandbox {} archived as {} ({} layers, top {} bytes) in {} ms", sandboxId, image, layers.size(),
                     layers.get(layers.size() - 1).size(), (System.nanoTime() - t0) / 1_000_000);
         } catch (BerthException e) {
-            bestEffort(() -> registry.delete(image.ref()), "delete the unfinished archive " + image);
-            bestEffort(() -> runner.removeImage(image.ref()), "remove the unfinished archive's local image");
+            RegistryCleanup.bestEffort("archive", () -> registry.delete(image.ref()),
+                    "delete the unfinished archive " + image);
+            RegistryCleanup.bestEffort("archive", () -> runner.removeImage(image.ref()),
+                    "remove the unfinished archive's local image");
             store.move(sandboxId, SandboxState.STOPPED, VERB, "archive failed: " + e.getMessage() + "; the sandbox is "
                     + "unchanged on its runner: archive it again", x -> {
                         x.desire(DesiredState.STOPPED, clock.instant());
@@ -134,9 +138,11 @@ public class ArchiveAction {
                     + runner.runnerId() + " failed: " + e.getMessage() + "; the sandbox stays 'archiving' until the "
                     + "reconciler settles it", e);
         }
-        bestEffort(() -> runner.removeImage(image.ref()), "remove the archive's local image");
+        RegistryCleanup.bestEffort("archive", () -> runner.removeImage(image.ref()),
+                "remove the archive's local image");
         if (previous != null && !previous.equals(image.ref())) {
-            bestEffort(() -> runner.removeImage(previous), "remove the restored image " + previous);
+            RegistryCleanup.bestEffort("archive", () -> runner.removeImage(previous),
+                    "remove the restored image " + previous);
         }
     }
 
@@ -149,14 +155,6 @@ public class ArchiveAction {
                 return now; // a reconciler saw the container gone and recorded it first
             }
             throw e;
-        }
-    }
-
-    private static void bestEffort(Runnable cleanup, String what) {
-        try {
-            cleanup.run();
-        } catch (BerthException e) {
-            log.warn("archive: could not {}: {}", what, e.getMessage());
         }
     }
 }

@@ -56,28 +56,23 @@ public class BackupAction {
                 runner.commit(sandboxId, image.ref());
                 registry.verify(image.ref());
             } catch (BerthException e) {
-                bestEffort(() -> registry.delete(image.ref()), "delete the unfinished backup " + image);
+                RegistryCleanup.bestEffort("backup", () -> registry.delete(image.ref()),
+                        "delete the unfinished backup " + image);
                 throw e;
             } finally {
-                bestEffort(() -> runner.removeImage(image.ref()), "remove the backup's local image");
+                RegistryCleanup.bestEffort("backup", () -> runner.removeImage(image.ref()),
+                        "remove the backup's local image");
             }
             String previous = s.getBackupImage();
             store.update(sandboxId, x -> x.recordBackup(image.ref(), clock.instant()));
             if (previous != null && !previous.equals(image.ref())) {
-                bestEffort(() -> registry.delete(previous), "delete the previous backup " + previous);
+                RegistryCleanup.bestEffort("backup", () -> registry.delete(previous),
+                        "delete the previous backup " + previous);
             }
             log.info("sandbox {} backed up as {} in {} ms", sandboxId, image, (System.nanoTime() - t0) / 1_000_000);
             return true;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private static void bestEffort(Runnable cleanup, String what) {
-        try {
-            cleanup.run();
-        } catch (BerthException e) {
-            log.warn("backup: could not {}: {}", what, e.getMessage());
         }
     }
 }

@@ -123,10 +123,6 @@ public interface SandboxRepository extends JpaRepository<Sandbox, String> {
     @Query("select s from Sandbox s where s.state in " + LIVE + " and s.runnerId = :runner")
     List<Sandbox> findLiveOnRunner(@Param("runner") String runnerId);
 
-    /** Of {@code ids}, those with a live row (any runner): the rest are orphans. */
-    @Query("select s.id from Sandbox s where s.state in " + LIVE + " and s.id in :ids")
-    List<String> findLiveIds(@Param("ids") Collection<String> ids);
-
     /** The live, unclaimed sandboxes of a warm pool, as rows (the pool's decision counts them by state). */
     @Query("select s from Sandbox s where s.warmPoolId = :pool and s.pooled = true and s.state in " + LIVE)
     List<Sandbox> findPoolMembers(@Param("pool") String poolId);
