@@ -220,6 +220,8 @@ static int setup_signals(void)
 
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "--relay"))
+        return relay_main(argv[2]); /* a port relay run through SPAWN (relay.c), not an agent */
     char **ep_argv = parse_args(argc, argv);
     load_token();
     if (!auth_token_len)

@@ -210,5 +210,6 @@ void ep_service(void);
 void start_entrypoint(char **argv);
 extern const char *hold_path;
 extern char **held_argv;
+int relay_main(const char *port); /* relay.c: `--relay PORT` */
 
 #endif

@@ -8,8 +8,13 @@ function checkStarted(sb, snapshot, what) {
     ok(typeof sb.id === 'string' && sb.id.length > 0, `${what}: id is a non-empty string`, sb.id);
     ok(typeof sb.toolboxProxyUrl === 'string' && /^https?:\/\//.test(sb.toolboxProxyUrl),
         `${what}: toolboxProxyUrl is an absolute http(s) URL`, sb.toolboxProxyUrl);
-    eq(sb.target, 'us', `${what}: target (server default region)`);
+    eq(sb.target, defaultRegion, `${what}: target (the region /api/config advertises: where a create without one goes)`);
 }
+
+// embedded mode: berth.region ('us'); cluster mode: the region of the ready runners (e.g. 'eu')
+const apiUrl = process.env.DAYTONA_API_URL || 'http://localhost:3000/api';
+const config = await (await fetch(`${apiUrl}/config`)).json();
+const defaultRegion = config.regions[0];
 
 await scenario(async () => {
     const def = await step('create() with the default snapshot', () => createSandbox());

@@ -41,7 +41,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: Bench create|exec|snapshot|warm|flood <berthUrl> <apiKey> <dockerHost> [n]");
+            System.err.println("usage: Bench create|exec|snapshot|warm|flood|network|preview <berthUrl> <apiKey> <dockerHost> [n]");
             System.exit(2);
         }
         var b = new Bench(args[1], args[2], args[3]);
@@ -53,6 +53,7 @@ public final class Bench {
                     args.length > 4 ? Integer.parseInt(args[4]) : 100, args.length > 5 ? Integer.parseInt(args[5]) : 100,
                     args.length > 6 ? Integer.parseInt(args[6]) : 200, java.nio.file.Path.of(System.getProperty(
                             "berth.bench.json", "bench-warm.json")));
+            case "preview" -> new PreviewBench(b.http, b.url, b.key).run(args.length > 4 ? Integer.parseInt(args[4]) : 200);
             case "network" -> new NetworkBench(b.http, b.url, b.key).run(args.length > 4 ? Integer.parseInt(args[4]) : 20);
             case "flood" -> new FloodBench(b.http, b.url, b.key)
                     .run(args.length > 4 ? Integer.parseInt(args[4]) : 260);

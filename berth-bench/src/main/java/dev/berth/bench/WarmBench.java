@@ -172,6 +172,11 @@ final class WarmBench {
         Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
 
         // ---- memory of idle sandboxes
+        if (idle <= 0) {
+            System.out.println("idle memory: not measured (idle = 0)");
+            System.out.println("JSON: " + json.toAbsolutePath());
+            return;
+        }
         Map<String, Object> memory = idleMemory(idle);
         results.put("idleMemory", memory);
         System.out.printf("idle memory per sandbox (%s idle): %.2f MiB = shim %.2f + agent %.2f + sandbox processes "

@@ -341,6 +341,25 @@ public final class SandboxRunner {
         }
     }
 
+    /**
+     * Makes one of Berth's base images on this runner's engine (its rootfs from the builder's cache, or built from
+     * Debian packages, which takes minutes) and pushes it to the snapshot registry, from where every runner pulls it.
+     *
+     * @return the size of its rootfs tarball in bytes
+     */
+    public long storeBaseImage(dev.berth.runner.image.BaseImageBuilder builder, dev.berth.runner.image.BaseImage image,
+            java.util.function.Consumer<String> log) {
+        registryAuth();
+        log.accept("[berth] making " + image.imageRef() + " on runner " + settings.runnerId() + " with "
+                + image.builderScript() + " (a few minutes unless its rootfs is cached)\n");
+        long t0 = System.nanoTime();
+        long size = builder.ensure(image);
+        log.accept("[berth] " + image.imageRef() + " is on the engine after " + (System.nanoTime() - t0) / 1_000_000
+                + " ms; storing it in the registry\n");
+        push(image.imageRef());
+        return size;
+    }
+
     /** A build context holding only a Dockerfile (named {@code Dockerfile}). */
     public static byte[] dockerfileOnlyContext(String dockerfile) {
         var bytes = new java.io.ByteArrayOutputStream();

@@ -34,6 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
         // no system warm pool: where a context makes berth/default active, its pool's sandboxes would share the
         // engine with every other test (WarmPoolIT makes its own pools; the SDK suite runs with the default one)
         "berth.warm-pools.system.max=0",
+        // each context's SSH gateway on a port of its own (many contexts run at once)
+        "berth.ssh.port=0",
         // many cached test contexts share one PostgreSQL (max_connections 100): keep each pool small
         "spring.datasource.hikari.maximum-pool-size=8",
         "spring.datasource.hikari.minimum-idle=1"})

@@ -32,7 +32,8 @@ public final class SecondReplica {
                 "--berth.images.build-default=false",
                 "--berth.images-dir=" + System.getProperty("berth.images.dir", "../images"),
                 "--berth.agent-binary=" + System.getProperty("berth.agent.binary", ""),
-                "--berth.reconciler.interval=1h"));
+                "--berth.reconciler.interval=1h",
+                "--berth.ssh.port=0")); // any free port: 2222 may be another replica's, or a running Berth's
         args.addAll(List.of(extra));
         List<Class<?>> all = new ArrayList<>(List.of(BerthServerApplication.class));
         all.addAll(sources);

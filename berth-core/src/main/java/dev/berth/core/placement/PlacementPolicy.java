@@ -12,7 +12,8 @@ import java.util.random.RandomGenerator;
  * Chooses the runner for a new sandbox: filter, score, then pick at random among the best.
  *
  * <p>Filter: healthy and schedulable, in the requested region and class (if any), room for the
- * sandbox after placing it (cpu may be overcommitted by {@code cpuOvercommit}), and the snapshot
+ * sandbox after placing it (cpu may be overcommitted by {@code cpuOvercommit}), on the runner and on the machine
+ * it shares with other runners ({@link HostShare}: their allocations together against one capacity), and the snapshot
  * present or pullable. Score: the weighted mean of {@link PlacementWeights}' terms, in 0..1.
  * Choice: uniformly among the {@code topK} best runners that score within {@code epsilon} of the
  * best (ties at the k-th place broken at random). Control planes placing at once from the same
@@ -92,7 +93,7 @@ public final class PlacementPolicy {
         return v.health().acceptsPlacements()
                 && (request.region() == null || request.region().equals(v.region()))
                 && (request.runnerClass() == null || request.runnerClass().equals(v.runnerClass()))
-                && v.capacity().admits(v.allocated(), request.resources(), cpuOvercommit)
+                && v.admits(request.resources(), cpuOvercommit)
                 && (v.canPull() || v.hasSnapshot(request.snapshot()));
     }
 
@@ -102,14 +103,23 @@ public final class PlacementPolicy {
         RunnerResources held = v.allocated();
         Resources r = request.resources();
         double cpuCap = cap.cpu() * cpuOvercommit;
-        double free = ((cpuCap - held.cpu() - r.cpu()) / cpuCap
-                + (double) (cap.memoryGiB() - held.memoryGiB() - r.memoryGiB()) / cap.memoryGiB()
-                + (double) (cap.diskGiB() - held.diskGiB() - r.diskGiB()) / cap.diskGiB()) / 3;
+        double free = freeShare(cap, held, r, cpuCap);
+        if (v.host() != null) {
+            // a runner on a machine its neighbours have filled is as full as the machine
+            HostShare h = v.host();
+            free = Math.min(free, freeShare(h.capacity(), h.allocated(), r, h.capacity().cpu() * cpuOvercommit));
+        }
         double quiet = 1 - v.usage().pressure();
         double snapshot = v.hasSnapshot(request.snapshot()) ? 1 : 0;
         double spread = 1 - (double) held.sandboxes() / cap.sandboxes();
         return (weights.freeResources() * free + weights.load() * quiet
                 + weights.snapshotPresent() * snapshot + weights.spread() * spread) * weightScale;
+    }
+
+    private static double freeShare(RunnerResources cap, RunnerResources held, Resources r, double cpuCap) {
+        return ((cpuCap - held.cpu() - r.cpu()) / cpuCap
+                + (double) (cap.memoryGiB() - held.memoryGiB() - r.memoryGiB()) / cap.memoryGiB()
+                + (double) (cap.diskGiB() - held.diskGiB() - r.diskGiB()) / cap.diskGiB()) / 3;
     }
 
     private static void insert(double[] best, double s) {

@@ -91,19 +91,31 @@ final class PlacementRejections {
                 + "); wait for sandboxes to stop, request less, or add runners");
     }
 
+    /** Whether the resource fits the runner and, for cpu, memory and disk, the machine it shares. */
     private static boolean fits(PlacementConstraint c, RunnerView v, Resources r, double cpuOvercommit) {
-        RunnerResources cap = v.capacity();
+        return fits(c, v.capacity(), v.allocated(), r, cpuOvercommit) && (v.host() == null
+                || c == PlacementConstraint.SANDBOX_SLOTS
+                || fits(c, v.host().capacity(), v.host().allocated(), r, cpuOvercommit));
+    }
+
+    private static boolean fits(PlacementConstraint c, RunnerResources cap, RunnerResources held, Resources r,
+            double cpuOvercommit) {
         return switch (c) {
-            case CPU -> cap.cpuFits(v.allocated(), r, cpuOvercommit);
-            case MEMORY -> cap.memoryFits(v.allocated(), r);
-            case DISK -> cap.diskFits(v.allocated(), r);
-            default -> cap.slotFits(v.allocated());
+            case CPU -> cap.cpuFits(held, r, cpuOvercommit);
+            case MEMORY -> cap.memoryFits(held, r);
+            case DISK -> cap.diskFits(held, r);
+            default -> cap.slotFits(held);
         };
     }
 
+    /** What is free of the resource on the runner, or on its machine when that has less. */
     private static double free(PlacementConstraint c, RunnerView v, double cpuOvercommit) {
-        RunnerResources cap = v.capacity();
-        RunnerResources held = v.allocated();
+        double own = free(c, v.capacity(), v.allocated(), cpuOvercommit);
+        return v.host() == null || c == PlacementConstraint.SANDBOX_SLOTS ? own
+                : Math.min(own, free(c, v.host().capacity(), v.host().allocated(), cpuOvercommit));
+    }
+
+    private static double free(PlacementConstraint c, RunnerResources cap, RunnerResources held, double cpuOvercommit) {
         return switch (c) {
             case CPU -> cap.cpu() * cpuOvercommit - held.cpu();
             case MEMORY -> cap.memoryGiB() - held.memoryGiB();

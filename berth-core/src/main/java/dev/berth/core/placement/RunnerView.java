@@ -9,6 +9,8 @@ import java.util.Set;
  *
  * @param allocated the sum of what Berth placed there, including this sandbox count
  * @param canPull   whether the runner reaches the registry, so a missing snapshot can be pulled
+ * @param host      the machine it shares with other runners (their allocations count against one capacity); null
+ *                  when it is alone on its machine or its machine is not known
  */
 public record RunnerView(
         RunnerId id,
@@ -19,7 +21,14 @@ public record RunnerView(
         RunnerResources allocated,
         RunnerUsage usage,
         Set<SnapshotRef> snapshots,
-        boolean canPull) {
+        boolean canPull,
+        HostShare host) {
+
+    /** A runner alone on its machine. */
+    public RunnerView(RunnerId id, String region, String runnerClass, RunnerHealth health, RunnerResources capacity,
+            RunnerResources allocated, RunnerUsage usage, Set<SnapshotRef> snapshots, boolean canPull) {
+        this(id, region, runnerClass, health, capacity, allocated, usage, snapshots, canPull, null);
+    }
 
     public RunnerView {
         Objects.requireNonNull(id, "id");
@@ -35,12 +44,17 @@ public record RunnerView(
         snapshots = Set.copyOf(snapshots);
     }
 
+    /** Whether the runner, and the machine it shares, have room for one more sandbox of size {@code r}. */
+    public boolean admits(dev.berth.core.sandbox.Resources r, double cpuOvercommit) {
+        return capacity.admits(allocated, r, cpuOvercommit) && (host == null || host.admits(r, cpuOvercommit));
+    }
+
     public boolean hasSnapshot(SnapshotRef ref) {
         return snapshots.contains(ref);
     }
 
     /** The same runner with another allocation (after a reservation or release). */
     public RunnerView withAllocated(RunnerResources newAllocated) {
-        return new RunnerView(id, region, runnerClass, health, capacity, newAllocated, usage, snapshots, canPull);
+        return new RunnerView(id, region, runnerClass, health, capacity, newAllocated, usage, snapshots, canPull, host);
     }
 }

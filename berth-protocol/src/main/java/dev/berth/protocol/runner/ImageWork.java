@@ -29,6 +29,10 @@ public final class ImageWork {
     public record Import(String source, String imageRef, long maxBytes, boolean authenticated) {
     }
 
+    /** {@link JobType#BUILD_BASE_IMAGE}: make base image {@code imageRef} (e.g. {@code berth/default:latest}) and push it. */
+    public record Base(String imageRef) {
+    }
+
     /** Where a runner reads one uploaded build context of its running BUILD_IMAGE job. */
     public static String contextPath(String jobId, String hash) {
         return RunnerProtocol.JOBS + "/" + jobId + "/context/" + hash;

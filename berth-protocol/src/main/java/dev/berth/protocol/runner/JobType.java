@@ -19,6 +19,11 @@ public enum JobType {
     /** Pull an image for a snapshot, check it and push it; payload {@link ImageWork.Import}. */
     IMPORT_IMAGE(Duration.ofMinutes(30)),
     /**
+     * Build one of Berth's base images from Debian packages (or the runner's rootfs cache), import it and push it to the
+     * snapshot registry; payload {@link ImageWork.Base}. Protocol v4.
+     */
+    BUILD_BASE_IMAGE(Duration.ofMinutes(30)),
+    /**
      * Change a sandbox's network policy (recorded for its starts, in force at once when it runs); payload
      * {@link NetworkSettings}.
      */

@@ -31,6 +31,8 @@ public enum AgentErrorCode {
     AGENT_UNTRUSTED,
     /** Socket missing, refused, or closed unexpectedly. */
     CONNECTION_FAILED,
+    /** The sandbox's runner process does not answer on its tunnel (stopped, killed or restarting): not the sandbox's fault. */
+    RUNNER_UNREACHABLE,
     /** Client-side deadline expired. */
     TIMEOUT,
     /** Client-side resource bound hit (e.g. too many streaming processes). */

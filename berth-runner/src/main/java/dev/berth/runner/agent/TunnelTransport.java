@@ -19,8 +19,9 @@ public final class TunnelTransport implements AgentTransport {
     private final int port;
     private final String secret;
     private final String sandboxId;
+    private final String runnerId;
 
-    public TunnelTransport(String endpoint, String secret, String sandboxId) {
+    public TunnelTransport(String runnerId, String endpoint, String secret, String sandboxId) {
         int colon = endpoint.lastIndexOf(':');
         if (colon <= 0) {
             throw new IllegalArgumentException("runner endpoint must be host:port, got '" + endpoint + "'");
@@ -29,6 +30,7 @@ public final class TunnelTransport implements AgentTransport {
         this.port = Integer.parseInt(endpoint.substring(colon + 1));
         this.secret = secret;
         this.sandboxId = sandboxId;
+        this.runnerId = runnerId;
     }
 
     @Override
@@ -38,7 +40,14 @@ public final class TunnelTransport implements AgentTransport {
 
     @Override
     public void connect(SocketChannel ch) throws IOException {
-        ch.connect(new InetSocketAddress(host, port));
+        try {
+            ch.connect(new InetSocketAddress(host, port));
+        } catch (java.net.ConnectException e) {
+            // nothing listens where the runner said its tunnel is: the runner process, not the sandbox, is away
+            throw new AgentException(AgentErrorCode.RUNNER_UNREACHABLE, "runner " + runnerId + " does not answer on "
+                    + "its tunnel " + host + ":" + port + " (" + e.getMessage() + "): its process stopped or is "
+                    + "restarting; nothing was sent to the sandbox, retry when the runner is back", e);
+        }
         ByteBuffer out = ByteBuffer.wrap((RunnerProtocol.TUNNEL_PREAMBLE + " " + secret + " " + sandboxId + "\n")
                 .getBytes(StandardCharsets.US_ASCII));
         while (out.hasRemaining()) {
@@ -71,6 +80,6 @@ public final class TunnelTransport implements AgentTransport {
 
     @Override
     public String describe() {
-        return "runner tunnel " + host + ":" + port + " (sandbox " + sandboxId + ")";
+        return "runner " + runnerId + "'s tunnel " + host + ":" + port + " (sandbox " + sandboxId + ")";
     }
 }

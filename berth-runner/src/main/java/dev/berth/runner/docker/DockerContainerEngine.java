@@ -48,11 +48,37 @@ import java.util.TreeSet;
 /** {@link ContainerEngine} on Docker Engine, through docker-java over the engine's socket. */
 public final class DockerContainerEngine implements ContainerEngine {
 
+    /**
+     * How long a call on one container's state (inspect, kill, pause, remove, a short stop) may wait for the engine's
+     * answer. dockerd can lose a container's exit event and then never answer a force-remove, nor anything else that
+     * needs that container's lock (seen with 20.10.24). docker-java's response timeout does not hold on a unix
+     * socket, so such a call would hold its caller's thread for good; these calls run on {@link #calls} and their
+     * caller stops waiting at the deadline, with an engine failure its caller retries like any other.
+     */
+    public static final Duration CONTROL_TIMEOUT = Duration.ofMinutes(2);
+
     private final DockerClient docker;
+    private final Duration controlTimeout;
     private final String host;
+    private final java.util.concurrent.ExecutorService calls = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "engine-call");
+        t.setDaemon(true);
+        return t;
+    });
+    /**
+     * Calls past their deadline that the engine has still not answered, per operation and container: while one
+     * waits, the same call fails at once instead of leaving one more thread waiting on every retry.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> unanswered =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public DockerContainerEngine(String dockerHost) {
+        this(dockerHost, CONTROL_TIMEOUT);
+    }
+
+    public DockerContainerEngine(String dockerHost, Duration controlTimeout) {
         this.host = dockerHost;
+        this.controlTimeout = controlTimeout;
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
         var http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
@@ -61,6 +87,46 @@ public final class DockerContainerEngine implements ContainerEngine {
                 .responseTimeout(Duration.ofMinutes(10))
                 .build();
         this.docker = DockerClientImpl.getInstance(config, http);
+    }
+
+    /**
+     * Runs one engine call on one container with a deadline. What the call throws comes out as it is (the callers'
+     * catch blocks read the engine's answers); no answer in time is an engine failure naming {@code what}.
+     */
+    private <T> T bounded(String what, String container, Duration deadline, java.util.function.Supplier<T> call) {
+        String key = what + " " + container;
+        Long since = unanswered.get(key);
+        if (since != null) {
+            throw new EngineException("the container engine failed to " + key + ": it has not answered the same call "
+                    + "made " + (System.nanoTime() - since) / 1_000_000_000L + " s ago (operators: "
+                    + "`./berth engine status`, and the engine's log)");
+        }
+        var f = java.util.concurrent.CompletableFuture.supplyAsync(call, calls);
+        try {
+            return f.get(deadline.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            long now = System.nanoTime();
+            unanswered.putIfAbsent(key, now);
+            f.whenComplete((r, x) -> unanswered.remove(key, now));
+            throw new EngineException("the container engine failed to " + key + ": no answer within "
+                    + deadline.toSeconds() + " s (operators: `./berth engine status`, and the engine's log)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new EngineException("the container engine failed to " + key + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(false);
+            throw new EngineException("interrupted while the container engine was asked to " + key, e);
+        }
+    }
+
+    private void bounded(String what, String container, Runnable call) {
+        bounded(what, container, controlTimeout, () -> {
+            call.run();
+            return null;
+        });
     }
 
     @Override
@@ -390,7 +456,9 @@ public final class DockerContainerEngine implements ContainerEngine {
     @Override
     public void stop(String containerIdOrName, Duration timeout) {
         try {
-            docker.stopContainerCmd(containerIdOrName).withTimeout((int) Math.max(0, timeout.toSeconds())).exec();
+            // the engine answers once the container exited: within the grace period and a kill's time
+            bounded("stop container", containerIdOrName, controlTimeout.plus(timeout), () -> docker
+                    .stopContainerCmd(containerIdOrName).withTimeout((int) Math.max(0, timeout.toSeconds())).exec());
         } catch (NotModifiedException e) {
             // already stopped
         } catch (RuntimeException e) {
@@ -401,7 +469,7 @@ public final class DockerContainerEngine implements ContainerEngine {
     @Override
     public void kill(String containerIdOrName) {
         try {
-            docker.killContainerCmd(containerIdOrName).exec();
+            bounded("kill container", containerIdOrName, () -> docker.killContainerCmd(containerIdOrName).exec());
         } catch (ConflictException e) {
             // not running: nothing to kill
         } catch (RuntimeException e) {
@@ -415,7 +483,7 @@ public final class DockerContainerEngine implements ContainerEngine {
             return;
         }
         try {
-            docker.pauseContainerCmd(containerIdOrName).exec();
+            bounded("pause container", containerIdOrName, () -> docker.pauseContainerCmd(containerIdOrName).exec());
         } catch (RuntimeException e) {
             throw failure("pause container " + containerIdOrName, e);
         }
@@ -427,7 +495,8 @@ public final class DockerContainerEngine implements ContainerEngine {
             return;
         }
         try {
-            docker.unpauseContainerCmd(containerIdOrName).exec();
+            bounded("unpause container", containerIdOrName,
+                    () -> docker.unpauseContainerCmd(containerIdOrName).exec());
         } catch (RuntimeException e) {
             throw failure("unpause container " + containerIdOrName, e);
         }
@@ -447,7 +516,7 @@ public final class DockerContainerEngine implements ContainerEngine {
     @Override
     public boolean isPaused(String containerIdOrName) {
         try {
-            var state = docker.inspectContainerCmd(containerIdOrName).exec().getState();
+            var state = inspectBounded(containerIdOrName).getState();
             return state != null && Boolean.TRUE.equals(state.getPaused());
         } catch (com.github.dockerjava.api.exception.NotFoundException e) {
             return false;
@@ -459,7 +528,8 @@ public final class DockerContainerEngine implements ContainerEngine {
     @Override
     public void remove(String containerIdOrName) {
         try {
-            docker.removeContainerCmd(containerIdOrName).withForce(true).withRemoveVolumes(true).exec();
+            bounded("remove container", containerIdOrName, () -> docker.removeContainerCmd(containerIdOrName)
+                    .withForce(true).withRemoveVolumes(true).exec());
         } catch (NotFoundException e) {
             // already gone
         } catch (ConflictException e) {
@@ -472,7 +542,7 @@ public final class DockerContainerEngine implements ContainerEngine {
     @Override
     public Optional<ContainerInfo> inspect(String containerIdOrName) {
         try {
-            InspectContainerResponse r = docker.inspectContainerCmd(containerIdOrName).exec();
+            InspectContainerResponse r = inspectBounded(containerIdOrName);
             var st = r.getState();
             ContainerStatus status = Boolean.TRUE.equals(st.getRunning()) ? ContainerStatus.RUNNING
                     : "created".equals(st.getStatus()) ? ContainerStatus.CREATED : ContainerStatus.EXITED;
@@ -505,7 +575,7 @@ public final class DockerContainerEngine implements ContainerEngine {
     @Override
     public Optional<String> ipAddress(String containerIdOrName, String network) {
         try {
-            var nets = docker.inspectContainerCmd(containerIdOrName).exec().getNetworkSettings().getNetworks();
+            var nets = inspectBounded(containerIdOrName).getNetworkSettings().getNetworks();
             var n = nets == null ? null : nets.get(network);
             return n == null || n.getIpAddress() == null || n.getIpAddress().isBlank() ? Optional.empty()
                     : Optional.of(n.getIpAddress());
@@ -562,8 +632,14 @@ public final class DockerContainerEngine implements ContainerEngine {
         return docker;
     }
 
+    private InspectContainerResponse inspectBounded(String container) {
+        return bounded("inspect container", container, controlTimeout,
+                () -> docker.inspectContainerCmd(container).exec());
+    }
+
     @Override
     public void close() {
+        calls.shutdownNow();
         try {
             docker.close();
         } catch (IOException e) {
@@ -587,6 +663,9 @@ public final class DockerContainerEngine implements ContainerEngine {
     }
 
     private EngineException failure(String what, RuntimeException e) {
+        if (e instanceof EngineException already) {
+            return already; // a deadline that passed (see bounded), already named
+        }
         String detail = e instanceof DockerException de ? de.getMessage() : e.toString();
         // the message can reach a tenant (an error reason, a problem response): it names no host path or socket
         return new EngineException("the container engine failed to " + what + ": " + detail

@@ -12,8 +12,9 @@ import java.time.Duration;
  * @param tunnelBind        where the toolbox tunnel listens; must not be reachable from sandboxes
  * @param protocolVersion   runner protocol spoken (1 or 2)
  * @param heartbeatInterval how often usage and inventory are reported
+ * @param host              this machine and what it offers to all its runners together
  */
 public record NodeSettings(URI apiUrl, String token, String runnerClass, InetSocketAddress tunnelBind,
         int protocolVersion, Duration heartbeatInterval, int maxSandboxes, int jobThreads, int cpuCapacity,
-        int memoryCapacity) {
+        int memoryCapacity, dev.berth.protocol.runner.Registration.Host host) {
 }

@@ -18,7 +18,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./berth runner --region R --class C --api-url URL --token T}: a runner process with its own engine. */
+/**
+ * {@code BERTH_RUNNER_TOKEN=T ./berth runner --runner-id ID --api-url URL [--class C]}: a runner process with its own
+ * engine.
+ */
 @Command(name = "berth-runner", mixinStandardHelpOptions = true,
         description = "Runs a Berth runner: pulls jobs from the control plane and runs sandboxes on its engine.")
 public final class RunnerMain implements Callable<Integer> {
@@ -26,7 +29,9 @@ public final class RunnerMain implements Callable<Integer> {
     @Option(names = "--api-url", required = true, description = "control plane base URL, e.g. http://cp:3000")
     URI apiUrl;
 
-    @Option(names = "--token", required = true, description = "runner token from POST /api/runners (shown once)")
+    @Option(names = "--token", defaultValue = "${env:BERTH_RUNNER_TOKEN}", description = "runner token from POST "
+            + "/api/runners (shown once); better in the environment as BERTH_RUNNER_TOKEN, since any local user can "
+            + "read a process's arguments")
     String token;
 
     @Option(names = "--region", description = "informational; the region is fixed when the token is created")
@@ -89,12 +94,24 @@ public final class RunnerMain implements Callable<Integer> {
     @Option(names = "--runner-id", required = true, description = "the runner id the token was created for")
     String runnerId;
 
+    @Option(names = "--check-only", description = "check the options and exit (0 when they are usable); the launcher "
+            + "runs this before it starts the runner's engine")
+    boolean checkOnly;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new RunnerMain()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
+        List<String> problems = problems();
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> System.err.println("berth-runner: " + p));
+            return 2;
+        }
+        if (checkOnly) {
+            return 0;
+        }
         var engine = new DockerContainerEngine(dockerHost);
         if (!engine.ping()) {
             System.err.println("the engine at " + dockerHost + " does not answer");
@@ -107,8 +124,9 @@ public final class RunnerMain implements Callable<Integer> {
             dev.berth.runner.network.NetworkGuard.discover(engine, "bridge", denied, dnsUpstream, allowHostPorts)
                     .ifPresent(runner::useNetworkGuard);
         }
-        new BaseImageBuilder(engine, imagesDir, imageCache != null ? imageCache : dataDir.resolve("images"),
-                Duration.ofMinutes(20)).ensure(BaseImage.BUSYBOX);
+        var baseImages = new BaseImageBuilder(engine, imagesDir, imageCache != null ? imageCache : dataDir.resolve("images"),
+                Duration.ofMinutes(20));
+        baseImages.ensure(BaseImage.BUSYBOX);
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
         String secret = HexFormat.of().formatHex(raw);
@@ -117,12 +135,57 @@ public final class RunnerMain implements Callable<Integer> {
         try (var tunnel = new AgentTunnelServer(bind, secret, runner::agentTransport);
                 var node = new RunnerNode(new NodeSettings(apiUrl, token, runnerClass, bind, protocolVersion, heartbeat,
                         maxSandboxes, 8, capacityCpu == null ? HostMetrics.cores() * 8 : capacityCpu,
-                        capacityMemory == null ? HostMetrics.memoryGiB() * 4 : capacityMemory), runner, tunnel, secret,
-                        dataDir)) {
+                        capacityMemory == null ? HostMetrics.memoryGiB() * 4 : capacityMemory,
+                        new dev.berth.protocol.runner.Registration.Host(HostIdentity.discover(), HostMetrics.cores() * 8,
+                                HostMetrics.memoryGiB() * 4, new HostMetrics(dataDir).diskGiB())),
+                        runner, tunnel, secret, dataDir, baseImages)) {
             Runtime.getRuntime().addShutdownHook(new Thread(node::close));
             node.run();
         }
         return 0;
+    }
+
+    /** What makes these options unusable, each with what to do; checked before anything starts. */
+    List<String> problems() {
+        var out = new java.util.ArrayList<String>();
+        if (apiUrl.getScheme() == null || !List.of("http", "https").contains(apiUrl.getScheme()) || apiUrl.getHost() == null) {
+            out.add("--api-url '" + apiUrl + "' is not an http(s) URL of the control plane, e.g. http://cp:3000");
+        }
+        if (token == null || token.isBlank()) {
+            out.add("no runner token: set BERTH_RUNNER_TOKEN (or give --token) to the token POST /api/runners answered");
+        } else if (!token.startsWith("bthr_")) {
+            out.add("--token is not a runner token (they start with bthr_; POST /api/runners answers one)");
+        }
+        if (runnerId.isBlank()) {
+            out.add("--runner-id is empty");
+        }
+        if (protocolVersion < RunnerProtocol.V1 || protocolVersion > RunnerProtocol.CURRENT) {
+            out.add("--protocol-version " + protocolVersion + " is not spoken; use " + RunnerProtocol.V1 + " to "
+                    + RunnerProtocol.CURRENT);
+        }
+        if (heartbeat.isZero() || heartbeat.isNegative()) {
+            out.add("--heartbeat must be positive, e.g. 2s");
+        }
+        if (maxSandboxes < 1 || (capacityCpu != null && capacityCpu < 1) || (capacityMemory != null && capacityMemory < 1)) {
+            out.add("--max-sandboxes, --capacity-cpu and --capacity-memory must be at least 1");
+        }
+        int colon = tunnelBind.lastIndexOf(':');
+        try {
+            int p = Integer.parseInt(tunnelBind.substring(colon + 1));
+            if (colon <= 0 || p < 0 || p > 65535) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            out.add("--tunnel-bind '" + tunnelBind + "' is not host:port, e.g. 127.0.0.1:0");
+        }
+        for (String c : deniedCidrs) {
+            try {
+                dev.berth.core.network.Cidr.parse("--denied-cidrs", c);
+            } catch (RuntimeException e) {
+                out.add(e.getMessage());
+            }
+        }
+        return out;
     }
 
     /** Parses 2s / 500ms / PT2S. */

@@ -41,6 +41,7 @@ public final class RunnerNode implements AutoCloseable {
     private final AgentTunnelServer tunnel;
     private final ControlPlaneClient cp;
     private final HostMetrics metrics;
+    private final JobTrace trace = new JobTrace(System::nanoTime);
     private final String secret;
     private final ThreadPoolExecutor workers;
     /**
@@ -62,9 +63,12 @@ public final class RunnerNode implements AutoCloseable {
     /** Sandboxes whose container the kernel OOM-killed, from the engine's events, until it runs again or is gone. */
     private final java.util.Set<String> oomKilled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private final dev.berth.runner.image.BaseImageBuilder baseImages;
+
     public RunnerNode(NodeSettings settings, SandboxRunner runner, AgentTunnelServer tunnel, String secret,
-            java.nio.file.Path dataDir) {
+            java.nio.file.Path dataDir, dev.berth.runner.image.BaseImageBuilder baseImages) {
         this.settings = settings;
+        this.baseImages = baseImages;
         this.runner = runner;
         this.tunnel = tunnel;
         this.secret = secret;
@@ -89,7 +93,7 @@ public final class RunnerNode implements AutoCloseable {
 
     static boolean isImageJob(dev.berth.protocol.runner.JobType type) {
         return switch (type) {
-            case PULL_IMAGE, REMOVE_IMAGE, BUILD_IMAGE, IMPORT_IMAGE -> true;
+            case PULL_IMAGE, REMOVE_IMAGE, BUILD_IMAGE, IMPORT_IMAGE, BUILD_BASE_IMAGE -> true;
             default -> false;
         };
     }
@@ -125,7 +129,8 @@ public final class RunnerNode implements AutoCloseable {
         var reg = new Registration(tunnel.endpoint(), secret, settings.protocolVersion(), settings.runnerClass(),
                 new Registration.Capacity(settings.cpuCapacity(), settings.memoryCapacity(), metrics.diskGiB(),
                         settings.maxSandboxes()),
-                caps.engineVersion(), caps.storageDriver(), caps.diskQuotaEnforced(), "berth-agent/1", images());
+                caps.engineVersion(), caps.storageDriver(), caps.diskQuotaEnforced(), "berth-agent/1", images(),
+                settings.protocolVersion() >= RunnerProtocol.V4 ? settings.host() : null);
         long backoff = 250;
         while (stopped.getCount() > 0) {
             try {
@@ -147,100 +152,7 @@ public final class RunnerNode implements AutoCloseable {
     }
 
     private void execute(Job job) {
-        JobResult result;
-        try {
-            result = switch (job.type()) {
-                case CREATE_SANDBOX -> runner.observe(job.sandboxId()).status() == ContainerStatus.RUNNING
-                        ? JobResult.success(ContainerStatus.RUNNING) // a redelivered job that already happened
-                        : JobResult.success(runner.create(spec(job)).status());
-                case START_SANDBOX -> {
-                    runner.start(job.sandboxId());
-                    yield JobResult.success(runner.observe(job.sandboxId()).status());
-                }
-                case STOP_SANDBOX -> {
-                    runner.stop(job.sandboxId(), ControlPlaneClient.parse(job.payload(), StopRequest.class).force());
-                    yield JobResult.success(runner.observe(job.sandboxId()).status());
-                }
-                case APPLY_NETWORK -> {
-                    var n = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.NetworkSettings.class);
-                    runner.applyNetworkPolicy(job.sandboxId(), dev.berth.core.network.NetworkPolicy.of(
-                            n.networkBlockAll(), n.networkAllowList(), n.domainAllowList()));
-                    yield JobResult.success(runner.observe(job.sandboxId()).status());
-                }
-                case COMMIT_SANDBOX -> {
-                    String ref = ControlPlaneClient.parse(job.payload(), java.util.Map.class).get("imageRef").toString();
-                    boolean ownArchive = dev.berth.core.sandbox.ArchiveImage.isArchive(ref)
-                            && dev.berth.core.sandbox.ArchiveImage.parse(ref).sandboxId().equals(job.sandboxId());
-                    if (!ref.startsWith("berth-snapshot/") && !ownArchive) {
-                        throw new IOException("refusing to commit to '" + ref + "': not a snapshot image name nor "
-                                + "this sandbox's archive");
-                    }
-                    runner.commitAndPush(job.sandboxId(), ref);
-                    yield JobResult.success(runner.observe(job.sandboxId()).status());
-                }
-                case PULL_IMAGE, REMOVE_IMAGE -> {
-                    String ref = ControlPlaneClient.parse(job.payload(), java.util.Map.class).get("imageRef").toString();
-                    if (!ref.startsWith("berth-snapshot/") && !ref.startsWith("berth/")
-                            && !dev.berth.core.sandbox.ArchiveImage.isArchive(ref)) {
-                        throw new IOException("refusing to " + job.type() + " '" + ref + "': not a snapshot or "
-                                + "archive image name");
-                    }
-                    if (job.type() == dev.berth.protocol.runner.JobType.PULL_IMAGE) {
-                        runner.ensureImage(ref, line -> { });
-                    } else {
-                        runner.removeImage(ref);
-                    }
-                    yield JobResult.success(ContainerStatus.MISSING);
-                }
-                case BUILD_IMAGE, IMPORT_IMAGE -> {
-                    try (var logs = new JobLog(cp, job.id())) {
-                        long size;
-                        if (job.type() == dev.berth.protocol.runner.JobType.BUILD_IMAGE) {
-                            var b = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.ImageWork.Build.class);
-                            checkSnapshotRef(b.imageRef());
-                            b.bases().forEach(RunnerNode::checkSnapshotRef);
-                            var uploads = b.contextHashes().stream().map(h -> new dev.berth.runner.image.BuildContext.Upload(
-                                    h, () -> cp.openContext(job.id(), h))).toList();
-                            try (var context = dev.berth.runner.image.BuildContext.assemble(b.dockerfile(), uploads,
-                                    b.maxContextBytes(), logs); var in = context.open()) {
-                                size = runner.buildAndPush(in, context.dockerfileName(), b.imageRef(), b.bases(),
-                                        b.memoryBytes(), b.maxBytes(), logs);
-                            }
-                        } else {
-                            var i = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.ImageWork.Import.class);
-                            checkSnapshotRef(i.imageRef());
-                            dev.berth.runner.engine.RegistryAuth auth = null;
-                            if (i.authenticated()) {
-                                var a = cp.sourceAuth(job.id());
-                                auth = new dev.berth.runner.engine.RegistryAuth(a.host(), a.username(), a.password());
-                            }
-                            size = runner.importAndPush(i.source(), auth, i.imageRef(), i.maxBytes(), logs);
-                        }
-                        logs.accept("[berth] stored (" + (size >> 20) + " MiB on the engine)\n");
-                        yield JobResult.success(ContainerStatus.MISSING);
-                    }
-                }
-                case PAUSE_SANDBOX -> {
-                    runner.pause(job.sandboxId());
-                    yield JobResult.success(runner.observe(job.sandboxId()).status());
-                }
-                case RESIZE_SANDBOX -> {
-                    var r = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.ResizeRequest.class);
-                    runner.resize(job.sandboxId(), r.nanoCpus(), r.memoryBytes());
-                    yield JobResult.success(runner.observe(job.sandboxId()).status());
-                }
-                case RESUME_SANDBOX -> {
-                    runner.resume(job.sandboxId());
-                    yield JobResult.success(runner.observe(job.sandboxId()).status());
-                }
-                case DESTROY_SANDBOX -> {
-                    runner.destroy(job.sandboxId());
-                    yield JobResult.success(ContainerStatus.MISSING);
-                }
-            };
-        } catch (RuntimeException | IOException e) {
-            result = JobResult.failure(e.getMessage());
-        }
+        JobResult result = trace.run(job, () -> perform(job));
         try {
             cp.report(job.id(), result);
         } catch (IOException e) {
@@ -249,6 +161,109 @@ public final class RunnerNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private JobResult perform(Job job) throws Exception {
+        return switch (job.type()) {
+            case CREATE_SANDBOX -> runner.observe(job.sandboxId()).status() == ContainerStatus.RUNNING
+                    ? JobResult.success(ContainerStatus.RUNNING) // a redelivered job that already happened
+                    : JobResult.success(runner.create(spec(job)).status());
+            case START_SANDBOX -> {
+                runner.start(job.sandboxId());
+                yield JobResult.success(runner.observe(job.sandboxId()).status());
+            }
+            case STOP_SANDBOX -> {
+                runner.stop(job.sandboxId(), ControlPlaneClient.parse(job.payload(), StopRequest.class).force());
+                yield JobResult.success(runner.observe(job.sandboxId()).status());
+            }
+            case APPLY_NETWORK -> {
+                var n = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.NetworkSettings.class);
+                runner.applyNetworkPolicy(job.sandboxId(), dev.berth.core.network.NetworkPolicy.of(
+                        n.networkBlockAll(), n.networkAllowList(), n.domainAllowList()));
+                yield JobResult.success(runner.observe(job.sandboxId()).status());
+            }
+            case COMMIT_SANDBOX -> {
+                String ref = ControlPlaneClient.parse(job.payload(), java.util.Map.class).get("imageRef").toString();
+                boolean ownArchive = dev.berth.core.sandbox.ArchiveImage.isArchive(ref)
+                        && dev.berth.core.sandbox.ArchiveImage.parse(ref).sandboxId().equals(job.sandboxId());
+                if (!ref.startsWith("berth-snapshot/") && !ownArchive) {
+                    throw new IOException("refusing to commit to '" + ref + "': not a snapshot image name nor "
+                            + "this sandbox's archive");
+                }
+                runner.commitAndPush(job.sandboxId(), ref);
+                yield JobResult.success(runner.observe(job.sandboxId()).status());
+            }
+            case PULL_IMAGE, REMOVE_IMAGE -> {
+                String ref = ControlPlaneClient.parse(job.payload(), java.util.Map.class).get("imageRef").toString();
+                if (!ref.startsWith("berth-snapshot/") && !ref.startsWith("berth/")
+                        && !dev.berth.core.sandbox.ArchiveImage.isArchive(ref)) {
+                    throw new IOException("refusing to " + job.type() + " '" + ref + "': not a snapshot or "
+                            + "archive image name");
+                }
+                if (job.type() == dev.berth.protocol.runner.JobType.PULL_IMAGE) {
+                    runner.ensureImage(ref, line -> { });
+                } else {
+                    runner.removeImage(ref);
+                }
+                yield JobResult.success(ContainerStatus.MISSING);
+            }
+            case BUILD_IMAGE, IMPORT_IMAGE -> {
+                try (var logs = new JobLog(cp, job.id())) {
+                    long size;
+                    if (job.type() == dev.berth.protocol.runner.JobType.BUILD_IMAGE) {
+                        var b = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.ImageWork.Build.class);
+                        checkSnapshotRef(b.imageRef());
+                        b.bases().forEach(RunnerNode::checkSnapshotRef);
+                        var uploads = b.contextHashes().stream().map(h -> new dev.berth.runner.image.BuildContext.Upload(
+                                h, () -> cp.openContext(job.id(), h))).toList();
+                        try (var context = dev.berth.runner.image.BuildContext.assemble(b.dockerfile(), uploads,
+                                b.maxContextBytes(), logs); var in = context.open()) {
+                            size = runner.buildAndPush(in, context.dockerfileName(), b.imageRef(), b.bases(),
+                                    b.memoryBytes(), b.maxBytes(), logs);
+                        }
+                    } else {
+                        var i = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.ImageWork.Import.class);
+                        checkSnapshotRef(i.imageRef());
+                        dev.berth.runner.engine.RegistryAuth auth = null;
+                        if (i.authenticated()) {
+                            var a = cp.sourceAuth(job.id());
+                            auth = new dev.berth.runner.engine.RegistryAuth(a.host(), a.username(), a.password());
+                        }
+                        size = runner.importAndPush(i.source(), auth, i.imageRef(), i.maxBytes(), logs);
+                    }
+                    logs.accept("[berth] stored (" + (size >> 20) + " MiB on the engine)\n");
+                    yield JobResult.success(ContainerStatus.MISSING);
+                }
+            }
+            case BUILD_BASE_IMAGE -> {
+                var b = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.ImageWork.Base.class);
+                var image = java.util.Arrays.stream(dev.berth.runner.image.BaseImage.values())
+                        .filter(i -> i.imageRef().equals(b.imageRef())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("'" + b.imageRef() + "' is not a Berth base image"));
+                try (var logs = new JobLog(cp, job.id())) {
+                    long size = runner.storeBaseImage(baseImages, image, logs);
+                    logs.accept("[berth] stored (" + (size >> 20) + " MiB rootfs)\n");
+                }
+                yield JobResult.success(ContainerStatus.MISSING);
+            }
+            case PAUSE_SANDBOX -> {
+                runner.pause(job.sandboxId());
+                yield JobResult.success(runner.observe(job.sandboxId()).status());
+            }
+            case RESIZE_SANDBOX -> {
+                var r = ControlPlaneClient.parse(job.payload(), dev.berth.protocol.runner.ResizeRequest.class);
+                runner.resize(job.sandboxId(), r.nanoCpus(), r.memoryBytes());
+                yield JobResult.success(runner.observe(job.sandboxId()).status());
+            }
+            case RESUME_SANDBOX -> {
+                runner.resume(job.sandboxId());
+                yield JobResult.success(runner.observe(job.sandboxId()).status());
+            }
+            case DESTROY_SANDBOX -> {
+                runner.destroy(job.sandboxId());
+                yield JobResult.success(ContainerStatus.MISSING);
+            }
+        };
     }
 
     private static void checkSnapshotRef(String ref) {

@@ -22,6 +22,9 @@ class StopTreeTest {
                 scratch.toString(), started.toString()).start();
         Awaitility.await("the script is running").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                 .until(() -> Files.exists(started));
+        // the trap file exists before bash has forked sleep: wait for the child itself, not just the marker
+        Awaitility.await("the script's child is running").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10)).until(() -> p.descendants().findAny().isPresent());
         List<ProcessHandle> children = p.descendants().toList();
         assertThat(children).isNotEmpty();
 

@@ -99,8 +99,17 @@ public class AuditTrail {
      */
     public void recordAutomatic(String organizationId, String actor, String action, String targetType, String targetId,
             String error) {
-        var start = new AuditStart(organizationId, actor, null, null, action, "-", "(lifecycle policy)", null,
-                targetType, targetId, null, null, null);
+        recordOutsideHttp(organizationId, actor, action, "(lifecycle policy)", targetType, targetId, null, error);
+    }
+
+    /**
+     * An action that came in other than by HTTP (an SSH session: {@code via} says how, e.g. {@code (ssh)}), as one
+     * completed record. {@code error} null means it succeeded.
+     */
+    public void recordOutsideHttp(String organizationId, String actor, String action, String via, String targetType,
+            String targetId, String clientIp, String error) {
+        var start = new AuditStart(organizationId, actor, null, null, action, "-", via, null,
+                targetType, targetId, clientIp, null, null);
         try {
             complete(begin(start), error == null ? 200 : 500, error, targetType, targetId);
         } catch (RuntimeException e) {

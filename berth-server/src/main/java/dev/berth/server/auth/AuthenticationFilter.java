@@ -1,5 +1,6 @@
 package dev.berth.server.auth;
 
+import dev.berth.core.error.BerthException;
 import dev.berth.core.error.ErrorCode;
 import dev.berth.server.api.Problems;
 import dev.berth.server.api.RequestIds;
@@ -19,8 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Authenticates every /api request by its Bearer API key (compared by SHA-256 hash) and stamps
- * a request id. Public paths: health and config, and the Socket.IO upgrade (its token comes in the
+ * Authenticates every /api request by its Bearer API key (compared by SHA-256 hash), or a signed file URL by its
+ * signature ({@link SignedFileUrls}), and stamps a request id. Public paths: health and config, and the Socket.IO upgrade (its token comes in the
  * Socket.IO CONNECT packet; see {@code dev.berth.server.event.stream.SocketIoConnection}).
  */
 @Component
@@ -37,9 +38,12 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     private final Authenticator authenticator;
     private final JsonMapper json;
     private final RunnerCredentials runnerCredentials;
+    private final SignedFileUrls signedUrls;
 
-    public AuthenticationFilter(Authenticator authenticator, JsonMapper json, RunnerCredentials runnerCredentials) {
+    public AuthenticationFilter(Authenticator authenticator, JsonMapper json, RunnerCredentials runnerCredentials,
+            SignedFileUrls signedUrls) {
         this.runnerCredentials = runnerCredentials;
+        this.signedUrls = signedUrls;
         this.authenticator = authenticator;
         this.json = json;
     }
@@ -70,6 +74,10 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 chain.doFilter(req, res);
                 return;
             }
+            if (signedUrls.applies(req)) {
+                authenticateSigned(req, res, chain, requestId);
+                return;
+            }
             Optional<Caller> caller = authenticate(req);
             if (caller.isEmpty()) {
                 reject(res, requestId, ErrorCode.UNAUTHORIZED,
@@ -92,6 +100,26 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             MDC.remove("org.id");
             MDC.remove("runner.id");
         }
+    }
+
+    /** A signed file URL: its signature is the only credential (a bearer token too would make two). */
+    private void authenticateSigned(HttpServletRequest req, HttpServletResponse res, FilterChain chain,
+            String requestId) throws ServletException, IOException {
+        if (req.getHeader("Authorization") != null) {
+            reject(res, requestId, ErrorCode.INVALID_REQUEST, "send either an Authorization header or a signed link's "
+                    + "'expires' and 'signature' parameters, not both");
+            return;
+        }
+        Caller caller;
+        try {
+            caller = signedUrls.verify(req);
+        } catch (BerthException e) {
+            reject(res, requestId, e.code(), e.getMessage());
+            return;
+        }
+        req.setAttribute(Caller.REQUEST_ATTRIBUTE, caller);
+        MDC.put("org.id", caller.organizationId());
+        chain.doFilter(req, res);
     }
 
     private Optional<Caller> authenticate(HttpServletRequest req) {

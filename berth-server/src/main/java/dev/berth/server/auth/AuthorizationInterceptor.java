@@ -16,6 +16,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.stereotype.Component;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.resource.ResourceHttpRequestHandler;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
@@ -81,6 +82,10 @@ public class AuthorizationInterceptor implements HandlerInterceptor {
         if (caller == null) {
             throw new UnauthorizedException("this endpoint requires an API key or a token");
         }
+        if (caller.signedUrl() != null) {
+            checkSigned(req, handler, caller.signedUrl());
+            return true;
+        }
         if (access != null && access.value() == Access.Level.ANY_USER) {
             return true;
         }
@@ -102,6 +107,25 @@ public class AuthorizationInterceptor implements HandlerInterceptor {
             }
         }
         return true;
+    }
+
+    /**
+     * A signed link reaches only a handler marked {@link SignedUrlAccess}, with its own method, sandbox and
+     * {@code path} parameter exactly as the handler will read them (one value; the filter verified the same string).
+     */
+    private static void checkSigned(HttpServletRequest req, Object handler, SignedUrlGrant grant) {
+        if (!(handler instanceof HandlerMethod hm) || !hm.hasMethodAnnotation(SignedUrlAccess.class)) {
+            throw new ForbiddenException("a signed file link authorizes only a file download or upload; "
+                    + req.getRequestURI() + " needs an API key or a token");
+        }
+        Object vars = req.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+        Object sandbox = vars instanceof Map<?, ?> m ? m.get("sandboxId") : null;
+        String[] paths = req.getParameterValues("path");
+        if (!grant.method().equals(req.getMethod()) || !grant.sandboxId().equals(sandbox) || paths == null
+                || paths.length != 1 || !grant.path().equals(paths[0])) {
+            throw new ForbiddenException("this signed file link authorizes " + grant.method() + " of path '"
+                    + grant.path() + "' in sandbox " + grant.sandboxId() + " only");
+        }
     }
 
     /** The declared rule of a controller method or a WebSocket handler; none for anything else (refused). */

@@ -12,14 +12,26 @@ import java.util.Set;
  * @param keySuffix    visible suffix of the API key (for audit), or null
  * @param systemAdmin  may use /api/admin endpoints
  * @param permissions  what the caller may do in {@code organizationId}
+ * @param signedUrl    for the holder of a signed file URL (no user, no key, no permissions): the one file operation
+ *                     it may perform; null for everyone else
  */
 public record Caller(String userId, String organizationId, String apiKeyId, String keyPrefix, String keySuffix,
-        boolean systemAdmin, Set<Permission> permissions) {
+        boolean systemAdmin, Set<Permission> permissions, SignedUrlGrant signedUrl) {
 
     public static final String REQUEST_ATTRIBUTE = Caller.class.getName();
 
     public Caller {
         permissions = permissions == null ? Set.of() : Set.copyOf(permissions);
+    }
+
+    public Caller(String userId, String organizationId, String apiKeyId, String keyPrefix, String keySuffix,
+            boolean systemAdmin, Set<Permission> permissions) {
+        this(userId, organizationId, apiKeyId, keyPrefix, keySuffix, systemAdmin, permissions, null);
+    }
+
+    /** The holder of a verified signed file URL of a sandbox in {@code organizationId}. */
+    public static Caller signedUrl(String organizationId, SignedUrlGrant grant) {
+        return new Caller(null, organizationId, null, null, null, false, Set.of(), grant);
     }
 
     /**
@@ -39,8 +51,14 @@ public record Caller(String userId, String organizationId, String apiKeyId, Stri
         return permissions.contains(p);
     }
 
-    /** How the actor appears in audit records: the user id, or the API key's visible prefix and suffix. */
+    /**
+     * How the actor appears in audit records: the user id, the API key's visible prefix and suffix, or the signed
+     * URL's method and sandbox.
+     */
     public String actor() {
+        if (signedUrl != null) {
+            return "signed-url:" + signedUrl.method() + " sandbox:" + signedUrl.sandboxId();
+        }
         return apiKeyId != null ? "apikey:" + keyPrefix + "..." + keySuffix + (userId == null ? "" : " user:" + userId)
                 : "user:" + userId;
     }

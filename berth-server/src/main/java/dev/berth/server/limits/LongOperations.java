@@ -44,12 +44,15 @@ public class LongOperations {
      * @throws UnavailableException   when the replica's slots or output budget are spent (503)
      */
     public Permit begin(Caller caller, long outputBytes) {
-        String keyId = caller.apiKeyId() != null ? "key:" + caller.apiKeyId() : "user:" + caller.userId();
+        // signed-URL holders have no key or user: each sandbox's links share one slot set
+        String keyId = caller.apiKeyId() != null ? "key:" + caller.apiKeyId()
+                : caller.signedUrl() != null ? "signed:" + caller.signedUrl().sandboxId() : "user:" + caller.userId();
         Semaphore key = perKey.computeIfAbsent(keyId, k -> new Semaphore(props.longOperationsPerKey()));
         Semaphore org = perOrg.computeIfAbsent(String.valueOf(caller.organizationId()),
                 k -> new Semaphore(props.longOperationsPerOrg()));
         if (!key.tryAcquire()) {
-            throw new QuotaExceededException(refusal(caller.apiKeyId() != null ? "API key" : "user",
+            throw new QuotaExceededException(refusal(caller.apiKeyId() != null ? "API key"
+                    : caller.signedUrl() != null ? "sandbox's signed links" : "user",
                     props.longOperationsPerKey(), "berth.limits.long-operations-per-key"));
         }
         if (!org.tryAcquire()) {

@@ -105,6 +105,7 @@ public class FleetService {
                 c.diskGiB(), c.maxSandboxes(), reg.engineVersion(), reg.storageDriver(), reg.diskQuotaEnforced(),
                 clock.instant());
         r.recordImages(reg.images());
+        r.recordHost(reg.host());
         return runners.save(r);
     }
 }

@@ -161,10 +161,11 @@ public class JobQueue {
         }
     }
 
-    /** The snapshot an unfinished BUILD_IMAGE/IMPORT_IMAGE job of this runner makes; 404 for any other job. */
+    /** The snapshot an unfinished BUILD_IMAGE/IMPORT_IMAGE/BUILD_BASE_IMAGE job of this runner makes; 404 for any other job. */
     public String snapshotOfRunningImageJob(String runnerId, String jobId, JobType only) {
         JobRow row = jobs.findById(jobId).filter(j -> j.getRunnerId().equals(runnerId)).filter(j -> !j.isFinished())
-                .filter(j -> j.getType() == JobType.BUILD_IMAGE || j.getType() == JobType.IMPORT_IMAGE)
+                .filter(j -> j.getType() == JobType.BUILD_IMAGE || j.getType() == JobType.IMPORT_IMAGE
+                        || j.getType() == JobType.BUILD_BASE_IMAGE)
                 .filter(j -> only == null || j.getType() == only)
                 .filter(j -> j.getResourceId().startsWith(IMAGE_JOB_PREFIX))
                 .orElseThrow(() -> new NotFoundException("no running image job " + jobId + " for this runner"));

@@ -134,6 +134,16 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
     }
 
     @Override
+    public void buildBaseImage(String snapshotId, String imageRef) {
+        if (runner.getProtocolVersion() < dev.berth.protocol.runner.RunnerProtocol.V4) {
+            throw new EngineException("runner " + runner.getId() + " speaks runner protocol v" + runner.getProtocolVersion()
+                    + ", which cannot build base images (v4 can); upgrade the runner");
+        }
+        run(JobType.BUILD_BASE_IMAGE, JobQueue.IMAGE_JOB_PREFIX + snapshotId,
+                JSON.writeValueAsString(new dev.berth.protocol.runner.ImageWork.Base(imageRef)));
+    }
+
+    @Override
     public void pullImage(String imageRef) {
         run(JobType.PULL_IMAGE, "img:" + imageRef, JSON.writeValueAsString(java.util.Map.of("imageRef", imageRef)));
     }
@@ -193,7 +203,7 @@ final class RemoteRunnerAdapter implements RunnerAdapter {
         if (runner.getEndpoint() == null) {
             throw new EngineException("runner " + runner.getId() + " has not registered a tunnel endpoint");
         }
-        return new AgentClient(new TunnelTransport(runner.getEndpoint(), runner.getTunnelSecret(), sandboxId),
+        return new AgentClient(new TunnelTransport(runner.getId(), runner.getEndpoint(), runner.getTunnelSecret(), sandboxId),
                 Duration.ofSeconds(5));
     }
 }

@@ -77,6 +77,15 @@ public class Runner {
     private String sessionId;
     /** one {@code repository:tag} per line (see {@link RunnerImages}); null until the runner reports */
     private String images;
+    /** the machine it runs on, shared by its other runners; null from a runner that does not say (v3 and older) */
+    @Column(name = "host_id")
+    private String hostId;
+    @Column(name = "host_cpu")
+    private Integer hostCpu;
+    @Column(name = "host_memory")
+    private Integer hostMemory;
+    @Column(name = "host_disk")
+    private Integer hostDisk;
     @Version
     private long version;
 
@@ -123,6 +132,24 @@ public class Runner {
         this.sandboxCount = count;
         this.engineHealthy = engineOk;
         this.lastHeartbeatAt = now;
+    }
+
+    /** The machine it registered from and what that machine offers to all its runners; null: not told. */
+    public void recordHost(dev.berth.protocol.runner.Registration.Host host) {
+        boolean usable = host != null && host.id() != null && !host.id().isBlank() && host.cpu() > 0
+                && host.memoryGiB() > 0 && host.diskGiB() > 0;
+        this.hostId = usable ? host.id() : null;
+        this.hostCpu = usable ? host.cpu() : null;
+        this.hostMemory = usable ? host.memoryGiB() : null;
+        this.hostDisk = usable ? host.diskGiB() : null;
+    }
+
+    public String getHostId() { return hostId; }
+
+    /** What its machine offers to all its runners' sandboxes together, or null when the machine is not known. */
+    public dev.berth.core.placement.RunnerResources getHostCapacity() {
+        return hostId == null ? null
+                : new dev.berth.core.placement.RunnerResources(hostCpu, hostMemory, hostDisk, Integer.MAX_VALUE);
     }
 
     /** What its engine holds now; null (unknown) keeps the last report. */

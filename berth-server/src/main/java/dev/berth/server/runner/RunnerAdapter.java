@@ -79,6 +79,14 @@ public interface RunnerAdapter {
     /** Commits the sandbox's file system changes as image {@code imageRef} and pushes it to the snapshot registry. */
     void commit(String sandboxId, String imageRef);
 
+    /**
+     * Makes one of Berth's base images on this runner and stores it in the snapshot registry (protocol v4 runners;
+     * the embedded runner builds its own at start).
+     */
+    default void buildBaseImage(String snapshotId, String imageRef) {
+        throw new dev.berth.core.error.EngineException("runner " + runnerId() + " does not build base images on request");
+    }
+
     /** Pulls a snapshot image from the snapshot registry onto this runner (waits for it). */
     void pullImage(String imageRef);
 

@@ -133,8 +133,17 @@ public class RunnerRegistry {
         if (runner == null) {
             return List.of("runner " + runnerId + " is not registered");
         }
-        RunnerView v = view(runner, allocations.allocationOf(runnerId), false);
-        return v == null ? List.of() : v.capacity().resizeShortfall(v.allocated(), from, to, policy.cpuOvercommit());
+        var host = hostShare(runner, runners.findAll(), allocations.allocationByRunner());
+        RunnerView v = view(runner, allocations.allocationOf(runnerId), false, host);
+        if (v == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(v.capacity().resizeShortfall(v.allocated(), from, to, policy.cpuOvercommit()));
+        if (host != null) {
+            host.capacity().resizeShortfall(host.allocated(), from, to, policy.cpuOvercommit())
+                    .forEach(line -> out.add("its machine (shared with other runners) " + line));
+        }
+        return List.copyOf(out);
     }
 
     public boolean admits(String runnerId, Resources r) {
@@ -142,8 +151,31 @@ public class RunnerRegistry {
         if (runner == null) {
             return false;
         }
-        RunnerView v = view(runner, allocations.allocationOf(runnerId), false);
-        return v != null && v.capacity().admits(v.allocated(), r, policy.cpuOvercommit());
+        List<Runner> all = runners.findAll();
+        RunnerView v = view(runner, allocations.allocationOf(runnerId), false,
+                hostShare(runner, all, allocations.allocationByRunner()));
+        return v != null && v.admits(r, policy.cpuOvercommit());
+    }
+
+    /**
+     * The machine a runner shares with other runners (same host id): its capacity as the runner last reported it and
+     * the sum of the allocations of all runners on it; null when the runner is alone there or its machine is unknown.
+     */
+    static dev.berth.core.placement.HostShare hostShare(Runner r, List<Runner> all, Map<String, RunnerResources> alloc) {
+        if (r.getHostId() == null) {
+            return null;
+        }
+        RunnerResources sum = RunnerResources.NONE;
+        int mates = 0;
+        for (Runner o : all) {
+            if (r.getHostId().equals(o.getHostId())) {
+                RunnerResources a = alloc.getOrDefault(o.getId(), RunnerResources.NONE);
+                sum = new RunnerResources(sum.cpu() + a.cpu(), sum.memoryGiB() + a.memoryGiB(),
+                        sum.diskGiB() + a.diskGiB(), sum.sandboxes() + a.sandboxes());
+                mates++;
+            }
+        }
+        return mates < 2 ? null : new dev.berth.core.placement.HostShare(r.getHostId(), r.getHostCapacity(), sum);
     }
 
     /**
@@ -158,8 +190,9 @@ public class RunnerRegistry {
     private List<RunnerView> views(boolean pullable) {
         Map<String, RunnerResources> alloc = allocations.allocationByRunner();
         List<RunnerView> out = new ArrayList<>();
-        for (Runner r : runners.findAll()) {
-            RunnerView v = view(r, alloc.getOrDefault(r.getId(), RunnerResources.NONE), pullable);
+        List<Runner> all = runners.findAll();
+        for (Runner r : all) {
+            RunnerView v = view(r, alloc.getOrDefault(r.getId(), RunnerResources.NONE), pullable, hostShare(r, all, alloc));
             if (v != null) {
                 out.add(v);
             }
@@ -167,7 +200,8 @@ public class RunnerRegistry {
         return out;
     }
 
-    private RunnerView view(Runner r, RunnerResources allocated, boolean pullable) {
+    private RunnerView view(Runner r, RunnerResources allocated, boolean pullable,
+            dev.berth.core.placement.HostShare host) {
         if (r.getCpuCapacity() <= 0 || r.getMemoryCapacity() <= 0 || r.getDiskCapacity() <= 0 || r.getMaxSandboxes() <= 0) {
             return null; // not registered yet
         }
@@ -180,7 +214,8 @@ public class RunnerRegistry {
                 allocated, new RunnerUsage(clamp(r.getCpuUsage()), clamp(r.getMemoryUsage()), clamp(r.getDiskUsage()),
                         Math.max(0, r.getLoadPerCore())),
                 r.getImages().stream().map(SnapshotRef::new).collect(Collectors.toSet()),
-                pullable); // a snapshot image it lacks is pulled at create; holders are preferred by the score
+                pullable, // a snapshot image it lacks is pulled at create; holders are preferred by the score
+                host);
     }
 
     private static double clamp(double v) {

@@ -80,9 +80,10 @@ public class PoolMembers {
 
     /**
      * Records up to {@code n} new members in {@code creating} on runners placed now, in the caller's transaction
-     * (which holds the pool's row lock): the runners chosen are locked in id order (two replicas deciding about
-     * different pools never wait for each other in a circle), then each member is checked against the owner's
-     * quota (an organization's pool) and its runner's capacity like any create. Containers are made by
+     * (which holds the pool's row lock): the owner organization (an organization's pool) is locked first, then the
+     * runners chosen with their host anchors in one sorted pass ({@link RunnerLocks#lockAll}), the order a create
+     * takes them in, so no two transactions wait for each other in a circle; then each member is checked against
+     * the owner's quota (an organization's pool) and its runner's capacity like any create. Containers are made by
      * {@link #start} after the transaction commits. A refusal ends the recording and is returned, not thrown.
      */
     public Recorded record(Template t, int n) {
@@ -97,7 +98,15 @@ public class PoolMembers {
                 return new Recorded(ids, e.getMessage());
             }
         }
-        new java.util.TreeSet<>(placed).forEach(runnerLocks::lock);
+        if (t.chargeOwner()) {
+            // the organization before the runners, as a create takes them: the reverse order could deadlock
+            try {
+                quotas.lockAndCheckActive(t.owner());
+            } catch (BerthException e) {
+                return new Recorded(ids, e.getMessage());
+            }
+        }
+        runnerLocks.lockAll(placed);
         for (String runnerId : placed) {
             try {
                 if (t.chargeOwner()) {

@@ -186,9 +186,12 @@ public class SandboxService {
             if (fallback != null && !fallback.isBlank()) {
                 return resolveSnapshot(caller, fallback);
             }
-            throw new UnavailableException("the default snapshot '" + def.getName() + "' is still being built (state '"
+            // the reason says what is happening to it (waiting for a runner, being built where and since when, or why
+            // its build failed and when it is tried again), so the answer stays true in every mode
+            throw new UnavailableException("the default snapshot '" + def.getName() + "' is not active yet (state '"
                     + def.getState().wireName() + "'" + (def.getErrorReason() == null ? "" : ": " + def.getErrorReason())
-                    + "); retry in a few minutes or name a snapshot, e.g. {\"snapshot\":\"berth/busybox\"}");
+                    + "); retry later (GET /api/snapshots lists its state) or name a snapshot, "
+                    + "e.g. {\"snapshot\":\"berth/busybox\"}");
         }
         Snapshot s = visible(caller, requested)
                 .orElseThrow(() -> new NotFoundException("snapshot '" + requested + "' not found"));

@@ -251,7 +251,7 @@ public class SnapshotService {
 
     private String region(String regionId) {
         if (regionId == null || regionId.isBlank()) {
-            return props.region();
+            return worker.defaultRegion(); // cluster mode: the region of the ready runners, as for sandboxes
         }
         if (regions.findById(regionId).isEmpty() && !regionId.equals(props.region())) {
             throw new InvalidRequestException("regionId: no region '" + abbreviate(regionId) + "'; known: "

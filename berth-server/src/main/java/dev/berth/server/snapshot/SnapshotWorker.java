@@ -500,7 +500,12 @@ public class SnapshotWorker implements dev.berth.server.runner.JobMaterials {
     }
 
     private String region(Snapshot s) {
-        return s.getRegionId() == null ? props.region() : s.getRegionId();
+        return s.getRegionId() == null ? defaultRegion() : s.getRegionId();
+    }
+
+    /** Where a snapshot that names no region is made: where a create without a target goes (docs/runners.md). */
+    public String defaultRegion() {
+        return runners.defaultRegion(props.region());
     }
 
     private void refuseBerthImages(String ref) {

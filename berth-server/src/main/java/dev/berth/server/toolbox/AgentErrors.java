@@ -35,6 +35,8 @@ public final class AgentErrors {
             // the sandbox's own side is broken (its socket replaced from inside, or an agent that cannot prove it
             // is this sandbox's): a bad gateway, not the caller's fault; the message says to restart the sandbox
             case AGENT_UNTRUSTED -> new ToolboxException(ToolboxError.AGENT_FAILED, msg, e);
+            // the runner process is away before the control plane has judged it unresponsive: the same answer as after
+            case RUNNER_UNREACHABLE -> new ToolboxException(ToolboxError.RUNNER_UNAVAILABLE, msg, e);
             case CONNECTION_FAILED -> new ToolboxException(ToolboxError.AGENT_UNAVAILABLE,
                     "the sandbox's agent is not reachable (is the sandbox started?): " + msg, e);
         };

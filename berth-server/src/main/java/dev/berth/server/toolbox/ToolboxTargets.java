@@ -40,6 +40,20 @@ public class ToolboxTargets {
         } catch (NotFoundException e) {
             throw new ToolboxException(ToolboxError.NOT_FOUND, "sandbox '" + sandboxId + "' not found");
         }
+        if (caller.signedUrl() != null && !s.getId().equals(caller.signedUrl().sandboxId())) {
+            // a signed link names its sandbox by id; a sandbox whose name is that id is not the one it was signed for
+            throw new ToolboxException(ToolboxError.NOT_FOUND, "sandbox '" + sandboxId + "' not found");
+        }
+        Target t = reach(s);
+        holdForRequest(t.sandbox().getId());
+        return t;
+    }
+
+    /**
+     * The agent of a sandbox already resolved for its caller (the SSH gateway resolves it from its token): a paused
+     * sandbox is resumed, one that is not started is refused, its runner must be reachable. No activity is recorded.
+     */
+    public Target reach(Sandbox s) {
         if (s.getState() == SandboxState.PAUSED || s.getState() == SandboxState.PAUSING
                 || s.getState() == SandboxState.RESUMING) {
             // any toolbox call resumes a paused sandbox: its processes go on where they were frozen
@@ -57,7 +71,6 @@ public class ToolboxTargets {
             throw new ToolboxException(ToolboxError.RUNNER_UNAVAILABLE, "sandbox " + s.getId() + ": "
                     + e.getMessage());
         }
-        holdForRequest(s.getId());
         return new Target(s, runner.agent(s.getId()));
     }
 

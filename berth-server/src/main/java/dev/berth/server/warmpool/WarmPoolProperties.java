@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param parallelCreates most sandboxes of one pool being started at once
  * @param rateWindow      the window over which claims are counted to size auto-sized pools
  * @param maxPool         the largest size an organization may give a pool
+ * @param refillDelay     how long after a claim its pool is refilled (0: at once); the claimer's first commands
+ *                        run meanwhile without a container start competing for the host's cores
  */
 @ConfigurationProperties("berth.warm-pools")
 public record WarmPoolProperties(
@@ -20,12 +22,15 @@ public record WarmPoolProperties(
         @DefaultValue("0.5") double reservedShare,
         @DefaultValue("4") int parallelCreates,
         @DefaultValue("1m") Duration rateWindow,
-        @DefaultValue("100") int maxPool) {
+        @DefaultValue("100") int maxPool,
+        @DefaultValue("250ms") Duration refillDelay) {
 
     /**
      * The system pool of embedded and cluster mode: sandboxes of {@code snapshot} (empty: the default snapshot)
-     * in {@code target} (empty: Berth's region) with default resources, between {@code min} and {@code max} by the
-     * recent claim rate. {@code max: 0} keeps no system pool (and drains one kept before).
+     * in {@code target} (empty: Berth's region while a runner is registered there, else as
+     * {@link dev.berth.core.warmpool.SystemPoolPolicy} says) with default resources, between {@code min} and
+     * {@code max} by the recent claim rate. {@code max: 0} keeps no system pool (drains one kept before, then
+     * deletes it).
      */
     public record SystemPool(String snapshot, String target, @DefaultValue("1") int min, @DefaultValue("3") int max) {
     }

@@ -66,12 +66,19 @@ public class WarmPoolReplenisher implements SmartLifecycle {
     private volatile ExecutorService work;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, ScheduledFuture<?>> later = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ScheduledFuture<?>> refills = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep = new AtomicLong();
     private volatile boolean running;
 
+    private final dev.berth.server.runner.RunnerRegistry registry;
+    private final SystemPoolKeeper systemPool;
+
     public WarmPoolReplenisher(WarmPoolRepository pools, PoolMembers members, SnapshotRepository snapshots,
             RunnerRepository runners, TransactionTemplate tx, WarmPoolProperties props, BerthProperties berth,
-            WarmPoolMetrics metrics, Clock clock) {
+            WarmPoolMetrics metrics, Clock clock, dev.berth.server.runner.RunnerRegistry registry,
+            SystemPoolKeeper systemPool) {
+        this.registry = registry;
+        this.systemPool = systemPool;
         this.pools = pools;
         this.members = members;
         this.snapshots = snapshots;
@@ -93,6 +100,36 @@ public class WarmPoolReplenisher implements SmartLifecycle {
     /** Decides about a pool soon (coalesced: a burst of claims is one decision). */
     public void signal(String poolId) {
         schedule(poolId, Duration.ZERO);
+    }
+
+    /**
+     * Decides about a pool {@code berth.warm-pools.refill-delay} after a claim: the claimer's first commands then
+     * run before the refill's container start takes the host's cores, and the claims of a burst are one decision.
+     * A look already due for a claim is kept (later claims do not push it back, so a steady stream of claims is
+     * refilled at least once per delay).
+     */
+    public void signalAfterClaim(String poolId) {
+        Duration delay = props.refillDelay();
+        if (delay.isZero() || delay.isNegative()) {
+            signal(poolId);
+            return;
+        }
+        if (!running) {
+            return;
+        }
+        refills.compute(poolId, (id, due) -> {
+            if (due != null && !due.isDone()) {
+                return due;
+            }
+            try {
+                return decisions.schedule(() -> {
+                    refills.remove(id);
+                    decideSafely(id);
+                }, delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return null; // stopping
+            }
+        });
     }
 
     private void schedule(String poolId, Duration delay) {
@@ -150,7 +187,7 @@ public class WarmPoolReplenisher implements SmartLifecycle {
 
     private void sweepNow() {
         try {
-            keepSystemPool();
+            systemPool.keep();
             List<WarmPool> all = pools.findAll();
             Set<String> ids = all.stream().map(WarmPool::getId).collect(Collectors.toSet());
             for (Sandbox orphan : members.orphans(ids)) {
@@ -165,52 +202,13 @@ public class WarmPoolReplenisher implements SmartLifecycle {
         }
     }
 
-    /** Whether this is the system pool {@code berth.warm-pools.system} describes (which only configuration changes). */
-    boolean isConfigured(WarmPool p) {
-        var sys = props.system();
-        String name = sys.snapshot() == null || sys.snapshot().isBlank() ? berth.sandbox().defaultSnapshot()
-                : sys.snapshot();
-        String target = sys.target() == null || sys.target().isBlank() ? berth.region() : sys.target();
-        return p.isSystem() && p.getSnapshotName().equals(name) && p.getTarget().equals(target);
-    }
-
     /**
-     * The configured system pool ({@code berth.warm-pools.system}): created, resized, or drained by config. Every
-     * replica applies its own configuration: give them all the same.
+     * The region a pool that names none serves: where creates without a target go (Berth's region with an embedded
+     * runner or a ready runner there; in cluster mode otherwise the region of most ready runners), so a pool and the
+     * creates it should serve always agree.
      */
-    private void keepSystemPool() {
-        var sys = props.system();
-        String name = sys.snapshot() == null || sys.snapshot().isBlank() ? berth.sandbox().defaultSnapshot()
-                : sys.snapshot();
-        String target = sys.target() == null || sys.target().isBlank() ? berth.region() : sys.target();
-        var snapshot = snapshots.findByScopeAndName("*", name);
-        if (snapshot.isEmpty()) {
-            return; // not registered yet (the default snapshot is registered at start): the next sweep
-        }
-        var existing = pools.findByScopeAndSnapshotIdAndTarget(WarmPool.SYSTEM, snapshot.get().getId(), target);
-        int min = Math.max(0, Math.min(sys.min(), sys.max()));
-        if (existing.isEmpty()) {
-            if (sys.max() <= 0) {
-                return;
-            }
-            var sb = berth.sandbox();
-            try {
-                pools.saveAndFlush(new WarmPool(java.util.UUID.randomUUID().toString(), WarmPool.SYSTEM,
-                        snapshot.get().getId(), name, target, min, sys.max(), sb.defaultCpu(), sb.defaultMemory(),
-                        sb.defaultDisk(), "root", clock.instant()));
-                log.debug("system warm pool for {} in {}: {} to {} sandboxes", name, target, min, sys.max());
-            } catch (org.springframework.dao.DataIntegrityViolationException e) {
-                // another replica made it first
-            }
-        } else if (existing.get().getPool() != Math.max(0, sys.max()) || existing.get().getMinPool() != min) {
-            WarmPool p = existing.get();
-            p.resize(min, Math.max(0, sys.max()), clock.instant());
-            try {
-                pools.saveAndFlush(p);
-            } catch (org.springframework.dao.OptimisticLockingFailureException e) {
-                // changed concurrently; the next sweep looks again
-            }
-        }
+    public String defaultTarget() {
+        return registry.defaultRegion(berth.region());
     }
 
     /** What one decision asks to be done after its transaction committed. */
@@ -220,7 +218,7 @@ public class WarmPoolReplenisher implements SmartLifecycle {
     private void decide(String poolId) {
         Plan plan;
         try {
-            plan = tx.execute(status -> decideInTx(poolId));
+            plan = decideRetryingOnStaleRead(poolId);
         } catch (RuntimeException e) {
             log.warn("warm pool {}: decision failed: {}", poolId, e.toString());
             schedule(poolId, WarmPoolSizer.BLOCKED_RECHECK);
@@ -250,6 +248,24 @@ public class WarmPoolReplenisher implements SmartLifecycle {
         }
         if (plan.lookAgain() != null) {
             schedule(poolId, plan.lookAgain());
+        }
+    }
+
+    /**
+     * A runner's row changes under a decision whenever its heartbeat lands between the decision reading it and
+     * placing on it (the placement locks the row at the version it read): that is no failure of the pool, so the
+     * decision is taken again at once with fresh rows, a few times, before it counts as failed.
+     */
+    private Plan decideRetryingOnStaleRead(String poolId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.execute(status -> decideInTx(poolId));
+            } catch (org.springframework.dao.OptimisticLockingFailureException
+                    | jakarta.persistence.OptimisticLockException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -395,6 +411,7 @@ public class WarmPoolReplenisher implements SmartLifecycle {
         work.shutdownNow();
         pending.clear();
         later.clear();
+        refills.clear();
         // members whose start was cut short stay 'creating': the sandbox reconciler finishes them
     }
 

@@ -40,6 +40,7 @@ public class WarmPoolService implements dev.berth.server.sandbox.WarmPools, dev.
     private final PoolMembers members;
     private final PoolClaims claims;
     private final WarmPoolReplenisher replenisher;
+    private final SystemPoolKeeper systemPool;
     private final WarmPoolMetrics metrics;
     private final WarmPoolProperties props;
     private final BerthProperties berth;
@@ -49,7 +50,9 @@ public class WarmPoolService implements dev.berth.server.sandbox.WarmPools, dev.
 
     public WarmPoolService(org.springframework.transaction.support.TransactionTemplate tx, WarmPoolRepository pools, SnapshotRepository snapshots, RegionRepository regions,
             PoolMembers members, PoolClaims claims, WarmPoolReplenisher replenisher, WarmPoolMetrics metrics,
-            WarmPoolProperties props, BerthProperties berth, SandboxMapper mapper, Clock clock) {
+            WarmPoolProperties props, BerthProperties berth, SandboxMapper mapper, Clock clock,
+            SystemPoolKeeper systemPool) {
+        this.systemPool = systemPool;
         this.tx = tx;
         this.pools = pools;
         this.snapshots = snapshots;
@@ -101,6 +104,11 @@ public class WarmPoolService implements dev.berth.server.sandbox.WarmPools, dev.
             throw new InvalidRequestException("snapshot: a system pool serves every organization, so its snapshot "
                     + "must be a general one; '" + s.getName() + "' belongs to one organization");
         }
+        if (WarmPool.SYSTEM.equals(scope) && systemPool.ownsSystemPoolsOf(s.getName())) {
+            throw new ConflictException("the system pool of snapshot '" + s.getName() + "' is kept by the "
+                    + "configuration (berth.warm-pools.system.*), which drains one in any other region; change it "
+                    + "there, or set berth.warm-pools.system.target to leave other regions to this API");
+        }
         String region = region(target);
         Resources res = defaultResources();
         pools.findByScopeAndSnapshotIdAndTarget(scope, s.getId(), region).ifPresent(p -> {
@@ -146,7 +154,7 @@ public class WarmPoolService implements dev.berth.server.sandbox.WarmPools, dev.
 
     /** The system pool of {@code berth.warm-pools.system} belongs to the configuration, which every sweep applies. */
     private void notConfigured(WarmPool p) {
-        if (replenisher.isConfigured(p)) {
+        if (systemPool.isConfigured(p)) {
             throw new ConflictException("warm pool " + p.getId() + " is the system pool of the configuration "
                     + "(berth.warm-pools.system.*): change it there (max: 0 removes it)");
         }
@@ -221,7 +229,7 @@ public class WarmPoolService implements dev.berth.server.sandbox.WarmPools, dev.
         Optional<Sandbox> got = claims.claim(candidates, r);
         if (got.isPresent()) {
             metrics.claimed(got.get().getWarmPoolId(), Duration.ofNanos(System.nanoTime() - t0));
-            replenisher.signal(got.get().getWarmPoolId());
+            replenisher.signalAfterClaim(got.get().getWarmPoolId());
         } else {
             matching.forEach(p -> {
                 metrics.empty(p.getId());
@@ -243,7 +251,7 @@ public class WarmPoolService implements dev.berth.server.sandbox.WarmPools, dev.
     }
 
     private String region(String target) {
-        String region = target == null || target.isBlank() ? berth.region() : target;
+        String region = target == null || target.isBlank() ? replenisher.defaultTarget() : target;
         if (!regions.existsById(region)) {
             throw new InvalidRequestException("target: unknown region '" + region + "'; known regions: "
                     + regions.findAll().stream().map(Region::getId).sorted().toList());

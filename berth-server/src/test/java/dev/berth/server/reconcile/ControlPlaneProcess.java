@@ -70,6 +70,8 @@ final class ControlPlaneProcess implements AutoCloseable {
         settings.put("berth.reconciler.transition-timeout", "20s");
         settings.put("berth.reconciler.orphan-grace", "5s");
         settings.put("berth.reconciler.action-grace", "5s");
+        // every replica on this host would bind the SSH gateway's default port 2222: the second would fail to start
+        settings.put("berth.ssh.port", "0");
         settings.putAll(overrides); // a setting given twice on the command line would be read as "a,b"
         List<String> cmd = new ArrayList<>(List.of(FleetEngines.java(), "-Xmx384m", "-cp",
                 System.getProperty("java.class.path"), "dev.berth.server.BerthServerApplication"));

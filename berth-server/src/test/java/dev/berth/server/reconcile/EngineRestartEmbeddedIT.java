@@ -95,12 +95,38 @@ class EngineRestartEmbeddedIT extends BerthIT {
         ok(admin("POST", "/api/sandbox/" + b + "/start", null));
         try (var internet = new dev.berth.server.network.TestNetns("btinetx", 80, List.of("198.51.100.40"))) {
             internet.tcpServer("198.51.100.40", 8080, "hello-after-restart");
-            String probe = "{\"command\":\"sh -c 'nc -w 1 198.51.100.40 8080 </dev/null 2>&1; true'\",\"timeout\":20}";
-            assertThat(ok(admin("POST", "/api/toolbox/" + a + "/process/execute", probe)).get("result").asString())
-                    .contains("hello-after-restart");
+            String probe = "{\"command\":\"sh -c 'nc -w 3 198.51.100.40 8080 </dev/null 2>&1; true'\",\"timeout\":20}";
+            // one CI run saw the first probe time out (nc -w 1 then): if it does again, the host's rules at that
+            // moment are printed, and the probe is repeated, so the log says whether and when it came through
+            long p0 = System.nanoTime();
+            String first = ok(admin("POST", "/api/toolbox/" + a + "/process/execute", probe)).get("result").asString();
+            if (!first.contains("hello-after-restart")) {
+                System.out.println("open sandbox " + a + " did not reach the server at first (" + first.strip()
+                        + "); the host's rules:\n" + hostRules());
+                Awaitility.await("the open sandbox reaches the server").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> ok(admin("POST", "/api/toolbox/" + a + "/process/execute", probe))
+                                .get("result").asString().contains("hello-after-restart"));
+                System.out.printf("open sandbox reached the server %.1f s after the first probe%n",
+                        (System.nanoTime() - p0) / 1e9);
+            }
             assertThat(ok(admin("POST", "/api/toolbox/" + b + "/process/execute", probe)).get("result").asString())
                     .doesNotContain("hello");
         }
+    }
+
+    private static String hostRules() {
+        StringBuilder out = new StringBuilder();
+        for (String[] cmd : List.of(new String[] {"ip", "route", "get", "198.51.100.40"},
+                new String[] {"iptables-save"}, new String[] {"nft", "list", "ruleset"})) {
+            try {
+                out.append("$ ").append(String.join(" ", cmd)).append('\n')
+                        .append(dev.berth.server.network.TestNetns.sh(cmd));
+            } catch (RuntimeException e) {
+                out.append(e.getMessage()).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     private static boolean settledNotRunning(JsonNode s) {

@@ -31,6 +31,12 @@ public final class FleetEngines {
 
     public static Process startRunner(String apiUrl, String id, String token, String dockerHost, Path imageCache)
             throws IOException {
+        return startRunner(apiUrl, id, token, dockerHost, imageCache, List.of());
+    }
+
+    /** As above with more runner options (e.g. {@code --no-network-guard}); its output goes to {@link #log}. */
+    public static Process startRunner(String apiUrl, String id, String token, String dockerHost, Path imageCache,
+            List<String> options) throws IOException {
         // kept short: the agent sockets below it must fit a unix socket path (107 bytes)
         Path data = Path.of("/var/tmp/berth-test/fd", id);
         Files.createDirectories(data);
@@ -39,8 +45,15 @@ public final class FleetEngines {
                 "--docker-host", dockerHost, "--data-dir", data.toString(), "--agent-binary",
                 System.getProperty("berth.agent.binary"), "--images-dir", System.getProperty("berth.images.dir", "../images"),
                 "--image-cache", imageCache.toString(), "--protocol-version", String.valueOf(dev.berth.protocol.runner.RunnerProtocol.CURRENT), "--heartbeat", "1s");
+        cmd = new java.util.ArrayList<>(cmd);
+        cmd.addAll(options);
         return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/runner-" + id + ".log"))).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile())).start();
+    }
+
+    /** Where runner {@code id}'s output goes (appended across runs). */
+    public static Path log(String id) {
+        return Path.of("target", "runner-" + id + ".log");
     }
 
     /** Berth containers of one runner on an engine, by sandbox id (a duplicate would collide on berth-<id>). */

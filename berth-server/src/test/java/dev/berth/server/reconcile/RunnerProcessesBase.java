@@ -36,6 +36,11 @@ public abstract class RunnerProcessesBase extends BerthIT {
 
     /** As {@link #startRunner(String, int)} in {@code region} (which must exist). */
     protected void startRunner(String id, int engine, String region) throws Exception {
+        startRunner(id, engine, region, List.of());
+    }
+
+    /** As {@link #startRunner(String, int, String)} with more runner options. */
+    protected void startRunner(String id, int engine, String region, List<String> options) throws Exception {
         String token = tokens.get(id);
         if (token == null) {
             token = ok(admin("POST", "/api/runners", "{\"id\":\"" + id + "\",\"region\":\"" + region + "\"}"))
@@ -44,7 +49,7 @@ public abstract class RunnerProcessesBase extends BerthIT {
             engines.put(id, engine);
         }
         processes.put(id, FleetEngines.startRunner("http://localhost:" + port, id, token, FleetEngines.host(engine),
-                imageCache()));
+                imageCache(), options));
         Awaitility.await(id + " ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
                 .until(() -> "ready".equals(ok(admin("GET", "/api/runners/" + id, null)).get("state").asString()));
     }

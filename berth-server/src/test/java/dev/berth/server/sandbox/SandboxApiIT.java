@@ -244,7 +244,7 @@ class SandboxApiIT extends BerthIT {
         // this suite runs with berth.images.build-default=false, so berth/default never becomes active
         var r = admin("POST", "/api/sandbox", "{\"env\":{},\"labels\":{\"code-toolbox-language\":\"python\"}}");
         assertThat(r.statusCode()).isEqualTo(503);
-        assertThat(json(r).get("message").asString()).contains("default snapshot 'berth/default' is still being built");
+        assertThat(json(r).get("message").asString()).contains("default snapshot 'berth/default' is not active yet");
     }
 
     @Test

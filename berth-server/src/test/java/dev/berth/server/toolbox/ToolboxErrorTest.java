@@ -39,4 +39,15 @@ class ToolboxErrorTest {
         assertThat(down.getStatusCode().value()).isEqualTo(503);
         assertThat(down.getBody()).containsEntry("code", "INTERNAL_SERVER_ERROR");
     }
+
+    @Test
+    void aRunnerAwayBeforeItIsJudgedUnresponsiveAnswersLikeOneJudgedSo() {
+        var req = new MockHttpServletRequest("POST", "/api/toolbox/s1/process/execute");
+        var away = new dev.berth.runner.agent.AgentException(dev.berth.runner.agent.AgentErrorCode.RUNNER_UNREACHABLE, 0,
+                "runner eu-1 does not answer on its tunnel 127.0.0.1:4000 (Connection refused)");
+        var r = ToolboxProblemHandler.respond(AgentErrors.translate(away), req);
+        assertThat(r.getStatusCode().value()).isEqualTo(503);
+        assertThat(r.getBody()).containsEntry("code", "RUNNER_UNAVAILABLE")
+                .containsEntry("message", "runner eu-1 does not answer on its tunnel 127.0.0.1:4000 (Connection refused)");
+    }
 }

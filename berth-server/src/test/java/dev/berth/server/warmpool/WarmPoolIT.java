@@ -226,6 +226,50 @@ class WarmPoolIT extends BerthIT {
     }
 
     @Test
+    void concurrentClaimsWithOneNameGetOneSandboxAndTheOthersAConflictWithoutLosingPoolMembers() throws Exception {
+        // claims queued behind each other are served in one transaction; a name taken within that transaction must
+        // refuse only the claims at fault (409), and the refused ones must not use up pool sandboxes
+        Tenant t = owner();
+        ok(admin("PATCH", "/api/admin/organizations/" + t.orgId() + "/quota", "{\"maxSandboxes\":6,\"totalCpuQuota\":12}"));
+        String poolId = pool(t, "{\"snapshot\":\"berth/busybox\",\"pool\":6}").get("id").asString();
+        awaitReady(t.key(), poolId, 6);
+        ExecutorService threads = Executors.newFixedThreadPool(12);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) {
+                String body = i < 8 ? "{\"snapshot\":\"berth/busybox\",\"name\":\"dup\"}" : BUSYBOX;
+                futures.add(threads.submit(() -> {
+                    go.await();
+                    return create(t, body);
+                }));
+            }
+            go.countDown();
+            int created = 0;
+            int conflicts = 0;
+            for (Future<HttpResponse<String>> f : futures) {
+                HttpResponse<String> r = f.get();
+                if (r.statusCode() / 100 == 2) {
+                    assertThat(json(r).get("warmPoolId").asString()).isEqualTo(poolId);
+                    created++;
+                } else {
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+                    assertThat(r.body()).contains("dup");
+                    conflicts++;
+                }
+            }
+            assertThat(created).as("one 'dup' and the four unnamed").isEqualTo(5);
+            assertThat(conflicts).isEqualTo(7);
+            JsonNode listed = ok(call("GET", "/api/sandbox", t.key(), null)).get("items");
+            assertThat(listed.size()).as("the organization sees exactly what was created").isEqualTo(5);
+            assertThat(sandboxRows.findPooled().stream().filter(s -> poolId.equals(s.getWarmPoolId())).count())
+                    .as("the six pool sandboxes: five claimed, one left (no refill fits the quota)").isEqualTo(1);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void claimedSandboxesCountAgainstTheQuotaOfTheOrganizationThatClaimedThem() {
         // a system pool serves every organization; its claims are checked like any create
         JsonNode sys = ok(admin("POST", "/api/admin/warm-pools", "{\"snapshot\":\"berth/busybox\",\"pool\":2}"));

@@ -5,6 +5,7 @@ import dev.berth.runner.agent.ReadStream;
 import dev.berth.server.auth.Caller;
 import dev.berth.server.auth.Permission;
 import dev.berth.server.auth.RequiresPermission;
+import dev.berth.server.auth.SignedUrlAccess;
 import dev.berth.server.limits.LongOperations;
 import dev.berth.server.toolbox.AgentErrors;
 import dev.berth.server.toolbox.ToolboxException;
@@ -82,8 +83,9 @@ public class FileTransferController {
         }
     }
 
-    /** Upload of one file to {@code path} from the multipart field {@code file}. */
+    /** Upload of one file to {@code path} from the multipart field {@code file}; also by a signed link. */
     @PostMapping("/files/upload-v2")
+    @SignedUrlAccess
     public void upload(Caller caller, @PathVariable String sandboxId, @RequestParam String path,
             HttpServletRequest request) throws IOException {
         Target t = targets.resolve(caller, sandboxId);
@@ -103,7 +105,9 @@ public class FileTransferController {
         }
     }
 
+    /** The raw bytes of one file; also by a signed link. */
     @GetMapping("/files/download")
+    @SignedUrlAccess
     public void download(Caller caller, @PathVariable String sandboxId, @RequestParam String path,
             HttpServletResponse response) throws IOException {
         Target t = targets.resolve(caller, sandboxId);

@@ -15,9 +15,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  * Toolbox ITs on the {@code berth/default} image (Debian with git, python3, curl). BerthIT turns the background
  * build off, so the image is imported here from the tarball cache (seconds) and its snapshot marked active.
  */
-abstract class DefaultImageIT extends ToolboxIT {
+public abstract class DefaultImageIT extends ToolboxIT {
 
-    static final String DEFAULT = BaseImage.DEFAULT.snapshotName();
+    public static final String DEFAULT = BaseImage.DEFAULT.snapshotName();
 
     @Autowired
     SnapshotRepository snapshots;
