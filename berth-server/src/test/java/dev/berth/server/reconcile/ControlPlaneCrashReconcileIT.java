@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -78,8 +79,16 @@ class ControlPlaneCrashReconcileIT {
         System.out.printf("%s: killed with %s%n", label, seen);
         recovery.run();
 
-        Awaitility.await("converged").atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofMillis(500))
-                .until(() -> settledAndTruthful(survivor, host, toStop, toDelete));
+        try {
+            Awaitility.await("converged").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> settledAndTruthful(survivor, host, toStop, toDelete));
+        } catch (ConditionTimeoutException e) {
+            // say what did not settle: the rows, the containers and the runner as the survivor sees it
+            System.out.printf("%s: not converged after %.1f s%n  rows: %s%n  containers: %s%n  runner: %s%n", label,
+                    (System.nanoTime() - t0) / 1e9, rows(survivor), containers(host),
+                    survivor.call("GET", "/api/runners/" + runnerId, null).body());
+            throw e;
+        }
         System.out.printf("convergence (control plane kill -9 mid create/stop/delete, %s): %.1f s -> %s%n", label,
                 (System.nanoTime() - t0) / 1e9, states(survivor));
         JsonNode live = json(survivor.call("GET", "/api/sandbox", null)).get("items");
@@ -106,6 +115,28 @@ class ControlPlaneCrashReconcileIT {
         } catch (RuntimeException e) {
             return "(unreachable)";
         }
+    }
+
+    private String rows(ControlPlaneProcess cp) {
+        try {
+            StringBuilder out = new StringBuilder();
+            for (JsonNode sb : json(cp.call("GET", "/api/sandbox", null)).get("items")) {
+                out.append(sb.get("id").asString(), 0, 8).append('=').append(sb.get("state").asString())
+                        .append(sb.has("errorReason") && !sb.get("errorReason").isNull()
+                                ? "(" + sb.get("errorReason").asString() + ")" : "")
+                        .append(' ');
+            }
+            return out.toString().trim();
+        } catch (RuntimeException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    private String containers(String host) {
+        StringBuilder out = new StringBuilder();
+        FleetEngines.containersOf(host, runnerId)
+                .forEach((id, c) -> out.append(id, 0, 8).append('=').append(c.status()).append(' '));
+        return out.toString().trim();
     }
 
     /** Every live row settled and matching its container; no container without a live row. */
