@@ -56,6 +56,12 @@ public final class DockerContainerEngine implements ContainerEngine {
      * caller stops waiting at the deadline, with an engine failure its caller retries like any other.
      */
     public static final Duration CONTROL_TIMEOUT = Duration.ofMinutes(2);
+    /**
+     * Pause and resume answer the control plane within its 30 s job timeout (JobType.PAUSE_SANDBOX): the look at the
+     * container and the call itself get 10 s each, so the runner reports its failure before the control plane gives up
+     * on the job (a pause still waiting in the engine can land later all the same; see docs/engine.md).
+     */
+    static final Duration PAUSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final DockerClient docker;
     private final Duration controlTimeout;
@@ -123,10 +129,19 @@ public final class DockerContainerEngine implements ContainerEngine {
     }
 
     private void bounded(String what, String container, Runnable call) {
-        bounded(what, container, controlTimeout, () -> {
+        bounded(what, container, controlTimeout, call);
+    }
+
+    private void bounded(String what, String container, Duration deadline, Runnable call) {
+        bounded(what, container, deadline, () -> {
             call.run();
             return null;
         });
+    }
+
+    /** The pause deadline, never longer than the engine's control deadline (tests shorten that one). */
+    private Duration pauseTimeout() {
+        return PAUSE_TIMEOUT.compareTo(controlTimeout) < 0 ? PAUSE_TIMEOUT : controlTimeout;
     }
 
     @Override
@@ -483,7 +498,8 @@ public final class DockerContainerEngine implements ContainerEngine {
             return;
         }
         try {
-            bounded("pause container", containerIdOrName, () -> docker.pauseContainerCmd(containerIdOrName).exec());
+            bounded("pause container", containerIdOrName, pauseTimeout(), () -> docker.pauseContainerCmd(containerIdOrName)
+                    .exec());
         } catch (RuntimeException e) {
             throw failure("pause container " + containerIdOrName, e);
         }
@@ -495,7 +511,7 @@ public final class DockerContainerEngine implements ContainerEngine {
             return;
         }
         try {
-            bounded("unpause container", containerIdOrName,
+            bounded("unpause container", containerIdOrName, pauseTimeout(),
                     () -> docker.unpauseContainerCmd(containerIdOrName).exec());
         } catch (RuntimeException e) {
             throw failure("unpause container " + containerIdOrName, e);
@@ -516,7 +532,8 @@ public final class DockerContainerEngine implements ContainerEngine {
     @Override
     public boolean isPaused(String containerIdOrName) {
         try {
-            var state = inspectBounded(containerIdOrName).getState();
+            var state = bounded("inspect container", containerIdOrName, pauseTimeout(),
+                    () -> docker.inspectContainerCmd(containerIdOrName).exec()).getState();
             return state != null && Boolean.TRUE.equals(state.getPaused());
         } catch (com.github.dockerjava.api.exception.NotFoundException e) {
             return false;
