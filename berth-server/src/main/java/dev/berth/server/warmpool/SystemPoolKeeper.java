@@ -65,6 +65,11 @@ class SystemPoolKeeper {
         if (!p.isSystem() || !p.getSnapshotName().equals(systemSnapshotName())) {
             return false;
         }
+        // a pool of an earlier registration of that name (deleted, registered again) is not kept: the sweep drains it
+        if (!snapshots.findByScopeAndName("*", systemSnapshotName()).map(s -> s.getId().equals(p.getSnapshotId()))
+                .orElse(false)) {
+            return false;
+        }
         return observeSystemPool().map(o -> p.getTarget().equals(SystemPoolPolicy.target(o))).orElse(false);
     }
 
@@ -107,6 +112,7 @@ class SystemPoolKeeper {
         if (observed.isEmpty()) {
             return; // not registered yet (the default snapshot is registered at start): the next sweep
         }
+        drainStale();
         var decision = SystemPoolPolicy.decide(observed.get());
         for (SystemPoolPolicy.Command c : decision.commands()) {
             if (c instanceof SystemPoolPolicy.Command.Create create) {
@@ -115,6 +121,28 @@ class SystemPoolKeeper {
                 resize(resize);
             } else if (c instanceof SystemPoolPolicy.Command.Delete delete) {
                 delete(delete.poolId());
+            }
+        }
+    }
+
+    /**
+     * System pools of the configured snapshot's name made for an earlier registration of it (the snapshot deleted and
+     * registered again under a new id): no create can claim from them and they hold the region's pool room, so they
+     * are drained, then deleted once empty.
+     */
+    private void drainStale() {
+        var current = snapshots.findByScopeAndName("*", systemSnapshotName());
+        if (current.isEmpty()) {
+            return;
+        }
+        for (WarmPool p : pools.findByScopeOrderByCreatedAtAsc(WarmPool.SYSTEM)) {
+            if (!p.getSnapshotName().equals(systemSnapshotName()) || p.getSnapshotId().equals(current.get().getId())) {
+                continue;
+            }
+            if (p.getPool() > 0 || p.getMinPool() > 0) {
+                resize(new SystemPoolPolicy.Command.Resize(p.getId(), 0, 0));
+            } else {
+                delete(p.getId());
             }
         }
     }

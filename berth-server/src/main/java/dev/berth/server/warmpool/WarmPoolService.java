@@ -158,6 +158,13 @@ public class WarmPoolService implements dev.berth.server.sandbox.WarmPools, dev.
             throw new ConflictException("warm pool " + p.getId() + " is the system pool of the configuration "
                     + "(berth.warm-pools.system.*): change it there (max: 0 removes it)");
         }
+        if (p.isSystem() && systemPool.ownsSystemPoolsOf(p.getSnapshotName())) {
+            // a change here would be undone by the next sweep, which drains every other pool of that snapshot
+            throw new ConflictException("warm pool " + p.getId() + " is a system pool of snapshot '"
+                    + p.getSnapshotName() + "' outside the region the configuration keeps it in; the configuration "
+                    + "drains it (berth.warm-pools.system.*; set berth.warm-pools.system.target to leave other "
+                    + "regions to this API)");
+        }
     }
 
     /** The new size, written under the pool's row lock (a decision may be recording on it). */

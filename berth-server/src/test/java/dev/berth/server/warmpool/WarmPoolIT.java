@@ -336,4 +336,31 @@ class WarmPoolIT extends BerthIT {
                 .statusCode()).isEqualTo(403);
         assertThat(call("GET", "/api/warm-pools", reader.key(), null).statusCode()).isEqualTo(200);
     }
+
+    @Autowired
+    SystemPoolKeeper keeper;
+
+    @Autowired
+    WarmPoolRepository poolRows;
+
+    @Autowired
+    dev.berth.server.snapshot.SnapshotRepository snapshotRows;
+
+    @Test
+    void aSystemPoolOfAnEarlierRegistrationOfTheConfiguredSnapshotIsRefusedToTheApiThenDrainedAndDeleted() {
+        // the configured system snapshot (berth/default) was deleted and registered again: a pool made for its old id
+        // serves no create; the API must not change it (the sweep would undo it) and the sweep drains and deletes it
+        assertThat(snapshotRows.findByScopeAndName("*", "berth/default")).isPresent();
+        WarmPool stale = poolRows.saveAndFlush(new WarmPool(java.util.UUID.randomUUID().toString(), WarmPool.SYSTEM,
+                java.util.UUID.randomUUID().toString(), "berth/default", "us", 0, 2, 1, 1, 3, "root",
+                java.time.Instant.now()));
+        pools.add(new String[] {ADMIN_KEY, stale.getId(), "system"});
+        HttpResponse<String> patch = call("PATCH", "/api/admin/warm-pools/" + stale.getId(), ADMIN_KEY, "{\"pool\":5}");
+        assertThat(patch.statusCode()).as(patch.body()).isEqualTo(409);
+        assertThat(patch.body()).contains("drains");
+        keeper.keep(); // drained (a sweep of its own may already have deleted it)
+        assertThat(poolRows.findById(stale.getId()).map(WarmPool::getPool).orElse(0)).isEqualTo(0);
+        keeper.keep();
+        assertThat(poolRows.findById(stale.getId())).isEmpty();
+    }
 }
