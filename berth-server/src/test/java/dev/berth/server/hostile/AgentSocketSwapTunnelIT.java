@@ -1,13 +1,8 @@
 package dev.berth.server.hostile;
 
-import java.io.File;
+import dev.berth.server.TunnelRunnerProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -19,8 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 class AgentSocketSwapTunnelIT extends AgentSocketSwapContract {
 
-    private static Process runner;
-    private static Path runnerData;
+    private static TunnelRunnerProcess runner;
 
     @DynamicPropertySource
     static void serverMode(DynamicPropertyRegistry r) {
@@ -31,51 +25,21 @@ class AgentSocketSwapTunnelIT extends AgentSocketSwapContract {
     @BeforeEach // an override does not inherit the annotation
     protected void waitUntilHealthy() {
         if (runner == null || !runner.isAlive()) {
-            startRunner();
+            runner = TunnelRunnerProcess.start(this, "swap");
         }
         super.waitUntilHealthy();
     }
 
-    private void startRunner() {
-        try {
-            String id = "swap-" + UUID.randomUUID().toString().substring(0, 8);
-            String token = ok(admin("POST", "/api/runners", "{\"id\":\"" + id + "\",\"region\":\"us\"}"))
-                    .get("token").asString();
-            runnerData = Files.createTempDirectory("berth-swap-");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    "dev.berth.runner.node.RunnerMain", "--api-url", "http://localhost:" + port, "--token", token,
-                    "--runner-id", id, "--docker-host", dockerHost(), "--data-dir", runnerData.toString(),
-                    "--agent-binary", System.getProperty("berth.agent.binary"), "--images-dir",
-                    System.getProperty("berth.images.dir", "../images"), "--image-cache", imageCache().toString(),
-                    "--heartbeat", "1s");
-            runner = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/runner-" + id + ".log"))).start();
-            Awaitility.await("runner " + id + " ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> "ready".equals(ok(admin("GET", "/api/runners/" + id, null)).get("state").asString()));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start a runner process: " + e, e);
-        }
-    }
-
     @Override
     protected Path sandboxesDir() {
-        return runnerData.toAbsolutePath().resolve("sandboxes");
+        return runner.dataDir().toAbsolutePath().resolve("sandboxes");
     }
 
     @AfterAll
     static void stopRunner() throws InterruptedException, IOException {
         if (runner != null) {
-            runner.destroy();
-            runner.waitFor();
+            runner.stop();
             runner = null;
-        }
-        if (runnerData != null) { // its sandboxes' directories are gone with them; the key file remains
-            try (var walk = Files.walk(runnerData)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
         }
     }
 }
