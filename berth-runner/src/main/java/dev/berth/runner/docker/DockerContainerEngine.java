@@ -77,6 +77,12 @@ public final class DockerContainerEngine implements ContainerEngine {
      */
     private final java.util.concurrent.ConcurrentHashMap<String, Long> unanswered =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * At most this many calls past their deadline may still wait on the engine: each holds a thread and one of the
+     * client's 64 connections, so without a cap enough hung containers would leave no connection for anything else
+     * (creates, listings, pings). Past the cap, every bounded call fails at once until the engine answers some.
+     */
+    static final int MAX_UNANSWERED = 16;
 
     public DockerContainerEngine(String dockerHost) {
         this(dockerHost, CONTROL_TIMEOUT);
@@ -106,6 +112,11 @@ public final class DockerContainerEngine implements ContainerEngine {
             throw new EngineException("the container engine failed to " + key + ": it has not answered the same call "
                     + "made " + (System.nanoTime() - since) / 1_000_000_000L + " s ago (operators: "
                     + "`./berth engine status`, and the engine's log)");
+        }
+        if (unanswered.size() >= MAX_UNANSWERED) {
+            throw new EngineException("the container engine failed to " + key + ": " + unanswered.size()
+                    + " earlier calls past their deadline are still unanswered (operators: `./berth engine status`, "
+                    + "and the engine's log; a restart of the engine ends them)");
         }
         var f = java.util.concurrent.CompletableFuture.supplyAsync(call, calls);
         try {

@@ -98,4 +98,18 @@ class ControlTimeoutTest {
         // a stop's grace period is added to what it may take; none here
         assertThatThrownBy(() -> engine.stop("berth-sb-x", Duration.ZERO)).isInstanceOf(EngineException.class);
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void pastTheCapOfUnansweredCallsEveryCallFailsAtOnceLeavingConnectionsForTheRest() {
+        for (int i = 0; i < DockerContainerEngine.MAX_UNANSWERED; i++) {
+            String c = "berth-sb-" + i;
+            assertThatThrownBy(() -> engine.kill(c)).isInstanceOf(EngineException.class)
+                    .hasMessageContaining("no answer within");
+        }
+        int before = accepted();
+        assertThatThrownBy(() -> engine.remove("berth-sb-other")).isInstanceOf(EngineException.class)
+                .hasMessageContaining("earlier calls past their deadline are still unanswered");
+        assertThat(accepted()).as("no new connection taken").isEqualTo(before);
+    }
 }
