@@ -378,5 +378,15 @@ public final class RunnerNode implements AutoCloseable {
         heartbeats.shutdownNow();
         workers.shutdownNow();
         imageWorkers.shutdownNow();
+        // an image build interrupted here stops its process tree (SIGTERM, up to 10 s for its traps to unmount and
+        // remove the half-built rootfs, then SIGKILL): wait for that, or the JVM exits first and leaves a builder
+        // (debootstrap with /proc mounted in its rootfs) running after `./berth cluster down` reported all stopped
+        try {
+            if (!imageWorkers.awaitTermination(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                log.warn("an image build did not stop within 15 s of the runner's shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
