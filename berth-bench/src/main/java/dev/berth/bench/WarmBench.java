@@ -37,6 +37,9 @@ final class WarmBench {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String BUSYBOX = "{\"snapshot\":\"berth/busybox\"}";
     private static final int SEQUENTIAL_POOL = 5;
+    private static final int SPACED_ROUNDS = 50;
+    private static final int QUIET_BUSY_PERCENT = 10;
+    private static final Duration QUIET_WAIT = Duration.ofSeconds(20);
 
     private final HttpClient http;
     private final String url;
@@ -44,6 +47,7 @@ final class WarmBench {
     private final DockerContainerEngine engine;
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final List<String> table = new ArrayList<>();
+    private final CpuLedger ledger = new CpuLedger(Long.getLong("berth.bench.serverPid", 0));
 
     WarmBench(HttpClient http, String url, String key, DockerContainerEngine engine) {
         this.http = http;
@@ -91,12 +95,16 @@ final class WarmBench {
         System.out.printf("one at a time: %d warm rounds (a system pool of %d)%n", rounds, SEQUENTIAL_POOL);
         List<Round> warm = new ArrayList<>();
         int hits = 0;
+        CpuLedger.Reading before = CpuLedger.read();
+        long roundsStart = System.nanoTime();
         for (int i = 0; i < rounds; i++) {
             Round r = berthRound(BUSYBOX);
             warm.add(r);
             hits += r.fromPool() ? 1 : 0;
             delete(r.id());
         }
+        double roundsS = (System.nanoTime() - roundsStart) / 1e9;
+        Map<String, Double> cpu = ledger.between(before, CpuLedger.read());
         // the floor any create -> first command pays here: one request that reads the sandbox, then the command,
         // on a sandbox that is already started (the same HTTP client, auth, database read and agent call)
         Round kept = berthRound(BUSYBOX);
@@ -105,9 +113,27 @@ final class WarmBench {
             floor.add(floorRound(kept.id()));
         }
         delete(kept.id());
+        // the same rounds with nothing else running: each starts once the pool is full again and the host is quiet
+        // (what Berth's own path costs here when no container start or removal shares the cores with it)
+        int spacedRounds = Math.min(rounds, SPACED_ROUNDS);
+        System.out.printf("one at a time, spaced: %d warm rounds, each once the pool is full and the host quiet%n",
+                spacedRounds);
+        List<Round> spaced = new ArrayList<>();
+        int spacedHits = 0;
+        int notQuiet = 0;
+        for (int i = 0; i < spacedRounds; i++) {
+            awaitPoolSize(poolId, SEQUENTIAL_POOL, Duration.ofMinutes(3));
+            notQuiet += awaitQuietHost() ? 0 : 1;
+            Round r = berthRound(BUSYBOX);
+            spaced.add(r);
+            spacedHits += r.fromPool() ? 1 : 0;
+            delete(r.id());
+        }
         row("warm, one at a time (create-run-delete)", warm.stream().map(Round::ms).toList(), hits);
         row("  warm: create() answered, one at a time", warm.stream().map(Round::createMs).toList(), -1);
         row("  floor: get + first command, started sandbox", floor, -1);
+        row("warm, one at a time, spaced (host quiet)", spaced.stream().map(Round::ms).toList(), spacedHits);
+        row("  spaced: create() answered", spaced.stream().map(Round::createMs).toList(), -1);
         row("cold, one at a time (create-run-delete)", cold, 0);
         row("raw engine, one at a time", raw, -1);
 
@@ -118,7 +144,11 @@ final class WarmBench {
         double fillS = (System.nanoTime() - fill) / 1e9;
         System.out.printf("pool filled to %d in %.1f s; %d creates at once, warm%n", burst, fillS, burst);
         results.put("poolFillSeconds", fillS);
+        CpuLedger.Reading burstBefore = CpuLedger.read();
+        long burstStart = System.nanoTime();
         List<Round> warmBurst = burst(burst, () -> berthRound(BUSYBOX));
+        double burstS = (System.nanoTime() - burstStart) / 1e9;
+        Map<String, Double> burstCpu = ledger.between(burstBefore, CpuLedger.read());
         send("DELETE", "/api/admin/warm-pools/" + poolId, null);
         System.out.printf("the floor: get + first command on the %d started sandboxes, all at once%n", burst);
         List<Double> burstFloor = new ArrayList<>();
@@ -169,6 +199,14 @@ final class WarmBench {
                 w1.p50() / f1.p50(), w1.p99() / f1.p99(), burst, wb.p50() / fb.p50(), wb.p99() / fb.p99());
         System.out.println("quoted elsewhere (one at a time / 100 at once, p50/p99 ms): Daytona 186/560, 367/741; "
                 + "E2B 491/740, 822/1048");
+        printCpu("cpuPerWarmRoundMs", "warm create-run-delete round, one at a time", cpu, rounds, roundsS);
+        printCpu("cpuPerWarmBurstRoundMs", "create + first command of the warm burst of " + burst, burstCpu, burst,
+                burstS);
+        results.put("spacedRoundsStartedOnABusyHost", notQuiet);
+        if (notQuiet > 0) {
+            System.out.printf("(%d of %d spaced rounds started without the host becoming quiet within %d s)%n",
+                    notQuiet, spacedRounds, QUIET_WAIT.toSeconds());
+        }
         Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
 
         // ---- memory of idle sandboxes
@@ -186,6 +224,49 @@ final class WarmBench {
                 memory.get("daemonsMiB"), memory.get("hostAvailableDropMiB"));
         Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results));
         System.out.println("JSON: " + json.toAbsolutePath());
+    }
+
+    /**
+     * Where the host's CPU went while {@code n} rounds ran ({@code seconds}), per round: in create-run-delete rounds
+     * the container start that refills the pool and the removal of the deleted sandbox share the cores with the claim
+     * and the first command.
+     */
+    private void printCpu(String key, String what, Map<String, Double> cpu, int n, double seconds) {
+        double busy = cpu.get("host busy");
+        double share = busy / cpu.get("host total");
+        Map<String, Object> perRound = new LinkedHashMap<>();
+        StringBuilder parts = new StringBuilder();
+        for (String g : CpuLedger.GROUPS) {
+            perRound.put(g, cpu.get(g) / n);
+            parts.append(String.format("%n  %-58s %7.1f", g, cpu.get(g) / n));
+        }
+        perRound.put("host busy", busy / n);
+        perRound.put("host busy share", share);
+        perRound.put("seconds", seconds);
+        results.put(key, perRound);
+        System.out.printf("CPU per %s, ms (%d in %.1f s; the host's %d cores %.0f%% busy, %.1f ms busy per round):%s%n",
+                what, n, seconds, Runtime.getRuntime().availableProcessors(), 100 * share, busy / n, parts);
+    }
+
+    /**
+     * Waits until the host's CPUs were at most {@value #QUIET_BUSY_PERCENT}% busy over one poll interval (100 ms),
+     * for at most {@link #QUIET_WAIT}; false when it never was.
+     */
+    private static boolean awaitQuietHost() throws IOException {
+        CpuLedger.Reading[] last = {CpuLedger.hostOnly()};
+        try {
+            Awaitility.await().atMost(QUIET_WAIT).pollDelay(Duration.ofMillis(100)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        CpuLedger.Reading now = CpuLedger.hostOnly();
+                        CpuLedger.Reading prev = last[0];
+                        last[0] = now;
+                        long total = now.total() - prev.total();
+                        return total > 0 && 100 * (now.busy() - prev.busy()) <= QUIET_BUSY_PERCENT * total;
+                    });
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
+        }
     }
 
     private void row(String label, List<Double> ms, int hits) {
