@@ -230,11 +230,16 @@ public final class NetworkGuard {
 
     /**
      * Puts {@code policy} in force for the sandbox at {@code ip}: its own chain when the policy restricts it, none
-     * otherwise; whatever the map held for that address or that sandbox before goes in the same transaction.
+     * otherwise; whatever the map held for that address or that sandbox before goes in the same transaction. An
+     * unrestricted policy with nothing to clear takes one nft call ({@link #openScript}), anything else a listing
+     * first.
      */
     public synchronized void apply(String sandboxId, String ip, NetworkPolicy policy) {
         if (!ip.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
             throw new EngineException("sandbox " + sandboxId + " has no IPv4 address the network guard can use: " + ip);
+        }
+        if (!policy.restricted() && !hasAskers(sandboxId, ip) && tryRun(openScript(sandboxId, ip))) {
+            return;
         }
         String chain = chainOf(sandboxId);
         String t = "inet " + table;
@@ -285,6 +290,35 @@ public final class NetworkGuard {
         if (domains) {
             askers.put(ip, new DnsProxy.Asker(sandboxId, policy));
         }
+    }
+
+    /**
+     * The one transaction that puts an unrestricted sandbox at {@code ip} in force without listing the table first
+     * (the common start: one nft call instead of two). It holds only when there is nothing to clear: adding an entry
+     * for the address that is already there with another verdict or target fails ("File exists"), and so does
+     * deleting the sandbox's chain while any address still leads to it ("Device or resource busy"); either failure
+     * changes nothing, and the caller then takes the listing path. An address in {@code dnssources} is removed.
+     */
+    private String openScript(String sandboxId, String ip) {
+        String t = "inet " + table;
+        String chain = chainOf(sandboxId);
+        StringBuilder s = new StringBuilder();
+        s.append("add element ").append(t).append(" sandboxes { ").append(ip).append(" : drop }\n");
+        s.append("delete element ").append(t).append(" sandboxes { ").append(ip).append(" }\n");
+        s.append("add element ").append(t).append(" dnsredirect { ").append(ip).append(" : 0.0.0.0 . 0 }\n");
+        s.append("delete element ").append(t).append(" dnsredirect { ").append(ip).append(" }\n");
+        s.append("add element ").append(t).append(" dnssources { ").append(ip).append(" }\n");
+        s.append("delete element ").append(t).append(" dnssources { ").append(ip).append(" }\n");
+        s.append("add chain ").append(t).append(' ').append(chain).append('\n');
+        s.append("delete chain ").append(t).append(' ').append(chain).append('\n');
+        dropDnsSet(s, sandboxId);
+        return s.toString();
+    }
+
+    /** Whether the DNS proxy answers for this sandbox, or for {@code ip} (null: any address): the listing path then. */
+    private boolean hasAskers(String sandboxId, String ip) {
+        return (ip != null && askers.containsKey(ip))
+                || askers.values().stream().anyMatch(a -> a.sandboxId().equals(sandboxId));
     }
 
     /** The sandbox's set of admitted addresses goes (after the chain that used it, in the same transaction). */
@@ -361,6 +395,16 @@ public final class NetworkGuard {
     public synchronized void release(String sandboxId) {
         String t = "inet " + table;
         String chain = chainOf(sandboxId);
+        if (!hasAskers(sandboxId, null)) {
+            // without a listing: deleting the chain fails, changing nothing, while any address still leads to it
+            StringBuilder quick = new StringBuilder();
+            quick.append("add chain ").append(t).append(' ').append(chain).append('\n');
+            quick.append("delete chain ").append(t).append(' ').append(chain).append('\n');
+            dropDnsSet(quick, sandboxId);
+            if (tryRun(quick.toString())) {
+                return;
+            }
+        }
         StringBuilder s = new StringBuilder();
         removals(s, sandboxId, null);
         s.append("add chain ").append(t).append(' ').append(chain).append('\n');
@@ -469,10 +513,28 @@ public final class NetworkGuard {
     }
 
     private void run(String script) {
-        exec(List.of(nft, "-f", "-"), script);
+        exec(List.of(nft, "-f", "-"), script, false);
     }
 
+    /** Runs a transaction that may be refused (nothing is changed then): false, logged at debug only. */
+    private boolean tryRun(String script) {
+        return exec(List.of(nft, "-f", "-"), script, true) != null;
+    }
+
+    /** nft processes this guard has run: a start or a removal of a sandbox with nothing to clear costs one. */
+    long nftRuns() {
+        return nftRuns.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong nftRuns = new java.util.concurrent.atomic.AtomicLong();
+
     private String exec(List<String> cmd, String stdin) {
+        return exec(cmd, stdin, false);
+    }
+
+    /** nft's output; when it fails, null if {@code mayFail}, else an {@link EngineException}. */
+    private String exec(List<String> cmd, String stdin, boolean mayFail) {
+        nftRuns.incrementAndGet();
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             if (stdin != null) {
@@ -496,6 +558,11 @@ public final class NetworkGuard {
                 text = new String(out.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 text = "";
+            }
+            if (p.exitValue() != 0 && mayFail) {
+                log.debug("nft {} refused (exit {}), taking the listing path: {}", String.join(" ", cmd.subList(1,
+                        cmd.size())), p.exitValue(), text.strip());
+                return null;
             }
             if (p.exitValue() != 0) {
                 // the details name host interfaces and addresses: they go to the runner's log, not to the tenant
