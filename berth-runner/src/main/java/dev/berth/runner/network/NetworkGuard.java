@@ -396,8 +396,11 @@ public final class NetworkGuard {
         String t = "inet " + table;
         String chain = chainOf(sandboxId);
         if (!hasAskers(sandboxId, null)) {
-            // without a listing: deleting the chain fails, changing nothing, while any address still leads to it
+            // without a listing: deleting the chain fails, changing nothing, while any address still leads to it;
+            // a table without its verdict map (so without the rules that use it) fails too and is installed again
             StringBuilder quick = new StringBuilder();
+            quick.append("add element ").append(t).append(" sandboxes { 0.0.0.0 : drop }\n");
+            quick.append("delete element ").append(t).append(" sandboxes { 0.0.0.0 }\n");
             quick.append("add chain ").append(t).append(' ').append(chain).append('\n');
             quick.append("delete chain ").append(t).append(' ').append(chain).append('\n');
             dropDnsSet(quick, sandboxId);
@@ -560,8 +563,18 @@ public final class NetworkGuard {
                 text = "";
             }
             if (p.exitValue() != 0 && mayFail) {
-                log.debug("nft {} refused (exit {}), taking the listing path: {}", String.join(" ", cmd.subList(1,
-                        cmd.size())), p.exitValue(), text.strip());
+                // what the one-call transactions expect when there is something to clear; anything else (a refused
+                // permission, a syntax an nft version does not take) is worth a warning, and the listing path runs
+                List<String> errors = text.lines().filter(l -> l.contains("Error:")).toList();
+                boolean expected = !errors.isEmpty() && errors.stream().allMatch(l -> l.contains("File exists")
+                        || l.contains("Device or resource busy") || l.contains("No such file or directory"));
+                if (expected) {
+                    log.debug("nft refused a one-call transaction (exit {}), taking the listing path: {}",
+                            p.exitValue(), text.strip());
+                } else {
+                    log.warn("nft failed a one-call transaction unexpectedly (exit {}), taking the listing path: {}"
+                            + "\nscript:\n{}", p.exitValue(), text.strip(), stdin);
+                }
                 return null;
             }
             if (p.exitValue() != 0) {

@@ -78,9 +78,57 @@ class NetworkGuardIT {
         NetworkPolicy allow = new NetworkPolicy(false, List.of(Cidr.parse("allow", "192.0.2.0/24")), List.of());
         guard.apply("sb-c", "10.250.0.4", allow);
         assertThat(verdicts()).containsEntry("10.250.0.4", NetworkGuard.chainOf("sb-c"));
+        long before = guard.nftRuns();
         guard.apply("sb-c", "10.250.0.4", NetworkPolicy.OPEN);
+        assertThat(guard.nftRuns() - before).as("refused, then a listing and a transaction").isEqualTo(3);
         assertThat(verdicts()).isEmpty();
         assertThat(chains()).noneMatch(c -> c.startsWith("sb_"));
+    }
+
+    @Test
+    void aSandboxWhoseOwnChainIsStillInUseAtItsOldAddressLosesBothWhenItStartsOpenElsewhere() throws Exception {
+        guard.apply("sb-h", "10.250.0.9", NetworkPolicy.BLOCK_ALL);
+        // its next start gets another address, before its old entry was released
+        long before = guard.nftRuns();
+        guard.apply("sb-h", "10.250.0.10", NetworkPolicy.OPEN);
+        assertThat(guard.nftRuns() - before).as("refused (the chain is busy), then a listing and a transaction")
+                .isEqualTo(3);
+        assertThat(verdicts()).isEmpty();
+        assertThat(chains()).doesNotContain(NetworkGuard.chainOf("sb-h"));
+    }
+
+    @Test
+    void aDnsRedirectionLeftAtTheAddressIsRemovedWhenAnOpenSandboxTakesIt() throws Exception {
+        // left by a domain-listed sandbox whose verdict went (a reconcile pass) and whose runner restarted since
+        nft("add", "element", "inet", guard.table(), "dnsredirect", "{ 10.250.0.11 : 10.250.0.1 . 5353 }");
+        nft("add", "element", "inet", guard.table(), "dnssources", "{ 10.250.0.11 }");
+        long before = guard.nftRuns();
+        guard.apply("sb-i", "10.250.0.11", NetworkPolicy.OPEN);
+        assertThat(guard.nftRuns() - before).as("refused (File exists), then a listing and a transaction")
+                .isEqualTo(3);
+        assertThat(elements("dnsredirect")).isEmpty();
+        assertThat(elements("dnssources")).isEmpty();
+    }
+
+    @Test
+    void aStaleDnsSourceAtTheAddressGoesInTheOneCall() throws Exception {
+        nft("add", "element", "inet", guard.table(), "dnssources", "{ 10.250.0.12 }");
+        long before = guard.nftRuns();
+        guard.apply("sb-j", "10.250.0.12", NetworkPolicy.OPEN);
+        assertThat(guard.nftRuns() - before).isEqualTo(1);
+        assertThat(elements("dnssources")).isEmpty();
+    }
+
+    @Test
+    void aReleaseOnATableThatLostItsVerdictMapInstallsItAgain() throws Exception {
+        guard.apply("sb-k", "10.250.0.13", NetworkPolicy.OPEN);
+        // the rules that use the map go with it
+        nft("flush", "chain", "inet", guard.table(), "forward");
+        nft("flush", "chain", "inet", guard.table(), "input");
+        nft("delete", "map", "inet", guard.table(), "sandboxes");
+        guard.release("sb-k");
+        assertThat(listing().toString()).contains("\"sandboxes\"");
+        assertThat(rules("forward")).isPositive();
     }
 
     @Test
@@ -112,6 +160,28 @@ class NetworkGuardIT {
             }
         }
         return out;
+    }
+
+    /** The elements of a map or set, as nft prints them in JSON. */
+    private List<String> elements(String name) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : listing().path("nftables")) {
+            JsonNode m = n.has("map") ? n.path("map") : n.path("set");
+            if (m.path("name").asText().equals(name)) {
+                m.path("elem").forEach(e -> out.add(e.toString()));
+            }
+        }
+        return out;
+    }
+
+    private long rules(String chain) throws Exception {
+        long count = 0;
+        for (JsonNode n : listing().path("nftables")) {
+            if (n.path("rule").path("chain").asText().equals(chain)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private List<String> chains() throws Exception {
