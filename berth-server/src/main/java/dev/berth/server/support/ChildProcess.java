@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A helper program Berth runs and watches (the snapshot registry, the object store): started and waited for
- * until it answers, started again when it dies, stopped with Berth. Its output goes to a log file.
+ * until it answers, started again when it dies, stopped with Berth. Its output goes to a log file. Its pid and
+ * start time are kept beside the log ({@code <name>.pid}): a Berth that was killed (kill -9, OOM) leaves its helper
+ * running, and the next start stops that one first rather than leaving it behind for good.
  */
 public final class ChildProcess implements AutoCloseable {
 
@@ -28,6 +30,7 @@ public final class ChildProcess implements AutoCloseable {
     private final Path logFile;
     private final BooleanSupplier ready;
     private final Duration startTimeout;
+    private final Path pidFile;
     private Process process;
     private boolean closed;
 
@@ -41,10 +44,17 @@ public final class ChildProcess implements AutoCloseable {
         this.logFile = logFile;
         this.ready = ready;
         this.startTimeout = startTimeout;
+        String name = logFile.getFileName().toString();
+        this.pidFile = logFile.resolveSibling((name.endsWith(".log") ? name.substring(0, name.length() - 4) : name)
+                + ".pid");
     }
 
     public synchronized void start() throws IOException {
+        stopLeftover();
         process = command.start();
+        ProcessHandle h = process.toHandle();
+        Files.writeString(pidFile, h.pid() + " " + h.info().startInstant().map(java.time.Instant::toEpochMilli)
+                .orElse(0L) + "\n");
         long deadline = System.nanoTime() + startTimeout.toNanos();
         while (!ready.getAsBoolean()) {
             if (!process.isAlive()) {
@@ -60,6 +70,44 @@ public final class ChildProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while " + what + " started");
             }
+        }
+    }
+
+    /**
+     * Stops the process the pid file names if it is still the one recorded (the same pid started at the same
+     * moment, so a reused pid is never touched): one an earlier Berth on this data directory left running.
+     */
+    private void stopLeftover() {
+        long pid;
+        long started;
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return;
+            }
+            String[] f = Files.readString(pidFile).trim().split("\\s+");
+            pid = Long.parseLong(f[0]);
+            started = Long.parseLong(f[1]);
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: ignoring an unreadable {} ({})", what, pidFile, e.getMessage());
+            return;
+        }
+        ProcessHandle.of(pid).filter(h -> started != 0
+                && h.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(false)).ifPresent(h -> {
+                    log.warn("{} left running by an earlier Berth (pid {}): stopping it", what, pid);
+                    h.destroy();
+                    try {
+                        h.onExit().get(10, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                        h.destroyForcibly();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        h.destroyForcibly();
+                    }
+                });
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            log.warn("{}: cannot remove {} ({})", what, pidFile, e.getMessage());
         }
     }
 
@@ -89,6 +137,11 @@ public final class ChildProcess implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 p.destroyForcibly();
+            }
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException e) {
+                log.warn("{}: cannot remove {} ({})", what, pidFile, e.getMessage());
             }
         }
     }
