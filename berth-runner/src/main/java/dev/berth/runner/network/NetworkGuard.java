@@ -300,19 +300,30 @@ public final class NetworkGuard {
      * changes nothing, and the caller then takes the listing path. An address in {@code dnssources} is removed.
      */
     private String openScript(String sandboxId, String ip) {
-        String t = "inet " + table;
-        String chain = chainOf(sandboxId);
         StringBuilder s = new StringBuilder();
-        s.append("add element ").append(t).append(" sandboxes { ").append(ip).append(" : drop }\n");
-        s.append("delete element ").append(t).append(" sandboxes { ").append(ip).append(" }\n");
-        s.append("add element ").append(t).append(" dnsredirect { ").append(ip).append(" : 0.0.0.0 . 0 }\n");
-        s.append("delete element ").append(t).append(" dnsredirect { ").append(ip).append(" }\n");
-        s.append("add element ").append(t).append(" dnssources { ").append(ip).append(" }\n");
-        s.append("delete element ").append(t).append(" dnssources { ").append(ip).append(" }\n");
-        s.append("add chain ").append(t).append(' ').append(chain).append('\n');
-        s.append("delete chain ").append(t).append(' ').append(chain).append('\n');
-        dropDnsSet(s, sandboxId);
+        addThenDelete(s, "sandboxes", ip + " : drop", ip);
+        addThenDelete(s, "dnsredirect", ip + " : 0.0.0.0 . 0", ip);
+        addThenDelete(s, "dnssources", ip, ip);
+        dropChainAndDnsSet(s, sandboxId);
         return s.toString();
+    }
+
+    /**
+     * Adds an element and deletes it by {@code key}: nothing when the key was absent, the element gone when a set held
+     * it, and a refused transaction ("File exists") when a map holds the key with other data.
+     */
+    private void addThenDelete(StringBuilder s, String mapOrSet, String element, String key) {
+        String t = "inet " + table;
+        s.append("add element ").append(t).append(' ').append(mapOrSet).append(" { ").append(element).append(" }\n");
+        s.append("delete element ").append(t).append(' ').append(mapOrSet).append(" { ").append(key).append(" }\n");
+    }
+
+    /** The sandbox's chain and its set of admitted addresses go, whether or not they exist (refused while in use). */
+    private void dropChainAndDnsSet(StringBuilder s, String sandboxId) {
+        String t = "inet " + table;
+        s.append("add chain ").append(t).append(' ').append(chainOf(sandboxId)).append('\n');
+        s.append("delete chain ").append(t).append(' ').append(chainOf(sandboxId)).append('\n');
+        dropDnsSet(s, sandboxId);
     }
 
     /** Whether the DNS proxy answers for this sandbox, or for {@code ip} (null: any address): the listing path then. */
@@ -393,26 +404,19 @@ public final class NetworkGuard {
 
     /** Removes the sandbox's chain and every map entry that leads to it (it stopped, or is gone). */
     public synchronized void release(String sandboxId) {
-        String t = "inet " + table;
-        String chain = chainOf(sandboxId);
         if (!hasAskers(sandboxId, null)) {
             // without a listing: deleting the chain fails, changing nothing, while any address still leads to it;
             // a table without its verdict map (so without the rules that use it) fails too and is installed again
             StringBuilder quick = new StringBuilder();
-            quick.append("add element ").append(t).append(" sandboxes { 0.0.0.0 : drop }\n");
-            quick.append("delete element ").append(t).append(" sandboxes { 0.0.0.0 }\n");
-            quick.append("add chain ").append(t).append(' ').append(chain).append('\n');
-            quick.append("delete chain ").append(t).append(' ').append(chain).append('\n');
-            dropDnsSet(quick, sandboxId);
+            addThenDelete(quick, "sandboxes", "0.0.0.0 : drop", "0.0.0.0");
+            dropChainAndDnsSet(quick, sandboxId);
             if (tryRun(quick.toString())) {
                 return;
             }
         }
         StringBuilder s = new StringBuilder();
         removals(s, sandboxId, null);
-        s.append("add chain ").append(t).append(' ').append(chain).append('\n');
-        s.append("delete chain ").append(t).append(' ').append(chain).append('\n');
-        dropDnsSet(s, sandboxId);
+        dropChainAndDnsSet(s, sandboxId);
         run(s.toString());
         askers.values().removeIf(a -> a.sandboxId().equals(sandboxId));
     }

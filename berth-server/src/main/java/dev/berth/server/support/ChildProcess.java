@@ -94,16 +94,25 @@ public final class ChildProcess implements AutoCloseable {
         ProcessHandle.of(pid).filter(h -> started != 0
                 && h.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(false)).ifPresent(h -> {
                     log.warn("{} left running by an earlier Berth (pid {}): stopping it", what, pid);
-                    h.destroy();
-                    try {
-                        h.onExit().get(10, TimeUnit.SECONDS);
-                    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                        h.destroyForcibly();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        h.destroyForcibly();
-                    }
+                    stop(h);
                 });
+        forgetPid();
+    }
+
+    /** SIGTERM, up to 10 s to exit, then SIGKILL. */
+    private static void stop(ProcessHandle h) {
+        h.destroy();
+        try {
+            h.onExit().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            h.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            h.destroyForcibly();
+        }
+    }
+
+    private void forgetPid() {
         try {
             Files.deleteIfExists(pidFile);
         } catch (IOException e) {
@@ -129,20 +138,8 @@ public final class ChildProcess implements AutoCloseable {
         closed = true;
         Process p = process;
         if (p != null) {
-            p.destroy();
-            try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
-            try {
-                Files.deleteIfExists(pidFile);
-            } catch (IOException e) {
-                log.warn("{}: cannot remove {} ({})", what, pidFile, e.getMessage());
-            }
+            stop(p.toHandle());
+            forgetPid();
         }
     }
 
